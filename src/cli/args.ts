@@ -1,0 +1,32 @@
+// Maps `nuage` command-line flags onto config keys (dotted paths), for loadConfig's override layer.
+import { parseArgs } from 'node:util';
+
+export const SERVER_FLAGS = {
+  config: { type: 'string' },
+  'data-dir': { type: 'string' },
+  listen: { type: 'string' },
+  'public-url': { type: 'string' },
+  'database-url': { type: 'string' },
+  region: { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const FLAG_TO_KEY: Record<string, string> = {
+  'data-dir': 'dataDir',
+  listen: 'listen',
+  'public-url': 'publicUrl',
+  'database-url': 'databaseUrl',
+  region: 'region',
+  'log-level': 'logLevel',
+};
+
+export function parseServerArgs(argv: string[]) {
+  const { values } = parseArgs({ args: argv, options: SERVER_FLAGS, strict: true, allowPositionals: false });
+  const overrides: Record<string, unknown> = {};
+  for (const [flag, key] of Object.entries(FLAG_TO_KEY)) {
+    const value = (values as Record<string, unknown>)[flag];
+    if (value !== undefined) overrides[key] = value;
+  }
+  return { overrides, configFile: values.config, help: values.help === true };
+}

@@ -1,0 +1,63 @@
+// The `nuage` command: up (start the all-in-one cloud), keys rotate, doctor.
+import { rotateKeys } from '../common/crypto/key-repository.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { tokenKeyDir } from '../identity/index.js';
+import { runNuageUp } from '../main.js';
+import { parseServerArgs } from './args.js';
+import { runDoctor } from './doctor.js';
+
+const USAGE = `usage: nuage <command> [options]
+
+commands:
+  up            start the all-in-one cloud
+                  --data-dir DIR        data directory (default ./nuage-data)
+                  --listen HOST:PORT    API listener (default 127.0.0.1:5000)
+                  --database-url URL    postgres://… instead of the embedded SQLite file
+                  --public-url URL      base URL advertised in the catalog
+                  --region NAME         region name (default RegionOne)
+                  --config FILE         TOML config file (also NUAGE_CONFIG)
+  keys rotate   rotate the token keys (staged → primary), e.g. nuage keys rotate --data-dir DIR
+  doctor        report what this host offers (qemu, kvm, root, nftables…)
+`;
+
+function configFrom(argv: string[]) {
+  const { overrides, configFile, help } = parseServerArgs(argv);
+  if (help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  return loadConfig({ file: configFile, env: process.env, overrides });
+}
+
+async function main(argv: string[]): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  if (command === 'up') {
+    await runNuageUp(configFrom(rest));
+    return undefined;
+  }
+  if (command === 'keys' && rest[0] === 'rotate') {
+    const config = configFrom(rest.slice(1));
+    const result = rotateKeys(tokenKeyDir(config.dataDir), { maxActiveKeys: config.identity.maxActiveKeys });
+    process.stdout.write(
+      `token keys rotated: primary is now key ${result.primaryId}; removed ${result.removedIds.length ? result.removedIds.join(', ') : 'none'}\n`,
+    );
+    return 0;
+  }
+  if (command === 'doctor') return runDoctor();
+  process.stderr.write(USAGE);
+  return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`nuage: ${(err as Error).message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`nuage: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

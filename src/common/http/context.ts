@@ -1,0 +1,56 @@
+// The authenticated caller of a request, as every service sees it once the token has been validated.
+// It is built only by the identity service's token validation; other services read it, never build it.
+export type AuthScope =
+  | { kind: 'project'; projectId: string; projectName: string; domainId: string; domainName: string }
+  | { kind: 'domain'; domainId: string; domainName: string }
+  | { kind: 'system' }
+  | { kind: 'unscoped' };
+
+export interface RoleRef {
+  id: string;
+  name: string;
+}
+
+export interface AuthContext {
+  userId: string;
+  userName: string;
+  userDomainId: string;
+  userDomainName: string;
+  scope: AuthScope;
+  /** Effective roles on the scope, implied roles included. */
+  roles: readonly RoleRef[];
+  roleNames: ReadonlySet<string>;
+  /** True for a token scoped to the cloud's admin project (Keystone's is_admin_project). */
+  isAdminProject: boolean;
+  methods: readonly string[];
+  auditIds: readonly string[];
+  issuedAt: Date;
+  expiresAt: Date;
+  applicationCredentialId?: string | undefined;
+}
+
+/** Validates an X-Auth-Token; throws ApiError 401/404-shaped errors for anything but a live token. */
+export interface TokenValidator {
+  validate(token: string): Promise<AuthContext>;
+}
+
+/** What an audit record says about the target of a mutating request; routes may set it. */
+export interface AuditTarget {
+  action?: string;
+  targetType?: string;
+  targetId?: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AuthContext | undefined;
+    auditTarget: AuditTarget | undefined;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Routes reachable without a token (version discovery, authentication). */
+    public?: boolean;
+  }
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseHostPort } from './load.js';
+
+describe('loadConfig', () => {
+  it('runs with no configuration at all', () => {
+    const config = loadConfig();
+    expect(config.dataDir).toBe('./nuage-data');
+    expect(config.listen).toBe('127.0.0.1:5000');
+    expect(config.identity.tokenLifetimeSeconds).toBe(3600);
+    expect(Object.isFrozen(config.identity)).toBe(true);
+  });
+
+  it('layers env over defaults and overrides over env, converting types', () => {
+    const config = loadConfig({
+      env: { NUAGE_DATA_DIR: '/tmp/a', NUAGE_IDENTITY_TOKEN_LIFETIME_SECONDS: '600' },
+      overrides: { dataDir: '/tmp/b' },
+    });
+    expect(config.dataDir).toBe('/tmp/b');
+    expect(config.identity.tokenLifetimeSeconds).toBe(600);
+  });
+
+  it('rejects unknown environment keys and bad values with the key name', () => {
+    expect(() => loadConfig({ env: { NUAGE_NOPE: '1' } })).toThrow(/NUAGE_NOPE/);
+    expect(() => loadConfig({ env: { NUAGE_IDENTITY_TOKEN_LIFETIME_SECONDS: 'soon' } })).toThrow(
+      /identity.tokenLifetimeSeconds/,
+    );
+    expect(() => loadConfig({ overrides: { listen: 'nowhere' } })).toThrow(ConfigError);
+  });
+
+  it('rejects unknown keys from overrides', () => {
+    expect(() => loadConfig({ overrides: { 'identity.colour': 'blue' } })).toThrow(
+      /identity.colour: unknown key/,
+    );
+  });
+});
+
+describe('parseHostPort', () => {
+  it('splits IPv4, names and bracketed IPv6', () => {
+    expect(parseHostPort('127.0.0.1:5000')).toEqual({ host: '127.0.0.1', port: 5000 });
+    expect(parseHostPort('[::1]:0')).toEqual({ host: '::1', port: 0 });
+  });
+});

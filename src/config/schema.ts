@@ -1,0 +1,75 @@
+// The one typed configuration schema: every key with its default and help text. Loaders in load.ts layer
+// a TOML file, NUAGE_* environment variables and CLI flags on top of these defaults.
+import { Type, type Static } from '@sinclair/typebox';
+
+const HostPort = Type.String({
+  pattern: '^(\\[[0-9a-fA-F:]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$',
+  description: 'HOST:PORT to listen on',
+});
+
+export const IdentityConfigSchema = Type.Object(
+  {
+    tokenLifetimeSeconds: Type.Integer({
+      minimum: 60,
+      maximum: 7 * 24 * 3600,
+      default: 3600,
+      description: 'Lifetime of a Keystone token, in seconds (Keystone [token] expiration).',
+    }),
+    maxActiveKeys: Type.Integer({
+      minimum: 3,
+      maximum: 100,
+      default: 3,
+      description: 'Token keys kept on rotation: staged + primary + secondaries (Fernet max_active_keys).',
+    }),
+    lockoutFailureAttempts: Type.Integer({
+      minimum: 0,
+      maximum: 1000,
+      default: 0,
+      description: 'Failed password authentications before a user is locked out; 0 disables lockout.',
+    }),
+    lockoutDurationSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 86400 * 365,
+      default: 1800,
+      description: 'How long a locked-out user stays locked (Keystone lockout_duration).',
+    }),
+    adminProjectName: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      default: 'admin',
+      description: 'Project whose admins are cloud admins (Keystone admin_project_name).',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    dataDir: Type.String({ minLength: 1, default: './nuage-data', description: 'Data directory.' }),
+    listen: Type.String({ ...HostPort, default: '127.0.0.1:5000' }),
+    publicUrl: Type.String({
+      default: '',
+      description: 'Base URL clients use to reach the API (default: http://<listen>).',
+    }),
+    databaseUrl: Type.String({
+      default: '',
+      description: 'postgres://… to use PostgreSQL; empty means the embedded SQLite file in the data dir.',
+    }),
+    region: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^[A-Za-z0-9._-]+$',
+      default: 'RegionOne',
+      description: 'Region name used in the catalog and as the S3 signing region.',
+    }),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { default: 'info', description: 'Log level.' },
+    ),
+    identity: IdentityConfigSchema,
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+export type IdentityConfig = Static<typeof IdentityConfigSchema>;

@@ -1,0 +1,7 @@
+// The ordered list of migrations. Names are ISO-dated so that their order is their history.
+import type { Migration } from 'kysely';
+import * as identity from './2026-11-29-identity.js';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-29-identity': identity,
+};

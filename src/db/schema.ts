@@ -1,0 +1,185 @@
+// Table row types: together with the *-store.ts files, the only place column names live.
+// Conventions: ids are text; booleans are integers 0/1 (portable across SQLite and PostgreSQL);
+// times are ISO-8601 UTC text with milliseconds, so they compare correctly as strings; JSON is text.
+
+export interface RegionTable {
+  id: string;
+  description: string;
+  parent_region_id: string | null;
+  extra: string;
+}
+
+export interface ServiceTable {
+  id: string;
+  type: string;
+  name: string;
+  description: string;
+  enabled: number;
+  extra: string;
+}
+
+export interface EndpointTable {
+  id: string;
+  service_id: string;
+  region_id: string | null;
+  interface: string;
+  url: string;
+  enabled: number;
+  extra: string;
+}
+
+export interface DomainTable {
+  id: string;
+  name: string;
+  description: string;
+  enabled: number;
+  extra: string;
+  created_at: string;
+}
+
+export interface ProjectTable {
+  id: string;
+  name: string;
+  domain_id: string;
+  parent_id: string | null;
+  description: string;
+  enabled: number;
+  extra: string;
+  created_at: string;
+}
+
+export interface ProjectTagTable {
+  project_id: string;
+  tag: string;
+}
+
+export interface UserTable {
+  id: string;
+  domain_id: string;
+  name: string;
+  enabled: number;
+  default_project_id: string | null;
+  password_hash: string | null;
+  password_expires_at: string | null;
+  /** Tokens issued before this instant are invalid (password change, revoke-all). */
+  tokens_valid_after: string;
+  failed_auth_count: number;
+  last_failed_auth_at: string | null;
+  extra: string;
+  options: string;
+  created_at: string;
+}
+
+export interface GroupTable {
+  id: string;
+  domain_id: string;
+  name: string;
+  description: string;
+  extra: string;
+}
+
+export interface GroupMemberTable {
+  group_id: string;
+  user_id: string;
+}
+
+export interface RoleTable {
+  id: string;
+  name: string;
+  /** Empty string for global roles (keeps the unique key portable). */
+  domain_id: string;
+  description: string;
+  extra: string;
+}
+
+export interface ImpliedRoleTable {
+  prior_role_id: string;
+  implied_role_id: string;
+}
+
+/** One row per grant. target_id is a project id, a domain id, or 'system'. */
+export interface RoleAssignmentTable {
+  type: 'UserProject' | 'GroupProject' | 'UserDomain' | 'GroupDomain' | 'UserSystem' | 'GroupSystem';
+  actor_id: string;
+  target_id: string;
+  role_id: string;
+  inherited: number;
+}
+
+export interface ApplicationCredentialTable {
+  id: string;
+  name: string;
+  user_id: string;
+  project_id: string;
+  secret_hash: string;
+  description: string;
+  expires_at: string | null;
+  unrestricted: number;
+  created_at: string;
+}
+
+export interface ApplicationCredentialRoleTable {
+  application_credential_id: string;
+  role_id: string;
+}
+
+export interface CredentialTable {
+  id: string;
+  user_id: string;
+  project_id: string | null;
+  type: string;
+  /** The blob, sealed with the credential key (AES-256-GCM): never stored in clear. */
+  encrypted_blob: string;
+  extra: string;
+  created_at: string;
+}
+
+export interface RevokedTokenTable {
+  audit_id: string;
+  expires_at: string;
+}
+
+export interface AuditEventTable {
+  id: string;
+  at: string;
+  request_id: string;
+  service: string;
+  action: string;
+  method: string;
+  path: string;
+  target_type: string;
+  target_id: string | null;
+  outcome: 'success' | 'failure';
+  status: number;
+  initiator_user_id: string | null;
+  initiator_project_id: string | null;
+  initiator_domain_id: string | null;
+  source_address: string;
+}
+
+/** Bookkeeping for idempotent bootstrap and other one-off facts. */
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  regions: RegionTable;
+  services: ServiceTable;
+  endpoints: EndpointTable;
+  domains: DomainTable;
+  projects: ProjectTable;
+  project_tags: ProjectTagTable;
+  users: UserTable;
+  groups: GroupTable;
+  group_members: GroupMemberTable;
+  roles: RoleTable;
+  implied_roles: ImpliedRoleTable;
+  role_assignments: RoleAssignmentTable;
+  application_credentials: ApplicationCredentialTable;
+  application_credential_roles: ApplicationCredentialRoleTable;
+  credentials: CredentialTable;
+  revoked_tokens: RevokedTokenTable;
+  audit_events: AuditEventTable;
+  settings: SettingTable;
+}

@@ -1,0 +1,56 @@
+// TypeBox schemas for identity request bodies. Keystone accepts unknown attributes (kept as extras), so
+// objects stay open, but every known field is typed and bounded (names: 1–255 characters per Keystone).
+import { Type } from '@sinclair/typebox';
+
+export const Name = Type.String({ minLength: 1, maxLength: 255 });
+export const Id = Type.String({ minLength: 1, maxLength: 64 });
+export const Description = Type.String({ maxLength: 65_535 });
+export const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 255, pattern: '^[^,/]*$' }), {
+  maxItems: 80,
+});
+export const NullableId = Type.Union([Id, Type.Null()]);
+
+export const ProjectCreateBody = Type.Object({
+  project: Type.Object({
+    name: Type.String({ minLength: 1, maxLength: 64 }),
+    domain_id: Type.Optional(NullableId),
+    parent_id: Type.Optional(NullableId),
+    description: Type.Optional(Description),
+    enabled: Type.Optional(Type.Boolean()),
+    is_domain: Type.Optional(Type.Boolean()),
+    tags: Type.Optional(Tags),
+    options: Type.Optional(Type.Object({})),
+  }),
+});
+
+export const ProjectUpdateBody = Type.Object({
+  project: Type.Object({
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    description: Type.Optional(Description),
+    enabled: Type.Optional(Type.Boolean()),
+    tags: Type.Optional(Tags),
+    options: Type.Optional(Type.Object({})),
+  }),
+});
+
+export const DomainCreateBody = Type.Object({
+  domain: Type.Object({
+    name: Type.String({ minLength: 1, maxLength: 64 }),
+    description: Type.Optional(Description),
+    enabled: Type.Optional(Type.Boolean()),
+    explicit_domain_id: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$' })),
+    tags: Type.Optional(Tags),
+    options: Type.Optional(Type.Object({})),
+  }),
+});
+
+export const DomainUpdateBody = Type.Object({
+  domain: Type.Object({
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    description: Type.Optional(Description),
+    enabled: Type.Optional(Type.Boolean()),
+    options: Type.Optional(Type.Object({})),
+  }),
+});
+
+export const TagsBody = Type.Object({ tags: Tags });

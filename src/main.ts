@@ -1,0 +1,87 @@
+// Process entry for `nuage up`: config → database (migrated) → app → bootstrap → listen → catalog and
+// clouds.yaml → wait for SIGTERM/SIGINT, then close cleanly.
+import { mkdirSync } from 'node:fs';
+import { buildApp } from './app.js';
+import { systemClock } from './common/clock.js';
+import { parseHostPort } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { migrateToLatest, openDatabase } from './db/kysely.js';
+import { bootstrapIdentity, syncCatalog } from './identity/bootstrap.js';
+import { cloudsYamlPath, writeCloudsYaml } from './cli/clouds-yaml.js';
+
+export interface RunningNuage {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startNuage(config: Config): Promise<RunningNuage> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const handle = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  await migrateToLatest(handle.db);
+  const { app, identity, served } = await buildApp({
+    config,
+    db: handle.db,
+    dialect: handle.dialect,
+    clock: systemClock,
+    logger: { level: config.logLevel },
+  });
+  // Idempotent get-or-create steps; safe to repeat on every start.
+  const boot = await bootstrapIdentity(identity.stores, {
+    clock: systemClock,
+    region: config.region,
+    adminProjectName: config.identity.adminProjectName,
+  });
+  identity.setAdminProjectId(boot.adminProjectId);
+
+  const { host, port } = parseHostPort(config.listen);
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const url = config.publicUrl || `http://${shownHost}:${actualPort}`;
+  await syncCatalog(identity.stores, { region: config.region, publicUrl: url, served });
+  const wrote = writeCloudsYaml({
+    dataDir: config.dataDir,
+    authUrl: `${url}/identity/v3`,
+    region: config.region,
+    adminProjectName: config.identity.adminProjectName,
+    newAdminPassword: boot.newAdminPassword,
+  });
+  if (!wrote)
+    app.log.warn(
+      { event: 'clouds_yaml.missing' },
+      'clouds.yaml is missing and the admin password cannot be recovered',
+    );
+  return {
+    url,
+    async close() {
+      await app.close();
+      await handle.close();
+    },
+  };
+}
+
+/** Runs until a signal arrives; prints where the cloud is and where its credentials are. */
+export async function runNuageUp(config: Config): Promise<void> {
+  const running = await startNuage(config);
+  process.stdout.write(`Nuage is up at ${running.url}\n`);
+  process.stdout.write(`Admin credentials: ${cloudsYamlPath(config.dataDir)} (cloud "nuage")\n`);
+  process.stdout.write(
+    `Try: OS_CLIENT_CONFIG_FILE=${cloudsYamlPath(config.dataDir)} openstack --os-cloud nuage token issue\n`,
+  );
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    process.stdout.write(`Received ${signal}, shutting down\n`);
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,114 @@
+// Integration-test harness: the real application (buildApp) on a random loopback port, with a fresh
+// SQLite data dir — or, when TEST_PG_URL is set, a fresh PostgreSQL schema — and a bootstrapped admin.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { buildApp } from '../../src/app.js';
+import { createAuditStore, type AuditStore } from '../../src/audit/audit-store.js';
+import { systemClock } from '../../src/common/clock.js';
+import { loadConfig } from '../../src/config/load.js';
+import { migrateToLatest, openDatabase } from '../../src/db/kysely.js';
+import { bootstrapIdentity, syncCatalog } from '../../src/identity/bootstrap.js';
+
+export interface TestApp {
+  url: string;
+  identityUrl: string;
+  adminPassword: string;
+  adminToken: string;
+  dialect: 'sqlite' | 'postgres';
+  /** Read access to the audit trail, for assertions. */
+  audit: AuditStore;
+  close(): Promise<void>;
+}
+
+async function freshPostgresSchema(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: baseUrl });
+  await client.connect();
+  await client.query(`CREATE SCHEMA ${schema}`);
+  await client.end();
+  const sep = baseUrl.includes('?') ? '&' : '?';
+  return {
+    url: `${baseUrl}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      await c.end();
+    },
+  };
+}
+
+/** Password-authenticates and returns the X-Subject-Token. */
+export async function issueToken(identityUrl: string, auth: Record<string, unknown>): Promise<string> {
+  const res = await fetch(`${identityUrl}/v3/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ auth }),
+  });
+  if (res.status !== 201) throw new Error(`auth failed: ${res.status} ${await res.text()}`);
+  return res.headers.get('x-subject-token') as string;
+}
+
+export function passwordAuth(user: string, password: string, project?: string, domain = 'Default') {
+  return {
+    identity: {
+      methods: ['password'],
+      password: { user: { name: user, domain: { name: domain }, password } },
+    },
+    ...(project ? { scope: { project: { name: project, domain: { name: domain } } } } : {}),
+  };
+}
+
+export async function startTestApp(options: { identity?: Record<string, unknown> } = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nuage-it-'));
+  const pgBase = process.env.TEST_PG_URL;
+  const pgSchema = pgBase ? await freshPostgresSchema(pgBase) : undefined;
+  const config = loadConfig({
+    overrides: {
+      dataDir,
+      listen: '127.0.0.1:0',
+      databaseUrl: pgSchema?.url ?? '',
+      logLevel: 'silent',
+      identity: options.identity,
+    },
+  });
+  const handle = openDatabase({ url: config.databaseUrl, dataDir });
+  await migrateToLatest(handle.db);
+  const { app, identity, served } = await buildApp({
+    config,
+    db: handle.db,
+    dialect: handle.dialect,
+    clock: systemClock,
+    logger: false,
+  });
+  const boot = await bootstrapIdentity(identity.stores, {
+    clock: systemClock,
+    region: config.region,
+    adminProjectName: 'admin',
+  });
+  identity.setAdminProjectId(boot.adminProjectId);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  await syncCatalog(identity.stores, { region: config.region, publicUrl: url, served });
+  const identityUrl = `${url}/identity`;
+  const adminPassword = boot.newAdminPassword as string;
+  const adminToken = await issueToken(identityUrl, passwordAuth('admin', adminPassword, 'admin'));
+  return {
+    url,
+    identityUrl,
+    adminPassword,
+    adminToken,
+    dialect: handle.dialect,
+    audit: createAuditStore(handle.db),
+    async close() {
+      await app.close();
+      await handle.close();
+      await pgSchema?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
