@@ -14,6 +14,7 @@ import type { Database } from './db/schema.js';
 import type { DialectName } from './db/kysely.js';
 import type { ServedService } from './identity/bootstrap.js';
 import { createIdentityModule, type IdentityModule } from './identity/index.js';
+import { createObjectStoreModule, type ObjectStoreModule } from './object-store/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -27,6 +28,7 @@ export interface AppDeps {
 export interface App {
   app: FastifyInstance;
   identity: IdentityModule;
+  objectStore: ObjectStoreModule;
   /** What the catalog must list: the services this process serves. */
   served: ServedService[];
 }
@@ -46,6 +48,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   });
   app.decorateRequest('auth', undefined);
+  // Swift's server-side copy verb.
+  app.addHttpMethod('COPY');
   addRequestIdHeader(app);
   // Paths outside every service (and framework errors before routing) answer in Keystone's shape.
   installErrorHandler(app, (err, message) => renderKeystoneError(err, message));
@@ -59,6 +63,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(identity.plugin, { prefix: '/identity' });
 
-  const served: ServedService[] = [{ type: 'identity', name: 'keystone', path: '/identity' }];
-  return { app, identity, served };
+  const objectStore = createObjectStoreModule({
+    db: deps.db,
+    clock: deps.clock,
+    config: deps.config,
+    validator: identity.validator,
+  });
+  await app.register(objectStore.swiftPlugin, { prefix: '/object-store' });
+
+  const served: ServedService[] = [
+    { type: 'identity', name: 'keystone', path: '/identity' },
+    { type: 'object-store', name: 'swift', path: '/object-store/v1/AUTH_$(project_id)s' },
+  ];
+  return { app, identity, objectStore, served };
 }

@@ -18,7 +18,7 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const handle = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(handle.db);
-  const { app, identity, served } = await buildApp({
+  const { app, identity, objectStore, served } = await buildApp({
     config,
     db: handle.db,
     dialect: handle.dialect,
@@ -32,6 +32,12 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
     adminProjectName: config.identity.adminProjectName,
   });
   identity.setAdminProjectId(boot.adminProjectId);
+
+  const recovered = await objectStore.recover();
+  app.log.info({ event: 'object_store.recovered', ...recovered }, 'object store recovered');
+  objectStore.startReaper((err) =>
+    app.log.error({ event: 'object_store.reaper.failed', err }, 'reaper failed'),
+  );
 
   const { host, port } = parseHostPort(config.listen);
   await app.listen({ host, port });
@@ -55,6 +61,7 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
   return {
     url,
     async close() {
+      objectStore.stop();
       await app.close();
       await handle.close();
     },

@@ -43,6 +43,25 @@ export const IdentityConfigSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const ObjectStoreConfigSchema = Type.Object(
+  {
+    maxObjectBytes: Type.Integer({
+      minimum: 1,
+      maximum: 5 * 1024 ** 4,
+      default: 5 * 1024 ** 3,
+      description:
+        'Largest single object, in bytes (Swift max_file_size); larger data goes through SLO/multipart.',
+    }),
+    expirerIntervalSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 86400,
+      default: 60,
+      description: 'How often expired objects (X-Delete-At) are deleted, in seconds.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({ minLength: 1, default: './nuage-data', description: 'Data directory.' }),
@@ -67,6 +86,7 @@ export const ConfigSchema = Type.Object(
       { default: 'info', description: 'Log level.' },
     ),
     identity: IdentityConfigSchema,
+    objectStore: ObjectStoreConfigSchema,
   },
   { additionalProperties: false },
 );

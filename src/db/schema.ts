@@ -163,6 +163,48 @@ export interface SettingTable {
   value: string;
 }
 
+export interface OsAccountTable {
+  project_id: string;
+  /** JSON: user metadata, ACLs, temp URL keys, quotas (see object-store/model.ts). */
+  metadata: string;
+  container_count: number;
+  object_count: number;
+  bytes_used: number;
+  created_at: string;
+  put_timestamp: string;
+}
+
+export interface OsContainerTable {
+  project_id: string;
+  name: string;
+  metadata: string;
+  object_count: number;
+  bytes_used: number;
+  created_at: string;
+  put_timestamp: string;
+}
+
+export interface OsObjectTable {
+  project_id: string;
+  container: string;
+  name: string;
+  /** Swift's X-Timestamp, fixed width (0000000000.00000), so it compares as text. */
+  timestamp: string;
+  size: number;
+  etag: string;
+  content_type: string;
+  last_modified: string;
+  metadata: string;
+  blob_id: string | null;
+  /** Seconds since the epoch (X-Delete-At). */
+  delete_at: number | null;
+}
+
+export interface OsBlobGarbageTable {
+  blob_id: string;
+  queued_at: string;
+}
+
 export interface Database {
   regions: RegionTable;
   services: ServiceTable;
@@ -182,4 +224,8 @@ export interface Database {
   revoked_tokens: RevokedTokenTable;
   audit_events: AuditEventTable;
   settings: SettingTable;
+  os_accounts: OsAccountTable;
+  os_containers: OsContainerTable;
+  os_objects: OsObjectTable;
+  os_blob_garbage: OsBlobGarbageTable;
 }

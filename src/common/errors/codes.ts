@@ -21,6 +21,13 @@ export const errors = {
   methodNotAllowed: () =>
     new ApiError(405, 'MethodNotAllowed', 'The method is not allowed for this resource.'),
   conflict: (message: string, options?: ApiErrorOptions) => new ApiError(409, 'Conflict', message, options),
+  preconditionFailed: (message = 'A precondition for this request was not met.') =>
+    new ApiError(412, 'PreconditionFailed', message),
+  lengthRequired: (message = 'Missing Content-Length or Transfer-Encoding.') =>
+    new ApiError(411, 'LengthRequired', message),
+  rangeNotSatisfiable: (message = 'The Range requested is not available.') =>
+    new ApiError(416, 'RangeNotSatisfiable', message),
+  unprocessable: (message: string) => new ApiError(422, 'UnprocessableEntity', message),
   payloadTooLarge: (message = 'Request entity too large.') => new ApiError(413, 'PayloadTooLarge', message),
   unsupportedMediaType: (message = 'Unsupported media type.') =>
     new ApiError(415, 'UnsupportedMediaType', message),
@@ -50,6 +57,10 @@ export const ERROR_CODES = [
   'RouteNotFound',
   'MethodNotAllowed',
   'Conflict',
+  'PreconditionFailed',
+  'LengthRequired',
+  'RangeNotSatisfiable',
+  'UnprocessableEntity',
   'PayloadTooLarge',
   'UnsupportedMediaType',
   'NotImplemented',

@@ -1,0 +1,84 @@
+// The Swift API (catalog type object-store) as one Fastify plugin mounted at /object-store: raw request
+// bodies (streamed, never parsed), Swift's error bodies, an optional token (anonymous access is decided
+// per request by ACLs), X-Trans-Id on every response, and dispatch by path depth.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errors } from '../../../common/errors/codes.js';
+import { renderSwiftError } from '../../../common/errors/render-swift.js';
+import { authTokenOf } from '../../../common/http/authenticate.js';
+import type { TokenValidator } from '../../../common/http/context.js';
+import { installErrorHandler } from '../../../common/http/error-handler.js';
+import type { Clock } from '../../../common/clock.js';
+import type { ObjectService } from '../../object-service.js';
+import { handleAccount } from './account-handlers.js';
+import { handleContainer } from './container-handlers.js';
+import type { SwiftExtensions } from './extensions.js';
+import { swiftInfo } from './info.js';
+import { handleObjectRead } from './object-read.js';
+import { handleObjectWrite } from './object-write.js';
+import { flatHeaders, flatQuery, type SwiftContext } from './swift-context.js';
+import { parseSwiftPath } from './swift-path.js';
+
+export interface SwiftPluginDeps {
+  objects: ObjectService;
+  validator: TokenValidator;
+  extensions: SwiftExtensions;
+  clock: Clock;
+}
+
+const METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'COPY', 'OPTIONS'];
+
+async function dispatch(
+  deps: SwiftPluginDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const rawPath = (request.raw.url ?? '').split('?')[0] ?? '';
+  const path = parseSwiftPath(rawPath.replace(/^\/object-store\/v1\//, ''));
+  const token = authTokenOf(request);
+  const auth = token ? await deps.validator.validate(token) : undefined;
+  request.auth = auth;
+  const ctx: SwiftContext = {
+    request,
+    reply,
+    path,
+    query: flatQuery(request.query),
+    headers: flatHeaders(request.headers),
+    auth,
+    objects: deps.objects,
+    extensions: deps.extensions,
+    now: deps.clock.now(),
+  };
+  for (const intercept of deps.extensions.intercept) {
+    const handled = await intercept(ctx);
+    if (handled !== false) return handled;
+  }
+  if (path.container === undefined) return handleAccount(ctx);
+  if (path.object === undefined) return handleContainer(ctx);
+  if (request.method === 'GET' || request.method === 'HEAD') return handleObjectRead(ctx);
+  return handleObjectWrite(ctx);
+}
+
+export function swiftPlugin(deps: SwiftPluginDeps) {
+  return async function swift(app: FastifyInstance): Promise<void> {
+    installErrorHandler(app, (err, message) => renderSwiftError(err, message));
+    app.removeAllContentTypeParsers();
+    // Bodies stay unread streams: handlers consume request.raw themselves, so nothing is buffered whole.
+    app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('x-trans-id', request.id);
+    });
+    app.get('/info', { config: { public: true } }, async () => swiftInfo(deps.extensions));
+    app.route({
+      method: METHODS,
+      url: '/v1/*',
+      handler: (request, reply) => dispatch(deps, request, reply),
+    });
+    app.route({
+      method: METHODS,
+      url: '/v1',
+      handler: async () => {
+        throw errors.notFound('account', '');
+      },
+    });
+  };
+}

@@ -1,0 +1,46 @@
+// What every Swift handler receives: the parsed path, the caller, the services, and small helpers for
+// headers and the query string.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthContext } from '../../../common/http/context.js';
+import type { ObjectService } from '../../object-service.js';
+import type { SwiftPath } from './swift-path.js';
+import type { SwiftExtensions } from './extensions.js';
+
+export interface SwiftContext {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  path: SwiftPath;
+  query: Record<string, string | undefined>;
+  /** Lower-case header name → first value. */
+  headers: Record<string, string | undefined>;
+  auth: AuthContext | undefined;
+  objects: ObjectService;
+  extensions: SwiftExtensions;
+  now: Date;
+}
+
+export function flatHeaders(
+  raw: Record<string, string | string[] | undefined>,
+): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(raw)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  return out;
+}
+
+export function flatQuery(raw: unknown): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+    out[k] = Array.isArray(v) ? String(v[0]) : v === undefined ? undefined : String(v);
+  }
+  return out;
+}
+
+export function truthy(value: string | undefined): boolean {
+  return value !== undefined && ['true', '1', 'yes', 'on', 't', 'y'].includes(value.toLowerCase());
+}
+
+/** Sends a response with no body but the given status (Content-Length: 0, as Swift does). */
+export function sendEmpty(ctx: SwiftContext, status: number): FastifyReply {
+  ctx.reply.header('content-type', 'text/html; charset=UTF-8');
+  return ctx.reply.status(status).send('');
+}

@@ -1,0 +1,116 @@
+// Object bytes on disk. A blob is written to a temporary file, fsynced, renamed to its final name and the
+// directory fsynced before write() resolves, so a blob that a caller can see is complete and durable.
+// Blob ids are random: object names never become file paths. This is the one interface every byte of
+// the object store (Swift, S3, images, backups) goes through, so encryption at rest slots in here.
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { errors } from '../../common/errors/codes.js';
+
+export interface WrittenBlob {
+  blobId: string;
+  sizeBytes: number;
+  md5Hex: string;
+}
+
+export interface BlobWriteOptions {
+  /** Refuse (and delete) the blob past this size: 413. */
+  maxBytes: number;
+  /** When the client declared a length, a different byte count is a 499-style abort (400). */
+  expectedBytes?: number | undefined;
+  /** Sees every chunk in order (extra checksums for S3). */
+  onChunk?: ((chunk: Buffer) => void) | undefined;
+}
+
+export interface BlobStore {
+  write(source: AsyncIterable<Buffer | Uint8Array | string>, options: BlobWriteOptions): Promise<WrittenBlob>;
+  /** Byte range is inclusive, as in HTTP. Throws if the blob is missing. */
+  read(blobId: string, range?: { start: number; end: number }): Promise<Readable>;
+  remove(blobId: string): Promise<void>;
+  /** Deletes temporary files left by a crash; returns how many. Call at start-up only. */
+  removeTemporaryFiles(): number;
+}
+
+const BLOB_ID = /^[0-9a-f]{32}$/;
+
+export function createBlobStore(root: string): BlobStore {
+  const tmpDir = join(root, 'tmp');
+  const blobDir = join(root, 'blobs');
+  mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
+  for (let i = 0; i < 256; i += 1)
+    mkdirSync(join(blobDir, i.toString(16).padStart(2, '0')), { recursive: true, mode: 0o700 });
+
+  const pathOf = (blobId: string) => {
+    if (!BLOB_ID.test(blobId)) throw new Error(`invalid blob id ${blobId}`);
+    return join(blobDir, blobId.slice(0, 2), blobId);
+  };
+
+  async function fsyncDir(dir: string): Promise<void> {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  return {
+    async write(source, options) {
+      const blobId = randomUUID().replaceAll('-', '');
+      const tmpPath = join(tmpDir, `${blobId}.tmp`);
+      const md5 = createHash('md5');
+      let size = 0;
+      const handle = await open(tmpPath, 'wx', 0o600);
+      try {
+        for await (const piece of source) {
+          const chunk =
+            typeof piece === 'string'
+              ? Buffer.from(piece)
+              : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+          size += chunk.length;
+          if (size > options.maxBytes) throw errors.payloadTooLarge('Your request is too large.');
+          md5.update(chunk);
+          options.onChunk?.(chunk);
+          await handle.write(chunk);
+        }
+        if (options.expectedBytes !== undefined && size !== options.expectedBytes) {
+          throw errors.badRequest('The body did not match Content-Length.');
+        }
+        await handle.sync();
+        await handle.close();
+        await rename(tmpPath, pathOf(blobId));
+        await fsyncDir(join(blobDir, blobId.slice(0, 2)));
+      } catch (err) {
+        await handle.close().catch(() => undefined);
+        await unlink(tmpPath).catch(() => undefined);
+        throw err;
+      }
+      return { blobId, sizeBytes: size, md5Hex: md5.digest('hex') };
+    },
+
+    async read(blobId, range) {
+      const path = pathOf(blobId);
+      // Open first so that a missing file is an error here, not a stream error mid-response.
+      const handle = await open(path, 'r');
+      return createReadStream('', {
+        fd: handle.fd,
+        autoClose: true,
+        ...(range ? { start: range.start, end: range.end } : {}),
+      });
+    },
+
+    async remove(blobId) {
+      await unlink(pathOf(blobId)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+    },
+
+    removeTemporaryFiles() {
+      const names = readdirSync(tmpDir);
+      for (const name of names) rmSync(join(tmpDir, name), { force: true });
+      return names.length;
+    },
+  };
+}
