@@ -9,6 +9,7 @@ import type { Database } from '../db/schema.js';
 import { createBlobStore } from './blob/blob-store.js';
 import { emptyExtensions } from './api/swift/extensions.js';
 import { swiftPlugin } from './api/swift/plugin.js';
+import { installSwiftFeatures } from './api/swift/features/index.js';
 import { createObjectService } from './object-service.js';
 import { createObjectStoreStore } from './object-store-store.js';
 
@@ -29,6 +30,7 @@ export function createObjectStoreModule(deps: ObjectStoreDeps) {
     maxObjectBytes: deps.config.objectStore.maxObjectBytes,
   });
   const extensions = emptyExtensions();
+  installSwiftFeatures(extensions, { objects, clock: deps.clock, config: deps.config });
   let reaper: NodeJS.Timeout | undefined;
 
   return {

@@ -1,0 +1,4 @@
+// Swift feature: large-objects (not yet implemented; installs nothing, so /info does not list it).
+import type { InstallFeature } from './feature-deps.js';
+
+export const install: InstallFeature = () => undefined;
