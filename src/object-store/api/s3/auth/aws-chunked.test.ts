@@ -133,7 +133,11 @@ describe('signed chunks (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), AWS example', () =
     const longer = await decode({ ...options, decodedContentLength: 66_561 }, chunkedBody(SIGNED_CHUNKS));
     expect(longer.error?.code).toBe('IncompleteBody');
     // Too much data is caught at the chunk header, before the excess chunk is emitted.
-    const shorter = await decode({ ...options, decodedContentLength: 66_559 }, chunkedBody(SIGNED_CHUNKS), 1 << 20);
+    const shorter = await decode(
+      { ...options, decodedContentLength: 66_559 },
+      chunkedBody(SIGNED_CHUNKS),
+      1 << 20,
+    );
     expect(shorter.error?.code).toBe('IncompleteBody');
     expect(shorter.data.length).toBe(65_536);
   });
@@ -179,7 +183,9 @@ describe('signed chunks with a signed trailer (STREAMING-AWS4-HMAC-SHA256-PAYLOA
       expect([...decoder.trailers]).toEqual([['x-amz-checksum-crc32c', 'sOO8/Q==']]);
       const crc = createChecksum('crc32c');
       crc.update(data);
-      expect(() => assertChecksumMatches('crc32c', decoder.trailers.get('x-amz-checksum-crc32c')!, crc.digestBase64())).not.toThrow();
+      expect(() =>
+        assertChecksumMatches('crc32c', decoder.trailers.get('x-amz-checksum-crc32c')!, crc.digestBase64()),
+      ).not.toThrow();
     }
   });
 
@@ -191,7 +197,9 @@ describe('signed chunks with a signed trailer (STREAMING-AWS4-HMAC-SHA256-PAYLOA
 
   it('requires the trailer signature and the declared trailer', async () => {
     const unsignedTrailer = 'x-amz-checksum-crc32c:sOO8/Q==\r\n\r\n';
-    expect((await decode(options, chunkedBody(TRAILER_CHUNKS, DATA, unsignedTrailer))).error?.code).toBe('InvalidRequest');
+    expect((await decode(options, chunkedBody(TRAILER_CHUNKS, DATA, unsignedTrailer))).error?.code).toBe(
+      'InvalidRequest',
+    );
     const nothing = await decode(options, chunkedBody(TRAILER_CHUNKS, DATA, '\r\n'));
     expect(nothing.error).toMatchObject({ code: 'InvalidRequest' });
     expect(nothing.error?.publicMessage).toContain('was not sent');
@@ -206,12 +214,15 @@ describe('unsigned chunks with trailers (STREAMING-UNSIGNED-PAYLOAD-TRAILER)', (
   };
   const body = Buffer.from('5\r\nhello\r\n6\r\n world\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n');
 
-  it.each([1, 2, 5, 1024])('decodes the body in %i-byte pieces and parses the crc32 trailer', async (size) => {
-    const { data, error, decoder } = await decode(options, body, size);
-    expect(error).toBeUndefined();
-    expect(data.toString()).toBe('hello world');
-    expect(decoder.trailers.get('x-amz-checksum-crc32')).toBe('DUoRhQ==');
-  });
+  it.each([1, 2, 5, 1024])(
+    'decodes the body in %i-byte pieces and parses the crc32 trailer',
+    async (size) => {
+      const { data, error, decoder } = await decode(options, body, size);
+      expect(error).toBeUndefined();
+      expect(data.toString()).toBe('hello world');
+      expect(decoder.trailers.get('x-amz-checksum-crc32')).toBe('DUoRhQ==');
+    },
+  );
 
   it('streams unsigned data without holding it back', async () => {
     const decoder = new AwsChunkedDecoder(options);

@@ -39,7 +39,7 @@ function updateRegister(register: number, data: Uint8Array): number {
       t[1024 + (low >>> 24)]! ^
       t[768 + data[i + 4]!]! ^
       t[512 + data[i + 5]!]! ^
-      t[256 + data[i + 5]!]! ^
+      t[256 + data[i + 6]!]! ^
       t[data[i + 7]!]!;
   }
   for (; i < data.length; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);

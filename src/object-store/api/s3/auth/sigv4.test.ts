@@ -17,7 +17,11 @@ const EXAMPLE_TIME = new Date('2013-05-24T00:00:00Z');
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const HOST = 'examplebucket.s3.amazonaws.com';
 
-function authorization(signedHeaders: string, signature: string, scope = '20130524/us-east-1/s3/aws4_request'): string {
+function authorization(
+  signedHeaders: string,
+  signature: string,
+  scope = '20130524/us-east-1/s3/aws4_request',
+): string {
   return `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY}/${scope},SignedHeaders=${signedHeaders},Signature=${signature}`;
 }
 
@@ -43,7 +47,9 @@ function catchS3Error(fn: () => unknown): S3AuthError {
 }
 
 /** GET Object, "Signature Calculations for the Authorization Header: Transferring Payload in a Single Chunk". */
-function getObject(signature = 'f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41'): SigV4RequestInput {
+function getObject(
+  signature = 'f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41',
+): SigV4RequestInput {
   return request({
     rawPath: '/test.txt',
     headers: {
@@ -57,7 +63,10 @@ function getObject(signature = 'f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48d
 }
 
 /** The presigned GET of test.txt, "Authenticating Requests: Using Query Parameters". */
-function presignedGet(now = EXAMPLE_TIME, signature = 'aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404'): SigV4RequestInput {
+function presignedGet(
+  now = EXAMPLE_TIME,
+  signature = 'aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404',
+): SigV4RequestInput {
   return request({
     rawPath: '/test.txt',
     now,
@@ -77,7 +86,11 @@ describe('AWS documented examples', () => {
       'AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972',
     );
     const verified = verifySigV4({ ...getObject(), secret: SECRET });
-    expect(verified).toMatchObject({ accessKeyId: ACCESS_KEY, payloadMode: 'signed', payloadSha256: EMPTY_SHA256 });
+    expect(verified).toMatchObject({
+      accessKeyId: ACCESS_KEY,
+      payloadMode: 'signed',
+      payloadSha256: EMPTY_SHA256,
+    });
     expect(verified.seedSignature).toBe('f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41');
   });
 
@@ -121,7 +134,11 @@ describe('AWS documented examples', () => {
         ),
       },
     });
-    expect(parseSigV4Request(input)?.canonicalRequest.split('\n').slice(0, 3)).toEqual(['GET', '/', 'lifecycle=']);
+    expect(parseSigV4Request(input)?.canonicalRequest.split('\n').slice(0, 3)).toEqual([
+      'GET',
+      '/',
+      'lifecycle=',
+    ]);
     expect(verifySigV4({ ...input, secret: SECRET }).accessKeyId).toBe(ACCESS_KEY);
   });
 
@@ -184,7 +201,10 @@ describe('AWS documented examples', () => {
 describe('signature mismatches', () => {
   it('rejects a signature with one digit changed, with AWS diagnostic details', () => {
     const err = catchS3Error(() =>
-      verifySigV4({ ...getObject('f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb42'), secret: SECRET }),
+      verifySigV4({
+        ...getObject('f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb42'),
+        secret: SECRET,
+      }),
     );
     expect(err).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
     expect(err.details.AWSAccessKeyId).toBe(ACCESS_KEY);
@@ -194,15 +214,21 @@ describe('signature mismatches', () => {
   it('rejects a changed signed header, a changed path and the wrong secret', () => {
     const changedRange = getObject();
     changedRange.headers.range = 'bytes=0-99';
-    expect(catchS3Error(() => verifySigV4({ ...changedRange, secret: SECRET })).code).toBe('SignatureDoesNotMatch');
-    expect(catchS3Error(() => verifySigV4({ ...getObject(), rawPath: '/test.txt2', secret: SECRET })).code).toBe(
+    expect(catchS3Error(() => verifySigV4({ ...changedRange, secret: SECRET })).code).toBe(
       'SignatureDoesNotMatch',
     );
-    expect(catchS3Error(() => verifySigV4({ ...getObject(), secret: `${SECRET}x` })).code).toBe('SignatureDoesNotMatch');
+    expect(
+      catchS3Error(() => verifySigV4({ ...getObject(), rawPath: '/test.txt2', secret: SECRET })).code,
+    ).toBe('SignatureDoesNotMatch');
+    expect(catchS3Error(() => verifySigV4({ ...getObject(), secret: `${SECRET}x` })).code).toBe(
+      'SignatureDoesNotMatch',
+    );
   });
 
   it('rejects a signature that is not 64 hex digits without throwing anything else', () => {
-    expect(catchS3Error(() => verifySigV4({ ...getObject('abc'), secret: SECRET })).code).toBe('SignatureDoesNotMatch');
+    expect(catchS3Error(() => verifySigV4({ ...getObject('abc'), secret: SECRET })).code).toBe(
+      'SignatureDoesNotMatch',
+    );
   });
 
   it('accepts the signature in upper case, as S3 does', () => {
@@ -228,7 +254,9 @@ describe('credential scope', () => {
   });
 
   it('accepts any of several allowed regions', () => {
-    expect(parseSigV4Request({ ...getObject(), allowedRegions: ['eu-west-1', 'us-east-1'] })?.region).toBe('us-east-1');
+    expect(parseSigV4Request({ ...getObject(), allowedRegions: ['eu-west-1', 'us-east-1'] })?.region).toBe(
+      'us-east-1',
+    );
   });
 
   it('answers AuthorizationQueryParametersError for the wrong region of a presigned URL', () => {
@@ -239,10 +267,20 @@ describe('credential scope', () => {
 
   it('refuses another service and a credential date that is not the request date', () => {
     const otherService = getObject();
-    otherService.headers.authorization = authorization('host', 'f'.repeat(64), '20130524/us-east-1/iam/aws4_request');
-    expect(catchS3Error(() => parseSigV4Request(otherService)).publicMessage).toContain('incorrect service "iam"');
+    otherService.headers.authorization = authorization(
+      'host',
+      'f'.repeat(64),
+      '20130524/us-east-1/iam/aws4_request',
+    );
+    expect(catchS3Error(() => parseSigV4Request(otherService)).publicMessage).toContain(
+      'incorrect service "iam"',
+    );
     const otherDay = getObject();
-    otherDay.headers.authorization = authorization('host', 'f'.repeat(64), '20130523/us-east-1/s3/aws4_request');
+    otherDay.headers.authorization = authorization(
+      'host',
+      'f'.repeat(64),
+      '20130523/us-east-1/s3/aws4_request',
+    );
     const err = catchS3Error(() => parseSigV4Request(otherDay));
     expect(err.code).toBe('AuthorizationHeaderMalformed');
     expect(err.publicMessage).toContain('Date is not the same as X-Amz-Date');
@@ -275,7 +313,9 @@ describe('time', () => {
   });
 
   it('refuses a presigned URL dated in the future', () => {
-    const err = catchS3Error(() => parseSigV4Request(presignedGet(new Date(EXAMPLE_TIME.getTime() - 3_600_000))));
+    const err = catchS3Error(() =>
+      parseSigV4Request(presignedGet(new Date(EXAMPLE_TIME.getTime() - 3_600_000))),
+    );
     expect(err).toMatchObject({ code: 'AccessDenied', publicMessage: 'Request is not valid yet' });
   });
 
@@ -349,18 +389,26 @@ describe('payload and headers', () => {
     expect(modeOf('STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER')).toBe('streaming-signed-trailer');
     expect(modeOf('STREAMING-UNSIGNED-PAYLOAD-TRAILER')).toBe('streaming-unsigned-trailer');
     expect(catchS3Error(() => modeOf('abc')).code).toBe('InvalidArgument');
-    expect(catchS3Error(() => modeOf('STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD')).code).toBe('InvalidRequest');
+    expect(catchS3Error(() => modeOf('STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD')).code).toBe(
+      'InvalidRequest',
+    );
   });
 
   it('requires x-amz-decoded-content-length for streaming bodies and reads x-amz-trailer', () => {
     const input = streamingInput();
     input.headers['x-amz-content-sha256'] = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
-    expect(catchS3Error(() => parseSigV4Request(input))).toMatchObject({ code: 'MissingContentLength', status: 411 });
+    expect(catchS3Error(() => parseSigV4Request(input))).toMatchObject({
+      code: 'MissingContentLength',
+      status: 411,
+    });
     input.headers['x-amz-decoded-content-length'] = 'ten';
     expect(catchS3Error(() => parseSigV4Request(input)).code).toBe('InvalidArgument');
     input.headers['x-amz-decoded-content-length'] = '10';
     input.headers['x-amz-trailer'] = 'x-amz-checksum-CRC32, ';
-    expect(parseSigV4Request(input)).toMatchObject({ decodedContentLength: 10, trailerNames: ['x-amz-checksum-crc32'] });
+    expect(parseSigV4Request(input)).toMatchObject({
+      decodedContentLength: 10,
+      trailerNames: ['x-amz-checksum-crc32'],
+    });
   });
 
   it('refuses unsigned x-amz-* headers and an unsigned host, like S3', () => {
@@ -368,7 +416,10 @@ describe('payload and headers', () => {
     extra.headers['x-amz-meta-colour'] = 'blue';
     extra.headers['x-amzn-trace-id'] = 'not an x-amz- header';
     const err = catchS3Error(() => parseSigV4Request(extra));
-    expect(err).toMatchObject({ code: 'AccessDenied', publicMessage: 'There were headers present in the request which were not signed' });
+    expect(err).toMatchObject({
+      code: 'AccessDenied',
+      publicMessage: 'There were headers present in the request which were not signed',
+    });
     expect(err.details.HeadersNotSigned).toBe('x-amz-meta-colour');
     const noHost = getObject();
     noHost.headers.authorization = authorization('range;x-amz-content-sha256;x-amz-date', 'f'.repeat(64));
@@ -391,7 +442,9 @@ describe('schemes', () => {
   });
 
   it('refuses SigV2 in the header and in the query, and SigV4A', () => {
-    const v2 = request({ headers: { host: HOST, authorization: 'AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg=' } });
+    const v2 = request({
+      headers: { host: HOST, authorization: 'AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg=' },
+    });
     expect(catchS3Error(() => parseSigV4Request(v2))).toMatchObject({
       code: 'InvalidRequest',
       publicMessage: 'SigV2 is not supported; use Signature Version 4.',
@@ -416,10 +469,18 @@ describe('schemes', () => {
   it.each([
     ['AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request, SignedHeaders=host'],
     ['AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3, SignedHeaders=host, Signature=ab'],
-    ['AWS4-HMAC-SHA256 Credential=AKID/2013-05-24/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab'],
-    ['AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab, Signature=cd'],
-    ['AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;;date, Signature=ab'],
-    ['AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab, Extra=1'],
+    [
+      'AWS4-HMAC-SHA256 Credential=AKID/2013-05-24/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab',
+    ],
+    [
+      'AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab, Signature=cd',
+    ],
+    [
+      'AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;;date, Signature=ab',
+    ],
+    [
+      'AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab, Extra=1',
+    ],
   ])('answers AuthorizationHeaderMalformed for %s', (value) => {
     const input = getObject();
     input.headers.authorization = value;
