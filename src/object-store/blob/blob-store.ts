@@ -3,7 +3,7 @@
 // Blob ids are random: object names never become file paths. This is the one interface every byte of
 // the object store (Swift, S3, images, backups) goes through, so encryption at rest slots in here.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -92,13 +92,11 @@ export function createBlobStore(root: string): BlobStore {
 
     async read(blobId, range) {
       const path = pathOf(blobId);
-      // Open first so that a missing file is an error here, not a stream error mid-response.
+      // Open first so that a missing file is an error here, not a stream error mid-response. The stream
+      // owns the FileHandle and closes it; handing it a bare fd instead would leave the FileHandle to be
+      // closed again on garbage collection, which crashes the process with EBADF.
       const handle = await open(path, 'r');
-      return createReadStream('', {
-        fd: handle.fd,
-        autoClose: true,
-        ...(range ? { start: range.start, end: range.end } : {}),
-      });
+      return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
     },
 
     async remove(blobId) {
