@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts', 'test/fault/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts', 'test/fault/**/*.test.ts', 'test/drivers/**/*.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,

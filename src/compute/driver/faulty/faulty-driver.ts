@@ -1,0 +1,145 @@
+// A ComputeDriver wrapper that injects failures and latency drawn from a seeded PRNG, for fault tests
+// of the compute service (saga unwind, retries, reconcile). Every injected error names the seed, so a
+// failing run can be replayed exactly.
+import {
+  DriverError,
+  type ComputeDriver,
+  type DriverEvent,
+  type InstanceInfo,
+  type InstanceSpec,
+  type StopOptions,
+  type VolumeAttachment,
+} from '../driver.js';
+import { seededRandom } from './seeded-random.js';
+
+export interface FaultyDriverOptions {
+  seed: number;
+  /** Probability in [0, 1] that a call fails. */
+  errorRate: number;
+  /** Each call first waits a uniform 0..maxLatencyMs. */
+  maxLatencyMs?: number;
+  /**
+   * Probability that an injected failure happens after the inner call succeeded (the operation took
+   * effect but the caller sees an error), as with a lost reply. Spawn never does this: its contract
+   * says a failed spawn leaves nothing, so the wrapper destroys what the inner spawn made.
+   */
+  failAfterRate?: number;
+  /** Whether read-only calls (status, list, consoleOutput) may fail too. Default false. */
+  faultReads?: boolean;
+  /** Told about every injected fault; the default prints the seed to stderr. */
+  onFault?: (fault: InjectedFault) => void;
+}
+
+export interface InjectedFault {
+  seed: number;
+  callNumber: number;
+  method: string;
+  when: 'before' | 'after';
+}
+
+export class FaultyDriver implements ComputeDriver {
+  readonly seed: number;
+  private readonly inner: ComputeDriver;
+  private readonly options: FaultyDriverOptions;
+  private readonly random: () => number;
+  private calls = 0;
+  /** Every fault injected so far, in order (for assertions and replay). */
+  readonly faults: InjectedFault[] = [];
+
+  constructor(inner: ComputeDriver, options: FaultyDriverOptions) {
+    this.inner = inner;
+    this.options = options;
+    this.seed = options.seed;
+    this.random = seededRandom(options.seed);
+  }
+
+  spawn(spec: InstanceSpec): Promise<InstanceInfo> {
+    return this.call(
+      'spawn',
+      () => this.inner.spawn(spec),
+      () => this.inner.destroy(spec.id),
+    );
+  }
+  stop(id: string, options: StopOptions): Promise<void> {
+    return this.call('stop', () => this.inner.stop(id, options));
+  }
+  start(id: string): Promise<void> {
+    return this.call('start', () => this.inner.start(id));
+  }
+  reboot(id: string, kind: 'soft' | 'hard', timeoutMs?: number): Promise<void> {
+    return this.call('reboot', () => this.inner.reboot(id, kind, timeoutMs));
+  }
+  pause(id: string): Promise<void> {
+    return this.call('pause', () => this.inner.pause(id));
+  }
+  unpause(id: string): Promise<void> {
+    return this.call('unpause', () => this.inner.unpause(id));
+  }
+  suspend(id: string): Promise<void> {
+    return this.call('suspend', () => this.inner.suspend(id));
+  }
+  resume(id: string): Promise<void> {
+    return this.call('resume', () => this.inner.resume(id));
+  }
+  destroy(id: string): Promise<void> {
+    return this.call('destroy', () => this.inner.destroy(id));
+  }
+  consoleOutput(id: string, lengthLines?: number): Promise<string> {
+    return this.read('consoleOutput', () => this.inner.consoleOutput(id, lengthLines));
+  }
+  status(id: string): Promise<InstanceInfo> {
+    return this.read('status', () => this.inner.status(id));
+  }
+  list(): Promise<InstanceInfo[]> {
+    return this.read('list', () => this.inner.list());
+  }
+  attach(id: string): Promise<InstanceInfo> {
+    return this.call('attach', () => this.inner.attach(id));
+  }
+  attachVolume(id: string, volume: VolumeAttachment): Promise<void> {
+    return this.call('attachVolume', () => this.inner.attachVolume(id, volume));
+  }
+  detachVolume(id: string, volumeId: string, timeoutMs?: number): Promise<void> {
+    return this.call('detachVolume', () => this.inner.detachVolume(id, volumeId, timeoutMs));
+  }
+  onEvent(listener: (event: DriverEvent) => void): () => void {
+    return this.inner.onEvent(listener);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  private read<T>(method: string, action: () => Promise<T>): Promise<T> {
+    return this.options.faultReads === true ? this.call(method, action) : action();
+  }
+
+  /**
+   * Draw every random number up front, in a fixed order, so that the sequence of faults depends only
+   * on the seed and the order of calls, never on how long the inner driver takes.
+   */
+  private async call<T>(method: string, action: () => Promise<T>, undo?: () => Promise<void>): Promise<T> {
+    const callNumber = ++this.calls;
+    const latencyMs = Math.floor(this.random() * (this.options.maxLatencyMs ?? 0));
+    const fails = this.random() < this.options.errorRate;
+    const after = this.random() < (this.options.failAfterRate ?? 0);
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    if (!fails) return action();
+    const fault: InjectedFault = { seed: this.seed, callNumber, method, when: after ? 'after' : 'before' };
+    if (after) {
+      await action();
+      if (undo !== undefined) await undo();
+    }
+    this.faults.push(fault);
+    (this.options.onFault ?? printFault)(fault);
+    throw new DriverError(
+      'Injected',
+      `injected ${fault.when}-fault in ${method} (seed ${this.seed}, call ${callNumber})`,
+    );
+  }
+}
+
+function printFault(fault: InjectedFault): void {
+  process.stderr.write(
+    `[faulty-driver] seed=${fault.seed} call=${fault.callNumber} ${fault.method} failed (${fault.when})\n`,
+  );
+}

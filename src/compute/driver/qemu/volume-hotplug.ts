@@ -1,0 +1,70 @@
+// Disk hot-plug over QMP: blockdev-add (file, then format) + device_add virtio-blk-pci, and the
+// reverse, waiting for the guest to release the device (DEVICE_DELETED) before removing the nodes.
+import type { VolumeAttachment } from '../driver.js';
+import { QmpError, type QmpClient } from './qmp.js';
+import { volumeNodeNames } from './volume-names.js';
+
+/** Plug the volume in; on failure remove whatever part of it was added, then rethrow. */
+export async function attachVolumeLive(qmp: QmpClient, volume: VolumeAttachment): Promise<void> {
+  const names = volumeNodeNames(volume.volumeId);
+  const readOnly = volume.readOnly === true;
+  const undo: (() => Promise<unknown>)[] = [];
+  try {
+    await qmp.execute({
+      execute: 'blockdev-add',
+      arguments: {
+        driver: 'file',
+        'node-name': names.fileNode,
+        filename: volume.path,
+        'read-only': readOnly,
+      },
+    });
+    undo.push(() => qmp.execute({ execute: 'blockdev-del', arguments: { 'node-name': names.fileNode } }));
+    await qmp.execute({
+      execute: 'blockdev-add',
+      arguments: {
+        driver: volume.format,
+        'node-name': names.formatNode,
+        file: names.fileNode,
+        'read-only': readOnly,
+      },
+    });
+    undo.push(() => qmp.execute({ execute: 'blockdev-del', arguments: { 'node-name': names.formatNode } }));
+    await qmp.execute({
+      execute: 'device_add',
+      arguments: {
+        driver: 'virtio-blk-pci',
+        id: names.deviceId,
+        drive: names.formatNode,
+        serial: names.serial,
+      },
+    });
+  } catch (err) {
+    for (const step of undo.reverse()) await step().catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Unplug: device_del, wait up to timeoutMs for DEVICE_DELETED, then delete the nodes. A device that is
+ * already gone counts as unplugged, so a retry after a partial detach completes it.
+ */
+export async function detachVolumeLive(qmp: QmpClient, volumeId: string, timeoutMs: number): Promise<void> {
+  const names = volumeNodeNames(volumeId);
+  const deleted = qmp.waitForEvent('DEVICE_DELETED', timeoutMs, (e) => e.data?.device === names.deviceId);
+  deleted.catch(() => {}); // Observed below; avoid an unhandled rejection if device_del fails first.
+  let alreadyGone = false;
+  try {
+    await qmp.execute({ execute: 'device_del', arguments: { id: names.deviceId } });
+  } catch (err) {
+    if (!(err instanceof QmpError && err.errorClass === 'DeviceNotFound')) throw err;
+    alreadyGone = true;
+  }
+  if (!alreadyGone) await deleted;
+  for (const node of [names.formatNode, names.fileNode]) {
+    await qmp.execute({ execute: 'blockdev-del', arguments: { 'node-name': node } }).catch((err: unknown) => {
+      // Already deleted by an earlier, interrupted detach.
+      if (!(err instanceof QmpError)) throw err;
+    });
+  }
+}
