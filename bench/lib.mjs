@@ -21,23 +21,29 @@ export async function startServer(extraArgs = []) {
       dataDir,
       '--listen',
       '127.0.0.1:0',
+      '--s3-listen',
+      '127.0.0.1:0',
       '--log-level',
       'warn',
       ...extraArgs,
     ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NUAGE_NETWORK_DRIVER: 'user' },
     },
   );
+  let s3Url;
   const url = await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const m = /Nuage is up at (\S+)/.exec(out);
-      if (m) {
+      const s3 = /S3 API at (\S+)/.exec(out);
+      if (m && s3) {
         clearTimeout(timer);
         resolve(m[1]);
+        s3Url = s3[1];
       }
     });
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
@@ -45,6 +51,7 @@ export async function startServer(extraArgs = []) {
   const clouds = YAML.parse(readFileSync(join(dataDir, 'clouds.yaml'), 'utf8'));
   return {
     url,
+    s3Url,
     pid: child.pid,
     admin: clouds.clouds.nuage.auth,
     async stop() {

@@ -1,6 +1,6 @@
 // Composition root: builds the Fastify application from already-opened dependencies. No listen, no env
 // reads — main.ts and the tests both call this.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import { installAuditHook } from './audit/audit-hook.js';
 import { createAuditStore } from './audit/audit-store.js';
@@ -9,12 +9,19 @@ import { newRequestId, addRequestIdHeader } from './common/http/request-id.js';
 import { logSerializers } from './common/http/log-serializers.js';
 import { installErrorHandler } from './common/http/error-handler.js';
 import { renderKeystoneError } from './common/errors/render-keystone.js';
+import { renderS3Error } from './common/errors/render-s3.js';
+import { s3FrameworkError, s3Plugin } from './object-store/api/s3/plugin.js';
+import { createS3Services } from './object-store/s3/index.js';
 import type { Config } from './config/schema.js';
 import type { Database } from './db/schema.js';
 import type { DialectName } from './db/kysely.js';
 import type { ServedService } from './identity/bootstrap.js';
 import { createIdentityModule, type IdentityModule } from './identity/index.js';
 import { createObjectStoreModule, type ObjectStoreModule } from './object-store/index.js';
+import { createNetworkModule, type NetworkModule } from './network/index.js';
+import type { NetworkDriver } from './network/driver/driver.js';
+import { createImageModule, type ImageModule } from './image/index.js';
+import { swiftRouterError } from './object-store/api/swift/plugin.js';
 
 export interface AppDeps {
   config: Config;
@@ -23,12 +30,18 @@ export interface AppDeps {
   clock: Clock;
   /** pino options or false; tests pass false or a level. */
   logger: FastifyServerOptions['logger'];
+  /** Overrides the configured network data plane (tests pass the fake driver). */
+  networkDriver?: NetworkDriver;
 }
 
 export interface App {
   app: FastifyInstance;
   identity: IdentityModule;
   objectStore: ObjectStoreModule;
+  network: NetworkModule;
+  image: ImageModule;
+  /** The S3 API, on its own listener. */
+  s3App: FastifyInstance;
   /** What the catalog must list: the services this process serves. */
   served: ServedService[];
 }
@@ -42,6 +55,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     genReqId: newRequestId,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 2048 },
+    // A path the router cannot decode (e.g. %FF) fails before any plugin runs: Swift's paths answer 412
+    // as Swift does, the rest go through the root error handler like every other error.
+    frameworkErrors: (err, request, reply) => {
+      const plain = reply as FastifyReply;
+      const swift = swiftRouterError(err, request.url);
+      if (swift) return plain.status(swift.status).type('text/plain; charset=UTF-8').send(swift.body);
+      return plain.send(err);
+    },
     trustProxy: false,
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false },
@@ -71,9 +92,60 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(objectStore.swiftPlugin, { prefix: '/object-store' });
 
+  const network = createNetworkModule({
+    db: deps.db,
+    clock: deps.clock,
+    config: deps.config,
+    validator: identity.validator,
+    ...(deps.networkDriver ? { driver: deps.networkDriver } : {}),
+  });
+  network.setLogger(app.log);
+  await app.register(network.plugin, { prefix: '/network' });
+
+  const image = createImageModule({
+    db: deps.db,
+    clock: deps.clock,
+    config: deps.config,
+    validator: identity.validator,
+    objects: objectStore.objects,
+  });
+  await app.register(image.plugin, { prefix: '/image' });
+
   const served: ServedService[] = [
     { type: 'identity', name: 'keystone', path: '/identity' },
     { type: 'object-store', name: 'swift', path: '/object-store/v1/AUTH_$(project_id)s' },
+    { type: 'network', name: 'neutron', path: '/network' },
+    { type: 'image', name: 'glance', path: '/image' },
   ];
-  return { app, identity, objectStore, served };
+  const s3App = Fastify({
+    logger:
+      deps.logger === false
+        ? false
+        : { ...(typeof deps.logger === 'object' ? deps.logger : {}), serializers: logSerializers },
+    genReqId: newRequestId,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 2048 },
+    frameworkErrors: s3FrameworkError,
+  });
+  s3App.decorateRequest('auth', undefined);
+  installErrorHandler(s3App, (err, message, requestId) => renderS3Error(err, message, requestId));
+  const s3Services = createS3Services({
+    db: deps.db,
+    objects: objectStore.objects,
+    clock: deps.clock,
+    config: deps.config,
+  });
+  await s3App.register(
+    s3Plugin({
+      objects: objectStore.objects,
+      accessKeys: identity.services.credentials,
+      callers: identity.services.tokens,
+      buckets: s3Services.buckets,
+      multipart: s3Services.multipart,
+      versions: s3Services.versions,
+      clock: deps.clock,
+      config: deps.config,
+    }),
+  );
+  return { app, s3App, identity, objectStore, network, image, served };
 }

@@ -11,6 +11,7 @@ import { cloudsYamlPath, writeCloudsYaml } from './cli/clouds-yaml.js';
 
 export interface RunningNuage {
   url: string;
+  s3Url: string;
   close(): Promise<void>;
 }
 
@@ -18,7 +19,7 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const handle = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(handle.db);
-  const { app, identity, objectStore, served } = await buildApp({
+  const { app, s3App, identity, objectStore, network, image, served } = await buildApp({
     config,
     db: handle.db,
     dialect: handle.dialect,
@@ -32,8 +33,12 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
     adminProjectName: config.identity.adminProjectName,
   });
   identity.setAdminProjectId(boot.adminProjectId);
+  // The external network, then the data plane reconciled with the rows (creates the missing, removes the unowned).
+  await network.start(boot.adminProjectId);
 
   const recovered = await objectStore.recover();
+  // Uploads and imports cut short by a crash leave images in saving/importing: mark them killed.
+  await image.recoverInterrupted();
   app.log.info({ event: 'object_store.recovered', ...recovered }, 'object store recovered');
   objectStore.startReaper((err) =>
     app.log.error({ event: 'object_store.reaper.failed', err }, 'reaper failed'),
@@ -45,6 +50,12 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = config.publicUrl || `http://${shownHost}:${actualPort}`;
+  const s3 = parseHostPort(config.s3Listen);
+  await s3App.listen({ host: s3.host, port: s3.port });
+  const s3Address = s3App.server.address();
+  const s3Port = typeof s3Address === 'object' && s3Address ? s3Address.port : s3.port;
+  const s3Url = config.s3PublicUrl || `http://${s3.host.includes(':') ? `[${s3.host}]` : s3.host}:${s3Port}`;
+  served.push({ type: 's3', name: 's3', path: s3Url });
   await syncCatalog(identity.stores, { region: config.region, publicUrl: url, served });
   const wrote = writeCloudsYaml({
     dataDir: config.dataDir,
@@ -60,8 +71,11 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
     );
   return {
     url,
+    s3Url,
     async close() {
       objectStore.stop();
+      await network.close();
+      await s3App.close();
       await app.close();
       await handle.close();
     },
@@ -72,6 +86,7 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
 export async function runNuageUp(config: Config): Promise<void> {
   const running = await startNuage(config);
   process.stdout.write(`Nuage is up at ${running.url}\n`);
+  process.stdout.write(`S3 API at ${running.s3Url}\n`);
   process.stdout.write(`Admin credentials: ${cloudsYamlPath(config.dataDir)} (cloud "nuage")\n`);
   process.stdout.write(
     `Try: OS_CLIENT_CONFIG_FILE=${cloudsYamlPath(config.dataDir)} openstack --os-cloud nuage token issue\n`,

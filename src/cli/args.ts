@@ -5,6 +5,7 @@ export const SERVER_FLAGS = {
   config: { type: 'string' },
   'data-dir': { type: 'string' },
   listen: { type: 'string' },
+  's3-listen': { type: 'string' },
   'public-url': { type: 'string' },
   'database-url': { type: 'string' },
   region: { type: 'string' },
@@ -15,6 +16,7 @@ export const SERVER_FLAGS = {
 const FLAG_TO_KEY: Record<string, string> = {
   'data-dir': 'dataDir',
   listen: 'listen',
+  's3-listen': 's3Listen',
   'public-url': 'publicUrl',
   'database-url': 'databaseUrl',
   region: 'region',

@@ -12,6 +12,7 @@ commands:
   up            start the all-in-one cloud
                   --data-dir DIR        data directory (default ./nuage-data)
                   --listen HOST:PORT    API listener (default 127.0.0.1:5000)
+                  --s3-listen HOST:PORT S3 API listener (default 127.0.0.1:9000)
                   --database-url URL    postgres://… instead of the embedded SQLite file
                   --public-url URL      base URL advertised in the catalog
                   --region NAME         region name (default RegionOne)

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseHostPort } from './load.js';
 
@@ -31,6 +34,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ overrides: { 'identity.colour': 'blue' } })).toThrow(
       /identity.colour: unknown key/,
     );
+  });
+});
+
+describe('config file', () => {
+  it('reads TOML below env and flags, and rejects unknown keys in it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nuage-config-'));
+    const file = join(dir, 'nuage.toml');
+    writeFileSync(
+      file,
+      'region = "EU-West"\nlisten = "127.0.0.1:6000"\n[identity]\ntokenLifetimeSeconds = 900\n',
+    );
+    const config = loadConfig({ file, env: { NUAGE_LISTEN: '127.0.0.1:7000' } });
+    expect(config.region).toBe('EU-West');
+    expect(config.listen).toBe('127.0.0.1:7000');
+    expect(config.identity.tokenLifetimeSeconds).toBe(900);
+    writeFileSync(file, '[identity]\nsurprise = 1\n');
+    expect(() => loadConfig({ file })).toThrow(/identity.surprise: unknown key/);
+    writeFileSync(file, 'not = [valid');
+    expect(() => loadConfig({ file })).toThrow(/not valid TOML/);
   });
 });
 

@@ -62,10 +62,77 @@ export const ObjectStoreConfigSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const ImageConfigSchema = Type.Object(
+  {
+    imageCountTotal: Type.Integer({
+      minimum: 0,
+      default: 100,
+      description: 'Most images a project may own (Glance image_count_total).',
+    }),
+    imageSizeTotalBytes: Type.Integer({
+      minimum: 0,
+      default: 1024 ** 4,
+      description: 'Most bytes of image data a project may store (Glance image_size_total).',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const NetworkConfigSchema = Type.Object(
+  {
+    driver: Type.Union(
+      ['auto', 'linux', 'user', 'fake'].map((d) => Type.Literal(d)),
+      {
+        default: 'auto',
+        description:
+          'Network data plane: linux (bridges, netns, nftables, dnsmasq; needs root), user (QEMU user networking, nothing enforced), fake (tests), auto (= user for now: one linux data plane per host must be opted into).',
+      },
+    ),
+    mtu: Type.Integer({ minimum: 576, maximum: 9000, default: 1500, description: 'MTU of new networks.' }),
+    externalCidr: Type.String({
+      default: '172.24.4.0/24',
+      description: 'CIDR of the host-only external network `public` (floating IPs).',
+    }),
+    externalGatewayIp: Type.String({
+      default: '172.24.4.1',
+      description: 'Address of the host on the external network.',
+    }),
+    externalPoolStart: Type.String({
+      default: '172.24.4.10',
+      description: 'First address of the external allocation pool.',
+    }),
+    externalPoolEnd: Type.String({
+      default: '172.24.4.250',
+      description: 'Last address of the external allocation pool.',
+    }),
+    metadataPort: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 8775,
+      description:
+        'Port that 169.254.169.254:80 is redirected to inside routers (the metadata service); 0 disables.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({ minLength: 1, default: './nuage-data', description: 'Data directory.' }),
     listen: Type.String({ ...HostPort, default: '127.0.0.1:5000' }),
+    s3Listen: Type.String({
+      ...HostPort,
+      default: '127.0.0.1:9000',
+      description: 'HOST:PORT of the S3 API listener.',
+    }),
+    s3PublicUrl: Type.String({
+      default: '',
+      description: 'Base URL clients use to reach the S3 API (default: http://<s3Listen>).',
+    }),
+    s3VirtualHostDomain: Type.String({
+      default: '',
+      description: 'Domain for virtual-hosted-style S3 addressing (bucket.<domain>); empty: path-style only.',
+    }),
     publicUrl: Type.String({
       default: '',
       description: 'Base URL clients use to reach the API (default: http://<listen>).',
@@ -87,6 +154,8 @@ export const ConfigSchema = Type.Object(
     ),
     identity: IdentityConfigSchema,
     objectStore: ObjectStoreConfigSchema,
+    image: ImageConfigSchema,
+    network: NetworkConfigSchema,
   },
   { additionalProperties: false },
 );

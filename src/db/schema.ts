@@ -228,4 +228,131 @@ export interface Database {
   os_containers: OsContainerTable;
   os_objects: OsObjectTable;
   os_blob_garbage: OsBlobGarbageTable;
+  s3_bucket_names: S3BucketNameTable;
+  s3_bucket_configs: S3BucketConfigTable;
+  s3_multipart_uploads: S3MultipartUploadTable;
+  s3_multipart_parts: S3MultipartPartTable;
+  images: ImageTable;
+  image_tags: ImageTagTable;
+  image_members: ImageMemberTable;
+  net_resources: NetResourceTable;
+  net_ip_allocations: NetIpAllocationTable;
+  net_quotas: NetQuotaTable;
+}
+
+/** Bucket names created through S3: one project per name, so anonymous requests find the bucket. */
+export interface S3BucketNameTable {
+  name: string;
+  project_id: string;
+  created_at: string;
+}
+
+/** S3 bucket configuration documents (kind 'cors' or 'policy'), JSON, for one life of the container. */
+export interface S3BucketConfigTable {
+  project_id: string;
+  bucket: string;
+  kind: string;
+  document: string;
+  /** The container's put_timestamp when the document was stored. */
+  container_put_timestamp: string;
+  updated_at: string;
+}
+
+export interface S3MultipartUploadTable {
+  upload_id: string;
+  project_id: string;
+  bucket: string;
+  object_key: string;
+  container_put_timestamp: string;
+  initiated_at: string;
+  initiator_user_id: string;
+  content_type: string;
+  /** JSON StoredMetadata for the object the upload will make. */
+  metadata: string;
+  checksum_algorithm: string | null;
+  checksum_type: string | null;
+  /** 'open', or 'completing' while CompleteMultipartUpload assembles the object. */
+  state: string;
+  claimed_at: string | null;
+}
+
+export interface S3MultipartPartTable {
+  upload_id: string;
+  part_number: number;
+  blob_id: string;
+  size: number;
+  /** Hex MD5 of the part. */
+  etag: string;
+  /** Base64 x-amz-checksum-* value of the part, in the upload's algorithm. */
+  checksum: string | null;
+  last_modified: string;
+}
+
+/** Glance images: core attributes as columns, custom properties as a JSON object of strings. */
+export interface ImageTable {
+  id: string;
+  name: string | null;
+  owner: string;
+  status: string;
+  visibility: string;
+  protected: number;
+  os_hidden: number;
+  disk_format: string | null;
+  container_format: string | null;
+  min_disk: number;
+  min_ram: number;
+  size: number | null;
+  virtual_size: number | null;
+  checksum: string | null;
+  os_hash_algo: string | null;
+  os_hash_value: string | null;
+  properties: string;
+  /** Object name of the image data in the owner's reserved container, once uploaded. */
+  data_object: string | null;
+  /** Object name of staged data (interoperable import), until imported. */
+  staged_object: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ImageTagTable {
+  image_id: string;
+  tag: string;
+}
+
+/** Projects an image is shared with; status pending | accepted | rejected. */
+export interface ImageMemberTable {
+  image_id: string;
+  member_id: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One Neutron resource; `kind` is network | subnet | port | security_group | security_group_rule | router | floatingip. */
+export interface NetResourceTable {
+  id: string;
+  kind: string;
+  project_id: string;
+  /** network_id (subnet, port), security_group_id (rule), floating_network_id (floating IP), or ''. */
+  parent_id: string;
+  /** A port's device_id, or ''. */
+  device_id: string;
+  /** JSON: the resource's Neutron wire record. */
+  body: string;
+  created_at: string;
+}
+
+/** An IP address taken on a network by a port; the primary key makes a duplicate a conflict. */
+export interface NetIpAllocationTable {
+  network_id: string;
+  ip_address: string;
+  subnet_id: string;
+  port_id: string;
+}
+
+/** A project's Neutron quota overrides, JSON { resource: limit }. */
+export interface NetQuotaTable {
+  project_id: string;
+  body: string;
 }

@@ -107,7 +107,7 @@ export async function bootstrapIdentity(
 export interface ServedService {
   type: string;
   name: string;
-  /** URL under the public base, may contain $(project_id)s. */
+  /** URL under the public base (or an absolute http(s) URL), may contain $(project_id)s. */
   path: string;
 }
 
@@ -139,7 +139,7 @@ export async function syncCatalog(
       };
       await stores.catalog.insertService(service);
     }
-    const url = `${base}${want.path}`;
+    const url = /^https?:\/\//.test(want.path) ? want.path : `${base}${want.path}`;
     for (const iface of ['public', 'internal', 'admin'] as const) {
       const existing = endpoints.find((e) => e.serviceId === service.id && e.interface === iface);
       if (!existing) {

@@ -141,6 +141,29 @@ export function createTokenService(deps: TokenServiceDeps) {
   return {
     validator,
     validateToken,
+    /**
+     * The caller an EC2 credential (S3 access key) of (userId, projectId) stands for right now, built by
+     * the same live checks as token validation (user and domain enabled, project and its domain
+     * enabled, a role on the project), or undefined when any fails. Nothing is cached, so disabling the
+     * user or removing the role takes effect on the next request.
+     */
+    async ec2Context(userId: string, projectId: string): Promise<AuthContext | undefined> {
+      const now = deps.clock.now().getTime();
+      const payload: TokenPayload = {
+        userId,
+        methods: ['ec2credential'],
+        scope: { kind: 'project', id: projectId },
+        issuedAt: now,
+        expiresAt: now + 1000,
+        auditIds: [],
+      };
+      try {
+        return (await resolve(payload)).context;
+      } catch (err) {
+        if (err instanceof InvalidToken) return undefined;
+        throw err;
+      }
+    },
     /** Seals a payload after checking it resolves (same rules as validation), so no dead token is issued. */
     async issue(payload: TokenPayload): Promise<{ token: string; validated: ValidatedToken }> {
       const validated = await resolve(payload);

@@ -269,3 +269,25 @@ describe('audit trail', () => {
     expectKeystoneError(await api('GET', '/v3/nothing-here', { token: t.adminToken }), 404);
   });
 });
+
+describe('lockout', () => {
+  it('locks a user out after the configured number of failures, even with the right password', async () => {
+    const locked = await startTestApp({
+      identity: { lockoutFailureAttempts: 3, lockoutDurationSeconds: 600 },
+    });
+    try {
+      const attempt = (password: string) =>
+        fetch(`${locked.identityUrl}/v3/auth/tokens`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ auth: passwordAuth('admin', password, 'admin') }),
+        });
+      for (let i = 0; i < 3; i += 1) expect((await attempt('wrong')).status).toBe(401);
+      const refused = await attempt(locked.adminPassword);
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/locked/);
+    } finally {
+      await locked.close();
+    }
+  });
+});

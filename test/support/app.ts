@@ -11,15 +11,21 @@ import { systemClock } from '../../src/common/clock.js';
 import { loadConfig } from '../../src/config/load.js';
 import { migrateToLatest, openDatabase } from '../../src/db/kysely.js';
 import { bootstrapIdentity, syncCatalog } from '../../src/identity/bootstrap.js';
+import { createFakeNetworkDriver } from '../../src/network/driver/fake/fake-driver.js';
+import type { NetworkModule } from '../../src/network/index.js';
 
 export interface TestApp {
   url: string;
+  /** The S3 listener. */
+  s3Url: string;
   identityUrl: string;
   adminPassword: string;
   adminToken: string;
   dialect: 'sqlite' | 'postgres';
   /** Read access to the audit trail, for assertions. */
   audit: AuditStore;
+  /** The network module (its driver is the fake one unless a test passes another). */
+  network: NetworkModule;
   close(): Promise<void>;
 }
 
@@ -62,7 +68,9 @@ export function passwordAuth(user: string, password: string, project?: string, d
   };
 }
 
-export async function startTestApp(options: { identity?: Record<string, unknown> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { identity?: Record<string, unknown>; networkDriver?: NetworkModule['driver'] } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nuage-it-'));
   const pgBase = process.env.TEST_PG_URL;
   const pgSchema = pgBase ? await freshPostgresSchema(pgBase) : undefined;
@@ -77,12 +85,13 @@ export async function startTestApp(options: { identity?: Record<string, unknown>
   });
   const handle = openDatabase({ url: config.databaseUrl, dataDir });
   await migrateToLatest(handle.db);
-  const { app, identity, served } = await buildApp({
+  const { app, s3App, identity, network, served } = await buildApp({
     config,
     db: handle.db,
     dialect: handle.dialect,
     clock: systemClock,
     logger: false,
+    networkDriver: options.networkDriver ?? createFakeNetworkDriver(),
   });
   const boot = await bootstrapIdentity(identity.stores, {
     clock: systemClock,
@@ -90,21 +99,33 @@ export async function startTestApp(options: { identity?: Record<string, unknown>
     adminProjectName: 'admin',
   });
   identity.setAdminProjectId(boot.adminProjectId);
+  await network.start(boot.adminProjectId);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  await s3App.listen({ host: '127.0.0.1', port: 0 });
+  const s3Address = s3App.server.address();
+  const s3Url = `http://127.0.0.1:${typeof s3Address === 'object' && s3Address ? s3Address.port : 0}`;
+  served.push({ type: 's3', name: 's3', path: s3Url });
   await syncCatalog(identity.stores, { region: config.region, publicUrl: url, served });
   const identityUrl = `${url}/identity`;
   const adminPassword = boot.newAdminPassword as string;
   const adminToken = await issueToken(identityUrl, passwordAuth('admin', adminPassword, 'admin'));
   return {
     url,
+    s3Url,
     identityUrl,
     adminPassword,
     adminToken,
     dialect: handle.dialect,
     audit: createAuditStore(handle.db),
+    network,
     async close() {
+      await network.close();
+      await s3App.close();
+      // A client may still hold a keep-alive connection whose streamed response just ended; close()
+      // would wait for it to go idle, so cut every connection first.
+      app.server.closeAllConnections();
       await app.close();
       await handle.close();
       await pgSchema?.drop();

@@ -58,7 +58,9 @@ function serverEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv
     if (key.startsWith('NUAGE_') && key !== 'NUAGE_CACHE_DIR') continue;
     env[key] = value;
   }
-  return { ...env, ...extra };
+  // Servers of tests that are not about networking stay off the host's Linux data plane (several run at
+  // once, and the linux driver is one per host); network tests pass NUAGE_NETWORK_DRIVER=linux.
+  return { ...env, NUAGE_NETWORK_DRIVER: 'user', ...extra };
 }
 
 interface Running {
@@ -169,6 +171,9 @@ export async function startNuage(opts: StartOptions = {}): Promise<NuageServer> 
     dataDir,
     '--listen',
     listen,
+    // A random S3 port too, so that servers of parallel tests never collide on the default 9000.
+    '--s3-listen',
+    '127.0.0.1:0',
     ...(databaseUrl ? ['--database-url', databaseUrl] : []),
   ];
 

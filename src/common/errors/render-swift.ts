@@ -14,7 +14,8 @@ const SWIFT_TEXT: Record<number, string> = {
 };
 
 export function renderSwiftError(err: ApiError, message: string): { body: string; contentType: string } {
-  const text = SWIFT_TEXT[err.status];
+  // A middleware's own body (quotas' "Upload exceeds quota.") is sent as is, not as the proxy's page.
+  const text = err.internalContext?.verbatimBody === true ? undefined : SWIFT_TEXT[err.status];
   if (text !== undefined || err.status >= 500) {
     const title = STATUS_CODES[err.status] ?? 'Error';
     return {

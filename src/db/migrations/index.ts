@@ -2,8 +2,14 @@
 import type { Migration } from 'kysely';
 import * as identity from './2026-11-29-identity.js';
 import * as objectStore from './2026-11-29-object-store.js';
+import * as s3 from './2026-11-30-s3.js';
+import * as network from './2026-11-30-network.js';
+import * as image from './2026-11-30-image.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-identity': identity,
   '2026-11-29-object-store': objectStore,
+  '2026-11-30-s3': s3,
+  '2026-11-30-network': network,
+  '2026-11-30-image': image,
 };

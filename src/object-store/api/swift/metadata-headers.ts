@@ -12,6 +12,8 @@ export const PERSISTED_HEADERS: Record<Level, readonly string[]> = {
     'x-account-meta-temp-url-key',
     'x-account-meta-temp-url-key-2',
     'x-account-meta-quota-bytes',
+    'x-account-quota-bytes',
+    'x-account-quota-count',
   ],
   container: [
     'x-container-read',

@@ -78,14 +78,17 @@ function multipartLength(ranges: ByteRange[], size: number, contentType: string,
   return n;
 }
 
-export async function handleObjectRead(ctx: SwiftContext, preauthorized = false): Promise<FastifyReply> {
+/** `given`: serve this row instead of looking the path up (an older version of the object). */
+export async function handleObjectRead(
+  ctx: SwiftContext,
+  preauthorized = false,
+  given?: StoredObject,
+): Promise<FastifyReply> {
   if (!preauthorized) await authorizeObjectRead(ctx);
   const { path, reply } = ctx;
-  const object = await ctx.objects.requireObject(
-    path.projectId,
-    path.container as string,
-    path.object as string,
-  );
+  const object =
+    given ??
+    (await ctx.objects.requireObject(path.projectId, path.container as string, path.object as string));
   const view =
     ctx.query['multipart-manifest'] === 'get' ? undefined : await ctx.extensions.readManifest?.(ctx, object);
   const size = view ? view.sizeBytes : object.sizeBytes;

@@ -7,6 +7,7 @@ import { httpDate } from '../../http/conditions.js';
 import { LIMITS, type StoredMetadata, type StoredObject } from '../../model.js';
 import { authorizeSwift } from './access.js';
 import { guessContentType } from './content-type.js';
+import { planObjectWrite } from './extensions.js';
 import { applyMetadataHeaders } from './metadata-headers.js';
 import { sendEmpty, truthy, type SwiftContext } from './swift-context.js';
 import { decodeName } from './swift-path.js';
@@ -77,18 +78,24 @@ async function copy(
   ctx: SwiftContext,
   from: { container: string; object: string },
   to: { container: string; object: string },
+  preauthorized = false,
 ): Promise<FastifyReply> {
   await authorizeObjectRead({
     ...ctx,
     path: { ...ctx.path, container: from.container, object: from.object },
   });
-  await authorizeObjectWrite(ctx, to.container);
+  if (!preauthorized) await authorizeObjectWrite(ctx, to.container);
   const source = await ctx.objects.requireObject(ctx.path.projectId, from.container, from.object);
   const fresh = truthy(ctx.headers['x-fresh-metadata']);
   const base: StoredMetadata = fresh ? { meta: {}, headers: {} } : source.metadata;
-  const metadata = applyMetadataHeaders('object', ctx.request.headers, base);
+  const plan = await planObjectWrite(
+    { ...ctx, path: { ...ctx.path, container: to.container, object: to.object } },
+    source.sizeBytes,
+  );
+  plan.beforeCommit({ sizeBytes: source.sizeBytes });
+  const metadata = plan.applyHeaders(applyMetadataHeaders('object', ctx.request.headers, base));
   const contentType = ctx.headers['content-type'] ?? source.contentType;
-  const { object } = await ctx.objects.copyObject(source, {
+  const { object, applied } = await ctx.objects.copyObject(source, {
     projectId: ctx.path.projectId,
     container: to.container,
     name: to.object,
@@ -96,6 +103,7 @@ async function copy(
     contentType,
     deleteAt: deleteAtFrom(ctx.headers, ctx.now, fresh ? null : source.deleteAt),
   });
+  if (applied) await plan.afterCommit(object);
   ctx.reply.headers({
     Etag: object.etag,
     'Last-Modified': httpDate(new Date(object.lastModified)),
@@ -105,12 +113,13 @@ async function copy(
   return sendEmpty(ctx, 201);
 }
 
-async function put(ctx: SwiftContext): Promise<FastifyReply> {
+async function put(ctx: SwiftContext, preauthorized: boolean): Promise<FastifyReply> {
   const container = ctx.path.container as string;
   const name = ctx.path.object as string;
   const copyFrom = ctx.headers['x-copy-from'];
-  if (copyFrom !== undefined) return copy(ctx, parseCopyTarget(copyFrom), { container, object: name });
-  await authorizeObjectWrite(ctx);
+  if (copyFrom !== undefined)
+    return copy(ctx, parseCopyTarget(copyFrom), { container, object: name }, preauthorized);
+  if (!preauthorized) await authorizeObjectWrite(ctx);
   const lengthHeader = ctx.headers['content-length'];
   const chunked = (ctx.headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked');
   if (lengthHeader === undefined && !chunked) throw errors.lengthRequired();
@@ -122,34 +131,39 @@ async function put(ctx: SwiftContext): Promise<FastifyReply> {
   const ifNoneMatch = ctx.headers['if-none-match'];
   if (ifNoneMatch !== undefined && ifNoneMatch !== '*')
     throw errors.badRequest('If-None-Match only supports *');
-  for (const hook of ctx.extensions.beforeObjectWrite) await hook(ctx, contentLength);
-  const { object } = await ctx.objects.putObject({
+  const plan = await planObjectWrite(ctx, contentLength);
+  const { object, applied } = await ctx.objects.putObject({
     projectId: ctx.path.projectId,
     container,
     name,
     body: ctx.request.raw,
     contentLength,
     contentType: contentTypeFor(ctx, name),
-    metadata: applyMetadataHeaders('object', ctx.request.headers, { meta: {}, headers: {} }),
+    metadata: plan.applyHeaders(
+      applyMetadataHeaders('object', ctx.request.headers, { meta: {}, headers: {} }),
+    ),
     deleteAt: deleteAtFrom(ctx.headers, ctx.now, null),
     expectedEtag: ctx.headers.etag,
     mustNotExist: ifNoneMatch === '*',
+    beforeCommit: (written) => plan.beforeCommit(written),
   });
+  if (applied) await plan.afterCommit(object);
   ctx.reply.headers({ Etag: object.etag, 'Last-Modified': httpDate(new Date(object.lastModified)) });
   return sendEmpty(ctx, 201);
 }
 
-export async function handleObjectWrite(ctx: SwiftContext): Promise<FastifyReply> {
+/** `preauthorized`: the caller already granted this very operation (a valid temp URL). */
+export async function handleObjectWrite(ctx: SwiftContext, preauthorized = false): Promise<FastifyReply> {
   const method = ctx.request.method;
   const container = ctx.path.container as string;
   const name = ctx.path.object as string;
-  if (method === 'PUT') return put(ctx);
+  if (method === 'PUT') return put(ctx, preauthorized);
   if (method === 'COPY') {
     const destination = ctx.headers.destination;
     if (!destination) throw new ApiError(412, 'PreconditionFailed', 'Destination header required');
     return copy(ctx, { container, object: name }, parseCopyTarget(destination));
   }
-  await authorizeObjectWrite(ctx);
+  if (!preauthorized) await authorizeObjectWrite(ctx);
   if (method === 'POST') {
     const existing: StoredObject = await ctx.objects.requireObject(ctx.path.projectId, container, name);
     const metadata = applyMetadataHeaders('object', ctx.request.headers, existing.metadata, true);

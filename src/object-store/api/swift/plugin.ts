@@ -58,6 +58,18 @@ async function dispatch(
   return handleObjectWrite(ctx);
 }
 
+/**
+ * For buildApp's `frameworkErrors`: the router rejects a path it cannot percent-decode (such as `%FF`)
+ * before any plugin runs. Under /object-store that is invalid UTF-8 in a name, which Swift answers with 412.
+ */
+export function swiftRouterError(
+  err: { code?: string },
+  url: string,
+): { status: number; body: string } | undefined {
+  if (err.code !== 'FST_ERR_BAD_URL' || !url.startsWith('/object-store/')) return undefined;
+  return { status: 412, body: 'Invalid UTF8 or contains NULL' };
+}
+
 export function swiftPlugin(deps: SwiftPluginDeps) {
   return async function swift(app: FastifyInstance): Promise<void> {
     installErrorHandler(app, (err, message) => renderSwiftError(err, message));
@@ -66,6 +78,10 @@ export function swiftPlugin(deps: SwiftPluginDeps) {
     app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     app.addHook('onRequest', async (request, reply) => {
       reply.header('x-trans-id', request.id);
+    });
+    app.addHook('onSend', async (request, reply, payload) => {
+      for (const hook of deps.extensions.onSend) await hook(request, reply);
+      return payload;
     });
     app.get('/info', { config: { public: true } }, async () => swiftInfo(deps.extensions));
     app.route({

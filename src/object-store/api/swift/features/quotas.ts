@@ -1,4 +1,101 @@
-// Swift feature: quotas (not yet implemented; installs nothing, so /info does not list it).
+// Swift feature: container quotas (X-Container-Meta-Quota-Bytes / -Quota-Count, set by the container's
+// writers) and account quotas (X-Account-Quota-Bytes / -Quota-Count and the older
+// X-Account-Meta-Quota-Bytes, set only by a reseller admin, which for us is a cloud admin). An upload
+// that would exceed one is refused with 413 "Upload exceeds quota."; the declared Content-Length is
+// checked before the upload, and the real size of a chunked upload before it is committed.
+import { ApiError } from '../../../../common/errors/api-error.js';
+import { errors } from '../../../../common/errors/codes.js';
+import { isCloudAdmin } from '../../../../identity/policy.js';
+import type { Account, Container } from '../../../model.js';
+import type { ObjectWritePlan } from '../extensions.js';
+import type { SwiftContext } from '../swift-context.js';
 import type { InstallFeature } from './feature-deps.js';
 
-export const install: InstallFeature = () => undefined;
+const ACCOUNT_QUOTA_HEADERS = ['x-account-quota-bytes', 'x-account-quota-count'] as const;
+const LEGACY_ACCOUNT_BYTES = 'x-account-meta-quota-bytes';
+
+function exceeded(): ApiError {
+  return new ApiError(413, 'PayloadTooLarge', 'Upload exceeds quota.', {
+    internalContext: { verbatimBody: true },
+  });
+}
+
+/** A quota value, or undefined when absent or not a plain non-negative integer (then not enforced). */
+function quota(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/** Container PUT/POST: quota values must be digits. */
+function checkContainerQuotaHeaders(ctx: SwiftContext): void {
+  const bytes = ctx.headers['x-container-meta-quota-bytes'];
+  if (bytes && !/^\d+$/.test(bytes)) throw errors.badRequest('Invalid bytes quota.');
+  const count = ctx.headers['x-container-meta-quota-count'];
+  if (count && !/^\d+$/.test(count)) throw errors.badRequest('Invalid count quota.');
+}
+
+/** Account POST: only a reseller (cloud) admin may set or remove quotas, and only to digits. */
+function checkAccountQuotaHeaders(ctx: SwiftContext): void {
+  const h = ctx.headers;
+  // The older header is an alias of X-Account-Quota-Bytes, as Swift translates it.
+  for (const [legacy, current] of [
+    [LEGACY_ACCOUNT_BYTES, 'x-account-quota-bytes'],
+    ['x-remove-account-meta-quota-bytes', 'x-remove-account-quota-bytes'],
+  ] as const) {
+    const value = h[legacy];
+    if (value !== undefined && !h[current]) {
+      h[current] = value;
+      ctx.request.headers[current] = value;
+    }
+  }
+  const touched = ACCOUNT_QUOTA_HEADERS.filter(
+    (name) => h[name] !== undefined || h[name.replace('x-', 'x-remove-')] !== undefined,
+  );
+  if (touched.length === 0) return;
+  if (!ctx.auth || !isCloudAdmin(ctx.auth)) throw errors.forbidden('Access was denied to this resource.');
+  for (const name of touched) {
+    const value = h[name];
+    if (value && !/^\d+$/.test(value)) throw errors.badRequest('Invalid quota value.');
+  }
+}
+
+async function intercept(ctx: SwiftContext): Promise<false> {
+  const method = ctx.request.method;
+  if (method !== 'PUT' && method !== 'POST') return false;
+  if (ctx.path.container === undefined) checkAccountQuotaHeaders(ctx);
+  else if (ctx.path.object === undefined) checkContainerQuotaHeaders(ctx);
+  return false;
+}
+
+function checkCounts(c: Container, account: Account, bytes: number, accountExempt: boolean): void {
+  const containerBytes = quota(c.metadata.headers['x-container-meta-quota-bytes']);
+  if (containerBytes !== undefined && c.bytesUsed + bytes > containerBytes) throw exceeded();
+  const containerCount = quota(c.metadata.headers['x-container-meta-quota-count']);
+  if (containerCount !== undefined && c.objectCount + 1 > containerCount) throw exceeded();
+  if (accountExempt) return;
+  const h = account.metadata.headers;
+  const accountBytes = quota(h['x-account-quota-bytes'] ?? h[LEGACY_ACCOUNT_BYTES]);
+  if (accountBytes !== undefined && account.bytesUsed + bytes > accountBytes) throw exceeded();
+  const accountCount = quota(h['x-account-quota-count']);
+  if (accountCount !== undefined && account.objectCount + 1 > accountCount) throw exceeded();
+}
+
+async function beforeWrite(
+  ctx: SwiftContext,
+  incomingBytes: number | undefined,
+): Promise<ObjectWritePlan | void> {
+  const c = await ctx.objects.getContainer(ctx.path.projectId, ctx.path.container as string);
+  if (!c) return;
+  const account = await ctx.objects.getAccount(ctx.path.projectId);
+  // Resellers are not bound by account quotas; container quotas bind everyone.
+  const exempt = ctx.auth !== undefined && isCloudAdmin(ctx.auth);
+  checkCounts(c, account, incomingBytes ?? 0, exempt);
+  if (incomingBytes !== undefined) return;
+  return { beforeCommit: ({ sizeBytes }) => checkCounts(c, account, sizeBytes, exempt) };
+}
+
+export const install: InstallFeature = (extensions) => {
+  extensions.info.container_quotas = {};
+  extensions.info.account_quotas = {};
+  extensions.intercept.push(intercept);
+  extensions.beforeObjectWrite.push(beforeWrite);
+};

@@ -1,0 +1,111 @@
+// The network API as one encapsulated Fastify plugin mounted at /network: Neutron's error format,
+// token authentication on every route but version discovery, and the route families.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { renderNeutronError } from '../../common/errors/render-neutron.js';
+import { errors } from '../../common/errors/codes.js';
+import { authTokenOf } from '../../common/http/authenticate.js';
+import type { TokenValidator } from '../../common/http/context.js';
+import { installErrorHandler } from '../../common/http/error-handler.js';
+import { autoAllocatedTopology } from '../bootstrap.js';
+import type { NetworkServices } from '../services.js';
+import { extensionList, hasExtension } from './extensions.js';
+import { registerQuotaRoutes } from './quota-routes.js';
+import { RESOURCES, registerResourceRoutes, registerRouterActions } from './resource-routes.js';
+import { callerOf } from './request-util.js';
+
+export interface NetworkApiDeps {
+  services: NetworkServices;
+  validator: TokenValidator;
+  /** Empty when links should follow the Host the client used. */
+  publicUrl: string;
+  /** The data plane in use and what it does not enforce, shown by version discovery. */
+  dataPlane: { driver: string; notEnforced: string[] };
+}
+
+export function baseUrl(request: FastifyRequest, publicUrl: string): string {
+  if (publicUrl) return `${publicUrl.replace(/\/+$/, '')}/network`;
+  return `${request.protocol}://${request.headers.host ?? 'localhost'}/network`;
+}
+
+function registerDiscovery(app: FastifyInstance, deps: NetworkApiDeps): void {
+  app.get('/', { config: { public: true } }, async (request) => ({
+    versions: [
+      {
+        id: 'v2.0',
+        status: 'CURRENT',
+        links: [{ href: `${baseUrl(request, deps.publicUrl)}/v2.0/`, rel: 'self' }],
+      },
+    ],
+    'nuage:data_plane': { driver: deps.dataPlane.driver, not_enforced: deps.dataPlane.notEnforced },
+  }));
+  const resources = async (request: FastifyRequest) => ({
+    resources: RESOURCES.map((r) => ({
+      name: r.singular,
+      collection: r.plural,
+      links: [{ href: `${baseUrl(request, deps.publicUrl)}/v2.0/${r.path}`, rel: 'self' }],
+    })),
+  });
+  app.get('/v2.0', { config: { public: true } }, resources);
+  app.get('/v2.0/', { config: { public: true } }, resources);
+  app.get('/v2.0/extensions', async () => ({ extensions: extensionList() }));
+  app.get<{ Params: { alias: string } }>('/v2.0/extensions/:alias', async (request) => {
+    const found = extensionList().find((e) => e.alias === request.params.alias);
+    if (!found || !hasExtension(request.params.alias))
+      throw errors.notFound('extension', request.params.alias);
+    return { extension: found };
+  });
+}
+
+function registerAutoAllocation(app: FastifyInstance, deps: NetworkApiDeps): void {
+  app.get<{ Params: { project: string }; Querystring: { fields?: string | string[] } }>(
+    '/v2.0/auto-allocated-topology/:project',
+    async (request) => {
+      const fields = request.query.fields;
+      const dryRun = (Array.isArray(fields) ? fields : [fields]).includes('dry-run');
+      return {
+        auto_allocated_topology: await autoAllocatedTopology(
+          deps.services,
+          callerOf(request),
+          request.params.project,
+          dryRun,
+        ),
+      };
+    },
+  );
+  app.delete<{ Params: { project: string } }>(
+    '/v2.0/auto-allocated-topology/:project',
+    async (request, reply) => {
+      const auth = callerOf(request);
+      const topo = await autoAllocatedTopology(deps.services, auth, request.params.project, true);
+      if (topo.id !== 'dry-run=pass') {
+        const { routers, subnets, networks } = deps.services;
+        for (const r of (await routers.list(auth)).filter(
+          (x) => x.name === 'auto_allocated_router' && x.project_id === request.params.project,
+        )) {
+          for (const s of (await subnets.list(auth)).filter((x) => x.network_id === topo.id))
+            await routers.removeInterface(auth, r.id, { subnet_id: s.id }).catch(() => undefined);
+          await routers.remove(auth, r.id);
+        }
+        await networks.remove(auth, topo.id);
+      }
+      return reply.status(204).send();
+    },
+  );
+}
+
+export function networkPlugin(deps: NetworkApiDeps) {
+  return async function network(app: FastifyInstance): Promise<void> {
+    installErrorHandler(app, (err, message) => renderNeutronError(err, message));
+    app.addHook('preHandler', async (request) => {
+      if (request.routeOptions.config.public) return;
+      const token = authTokenOf(request);
+      if (!token) throw errors.unauthorized();
+      request.auth = await deps.validator.validate(token);
+    });
+    registerDiscovery(app, deps);
+    registerResourceRoutes(app, deps.services, deps.publicUrl);
+    registerRouterActions(app, deps.services);
+    registerQuotaRoutes(app, deps.services);
+    registerAutoAllocation(app, deps);
+  };
+}

@@ -1,0 +1,67 @@
+// The security group ruleset text: anti-spoofing per port, marks, and stateful per-port chains.
+import { describe, expect, it } from 'vitest';
+import type { PortSpec } from '../driver.js';
+import { securityGroupRuleset } from './sg-rules.js';
+
+const port = (id: string, ip: string, groups: string[]): PortSpec => ({
+  id,
+  networkId: 'net',
+  macAddress: 'fa:16:3e:00:00:01',
+  fixedIps: [{ subnetId: 's', ipAddress: ip }],
+  deviceOwner: 'compute:nova',
+  portSecurityEnabled: true,
+  securityGroupIds: groups,
+  allowedAddressPairs: [{ ipAddress: '10.0.0.99', macAddress: 'fa:16:3e:00:00:01' }],
+  adminStateUp: true,
+});
+
+describe('securityGroupRuleset', () => {
+  it('marks, anti-spoofs and filters each port', () => {
+    const text = securityGroupRuleset(
+      [
+        port('aaaaaaaa-0000', '10.0.0.5', ['g']),
+        { ...port('bbbbbbbb-0000', '10.0.0.6', []), portSecurityEnabled: false },
+      ],
+      [
+        {
+          id: 'g',
+          rules: [
+            {
+              direction: 'ingress',
+              ethertype: 'IPv4',
+              protocol: 'tcp',
+              portRangeMin: 22,
+              portRangeMax: 22,
+              remotePrefixes: ['0.0.0.0/0'],
+              matchesNothing: false,
+            },
+            {
+              direction: 'ingress',
+              ethertype: 'IPv4',
+              protocol: null,
+              portRangeMin: null,
+              portRangeMax: null,
+              remotePrefixes: [],
+              matchesNothing: true,
+            },
+            {
+              direction: 'egress',
+              ethertype: 'IPv4',
+              protocol: null,
+              portRangeMin: null,
+              portRangeMax: null,
+              remotePrefixes: [],
+              matchesNothing: false,
+            },
+          ],
+        },
+      ],
+    );
+    expect(text).toContain('iifname "tapaaaaaaaa000" jump from_1');
+    expect(text).not.toContain('tapbbbbbbbb000');
+    expect(text).toContain('ip saddr != { 10.0.0.5, 10.0.0.99 } drop');
+    expect(text).toContain('meta nfproto ipv4 meta l4proto tcp th dport 22 ip saddr { 0.0.0.0/0 } accept');
+    expect(text).toContain('ct state established,related accept');
+    expect(text.match(/accept\n\s+drop/g)?.length).toBeGreaterThan(0);
+  });
+});

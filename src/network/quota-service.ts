@@ -1,0 +1,80 @@
+// Neutron quotas: defaults from config, per-project overrides in the store, checked before creates.
+import type { AuthContext } from '../common/http/context.js';
+import { errors } from '../common/errors/codes.js';
+import { callerProject, isAdmin, type NetContext } from './context.js';
+import type { ResourceKind } from './network-store.js';
+
+export const QUOTA_RESOURCES: Record<string, ResourceKind> = {
+  network: 'network',
+  subnet: 'subnet',
+  port: 'port',
+  router: 'router',
+  floatingip: 'floatingip',
+  security_group: 'security_group',
+  security_group_rule: 'security_group_rule',
+};
+
+export function createQuotaService(ctx: NetContext) {
+  async function limits(projectId: string): Promise<Record<string, number>> {
+    return { ...ctx.settings.quotas, ...((await ctx.store.getQuota(projectId)) ?? {}) };
+  }
+  function mayRead(auth: AuthContext, projectId: string): void {
+    if (!isAdmin(auth) && callerProject(auth) !== projectId) throw errors.forbidden();
+  }
+  return {
+    /** Throws 409 OverQuota if one more `kind` would exceed the project's limit (-1 = unlimited). */
+    async check(projectId: string, kind: ResourceKind): Promise<void> {
+      const limit = (await limits(projectId))[kind];
+      if (limit === undefined || limit < 0 || projectId === '') return;
+      if ((await ctx.store.count(kind, projectId)) >= limit)
+        throw errors.conflict(`Quota exceeded for resources: ['${kind}'].`, {
+          internalContext: { neutronType: 'OverQuota' },
+        });
+    },
+    async show(auth: AuthContext, projectId: string) {
+      mayRead(auth, projectId);
+      return limits(projectId);
+    },
+    defaults(auth: AuthContext, projectId: string) {
+      mayRead(auth, projectId);
+      return { ...ctx.settings.quotas };
+    },
+    async details(auth: AuthContext, projectId: string) {
+      mayRead(auth, projectId);
+      const lim = await limits(projectId);
+      const out: Record<string, { limit: number; used: number; reserved: number }> = {};
+      for (const [name, kind] of Object.entries(QUOTA_RESOURCES))
+        out[name] = { limit: lim[name] ?? -1, used: await ctx.store.count(kind, projectId), reserved: 0 };
+      return out;
+    },
+    async list(auth: AuthContext) {
+      if (!isAdmin(auth)) throw errors.forbidden();
+      const rows = await ctx.store.listQuotas();
+      return rows.map((r) => ({
+        ...ctx.settings.quotas,
+        ...r.quota,
+        project_id: r.projectId,
+        tenant_id: r.projectId,
+      }));
+    },
+    async update(auth: AuthContext, projectId: string, body: Record<string, unknown>) {
+      if (!isAdmin(auth)) throw errors.forbidden();
+      const current = (await ctx.store.getQuota(projectId)) ?? {};
+      for (const [key, value] of Object.entries(body)) {
+        if (!(key in QUOTA_RESOURCES)) continue;
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < -1)
+          throw errors.badRequest(`Invalid quota value for ${key}: ${String(value)}`);
+        current[key] = n;
+      }
+      await ctx.store.setQuota(projectId, current);
+      return limits(projectId);
+    },
+    async reset(auth: AuthContext, projectId: string) {
+      if (!isAdmin(auth)) throw errors.forbidden();
+      await ctx.store.deleteQuota(projectId);
+    },
+  };
+}
+
+export type QuotaService = ReturnType<typeof createQuotaService>;

@@ -1,0 +1,72 @@
+// GetObject and HeadObject: authorisation, conditional requests (304 and 412), one byte range (206 or
+// InvalidRange), response-* header overrides, and the stored checksum with x-amz-checksum-mode.
+import type { FastifyReply } from 'fastify';
+import { evaluateConditions, parseRange } from '../../http/conditions.js';
+import type { StoredObject } from '../../model.js';
+import { S3Error, s3Error, s3Errors } from '../../s3/s3-errors.js';
+import { authorize } from './access.js';
+import { objectResponseHeaders, responseOverrides } from './object-headers.js';
+import { readTarget } from './versioning.js';
+import { requireBucket, requireKey, type S3Context } from './s3-context.js';
+
+/** Swift large objects (DLO and SLO manifests) are not assembled by the S3 front end yet. */
+export function checkNoManifest(object: StoredObject): void {
+  const manifest =
+    object.metadata.headers['x-object-manifest'] !== undefined ||
+    object.metadata.headers['x-static-large-object'] !== undefined;
+  if (manifest) throw s3Errors.notImplemented('Reading a Swift large object (manifest) through S3');
+}
+
+/** partNumber: only part 1 of an object uploaded in one piece (the whole object) can be named. */
+function checkPartNumber(ctx: S3Context, object: StoredObject): void {
+  const partNumber = ctx.query.get('partNumber');
+  if (partNumber === null) return;
+  if (!/^\d{1,5}$/.test(partNumber) || Number(partNumber) < 1 || Number(partNumber) > 10_000) {
+    throw s3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
+  }
+  if (object.etag.includes('-')) throw s3Errors.notImplemented('Reading one part of a multipart object');
+  if (Number(partNumber) !== 1)
+    throw s3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable');
+}
+
+export async function getObject(ctx: S3Context): Promise<FastifyReply> {
+  const bucket = await requireBucket(ctx);
+  const key = requireKey(ctx);
+  await authorize(ctx, bucket, 's3:GetObject', key);
+  const overrides = responseOverrides(ctx);
+  const object = await readTarget(ctx, bucket, key);
+  checkNoManifest(object);
+  checkPartNumber(ctx, object);
+  const reply = ctx.reply;
+  const outcome = evaluateConditions(
+    ctx.headers,
+    { etag: object.etag, lastModified: new Date(object.lastModified) },
+    true,
+  );
+  if (outcome === 'precondition-failed') throw s3Errors.preconditionFailed();
+  if (outcome === 'not-modified') {
+    const { etag, 'last-modified': lastModified } = objectResponseHeaders(object, false);
+    return reply.status(304).headers({ etag, 'last-modified': lastModified }).send();
+  }
+  const ranges = parseRange(ctx.headers.range, object.sizeBytes);
+  if (ranges === 'unsatisfiable') {
+    throw new S3Error('InvalidRange', 'The requested range is not satisfiable', {
+      headers: { 'content-range': `bytes */${object.sizeBytes}` },
+    });
+  }
+  // S3 serves one range; a multi-range request gets the whole object, as from S3.
+  const range = ranges?.length === 1 ? ranges[0] : undefined;
+  const checksumMode = ctx.headers['x-amz-checksum-mode']?.toUpperCase() === 'ENABLED';
+  reply.headers({ ...objectResponseHeaders(object, checksumMode && !range), ...overrides });
+  const isHead = ctx.request.method === 'HEAD';
+  if (range) {
+    reply.header('content-range', `bytes ${range.start}-${range.end}/${object.sizeBytes}`);
+    reply.header('content-length', String(range.end - range.start + 1));
+    reply.status(206);
+    return isHead ? reply.send() : reply.send(await ctx.deps.objects.openObject(object, range));
+  }
+  reply.header('content-length', String(object.sizeBytes));
+  reply.status(200);
+  if (isHead) return reply.send();
+  return reply.send(object.sizeBytes === 0 ? '' : await ctx.deps.objects.openObject(object));
+}

@@ -1,0 +1,45 @@
+// Composition of the S3 front end's own services (bucket names and configuration, multipart uploads)
+// over the database and the object store's blob directory.
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../common/clock.js';
+import type { Config } from '../../config/schema.js';
+import type { Database } from '../../db/schema.js';
+import { createBlobStore } from '../blob/blob-store.js';
+import type { ObjectService } from '../object-service.js';
+import { createVersionStore } from '../versioning/index.js';
+import { createBucketService } from './bucket-service.js';
+import { createMultipartService } from './multipart-service.js';
+import { createS3Store } from './s3-store.js';
+
+export interface S3ServicesDeps {
+  db: Kysely<Database>;
+  objects: ObjectService;
+  clock: Clock;
+  config: Config;
+}
+
+export function createS3Services(deps: S3ServicesDeps) {
+  const store = createS3Store(deps.db);
+  // The same directory as the object store's blobs: part files are blobs too, and start-up recovery
+  // removes the temporary files of interrupted part uploads with everyone else's.
+  const blobs = createBlobStore(join(deps.config.dataDir, 'objects'));
+  const multipart = createMultipartService({
+    store,
+    transaction: (fn) => deps.db.transaction().execute((trx) => fn(createS3Store(trx))),
+    blobs,
+    objects: deps.objects,
+    clock: deps.clock,
+  });
+  const versions = createVersionStore(deps.objects);
+  const buckets = createBucketService({
+    store,
+    versions,
+    objects: deps.objects,
+    clock: deps.clock,
+    abortUploads: (projectId, bucket) => multipart.abortAll(projectId, bucket),
+  });
+  return { buckets, multipart, versions };
+}
+
+export type S3Services = ReturnType<typeof createS3Services>;
