@@ -46,8 +46,9 @@ export interface App {
   served: ServedService[];
 }
 
-export async function buildApp(deps: AppDeps): Promise<App> {
-  const app = Fastify({
+/** Options both listeners share: logging with redaction, OpenStack request ids, size limits. */
+function commonOptions(deps: AppDeps) {
+  return {
     logger:
       deps.logger === false
         ? false
@@ -55,6 +56,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     genReqId: newRequestId,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 2048 },
+  } satisfies FastifyServerOptions;
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    ...commonOptions(deps),
     // A path the router cannot decode (e.g. %FF) fails before any plugin runs: Swift's paths answer 412
     // as Swift does, the rest go through the root error handler like every other error.
     frameworkErrors: (err, request, reply) => {
@@ -118,13 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     { type: 'image', name: 'glance', path: '/image' },
   ];
   const s3App = Fastify({
-    logger:
-      deps.logger === false
-        ? false
-        : { ...(typeof deps.logger === 'object' ? deps.logger : {}), serializers: logSerializers },
-    genReqId: newRequestId,
-    bodyLimit: 1024 * 1024,
-    routerOptions: { maxParamLength: 2048 },
+    ...commonOptions(deps),
     frameworkErrors: s3FrameworkError,
   });
   s3App.decorateRequest('auth', undefined);

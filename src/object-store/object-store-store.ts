@@ -5,7 +5,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, OsContainerTable, OsObjectTable } from '../db/schema.js';
 import type { Account, Container, ListOptions, StoredMetadata, StoredObject } from './model.js';
 
-function parseMetadata(text: string): StoredMetadata {
+/** Metadata JSON as stored in a metadata column (tolerates old or damaged rows). */
+export function parseMetadata(text: string): StoredMetadata {
   try {
     const v = JSON.parse(text) as Partial<StoredMetadata>;
     return { meta: v.meta ?? {}, headers: v.headers ?? {} };

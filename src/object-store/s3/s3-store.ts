@@ -3,6 +3,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, S3MultipartPartTable, S3MultipartUploadTable } from '../../db/schema.js';
 import type { StoredMetadata } from '../model.js';
+import { parseMetadata } from '../object-store-store.js';
 import { prefixUpperBound } from '../object-store-store.js';
 
 export type ConfigKind = 'cors' | 'policy';
@@ -31,15 +32,6 @@ export interface UploadPart {
   etag: string;
   checksum: string | null;
   lastModified: string;
-}
-
-function parseMetadata(text: string): StoredMetadata {
-  try {
-    const v = JSON.parse(text) as Partial<StoredMetadata>;
-    return { meta: v.meta ?? {}, headers: v.headers ?? {} };
-  } catch {
-    return { meta: {}, headers: {} };
-  }
 }
 
 const uploadFrom = (r: Selectable<S3MultipartUploadTable>): MultipartUpload => ({
