@@ -44,6 +44,13 @@ export interface App {
   s3App: FastifyInstance;
   /** What the catalog must list: the services this process serves. */
   served: ServedService[];
+  routes: RegisteredRoute[];
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  public: boolean;
 }
 
 /** Options both listeners share: logging with redaction, OpenStack request ids, size limits. */
@@ -74,6 +81,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false },
     },
+  });
+  // Every route as registered, for the auth-coverage test (each non-public route must answer 401 to an
+  // anonymous caller).
+  const routes: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods)
+      routes.push({ method, url: route.url, public: route.config?.public === true });
   });
   app.decorateRequest('auth', undefined);
   // Swift's server-side copy verb.
@@ -148,5 +163,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       config: deps.config,
     }),
   );
-  return { app, s3App, identity, objectStore, network, image, served };
+  return { app, s3App, identity, objectStore, network, image, served, routes };
 }

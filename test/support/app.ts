@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type RegisteredRoute } from '../../src/app.js';
 import { createAuditStore, type AuditStore } from '../../src/audit/audit-store.js';
 import { systemClock } from '../../src/common/clock.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -18,6 +18,8 @@ export interface TestApp {
   url: string;
   /** The S3 listener. */
   s3Url: string;
+  /** Every route of the OpenStack listener, as registered. */
+  routes: RegisteredRoute[];
   identityUrl: string;
   adminPassword: string;
   adminToken: string;
@@ -85,7 +87,7 @@ export async function startTestApp(
   });
   const handle = openDatabase({ url: config.databaseUrl, dataDir });
   await migrateToLatest(handle.db);
-  const { app, s3App, identity, network, served } = await buildApp({
+  const { app, s3App, identity, network, served, routes } = await buildApp({
     config,
     db: handle.db,
     dialect: handle.dialect,
@@ -114,6 +116,7 @@ export async function startTestApp(
   return {
     url,
     s3Url,
+    routes,
     identityUrl,
     adminPassword,
     adminToken,

@@ -9,9 +9,14 @@ export function authTokenOf(request: FastifyRequest): string | undefined {
   return value && value.length > 0 ? value : undefined;
 }
 
-/** Returns a hook that requires a valid token. */
-export function requireAuth(validator: TokenValidator) {
+/**
+ * The onRequest hook of every token-protected API: routes whose config says `public: true` pass, all
+ * others need a valid X-Auth-Token. It runs before the body is read or validated, so an anonymous
+ * caller learns nothing from validation errors and cannot make us parse large bodies.
+ */
+export function authenticateUnlessPublic(validator: TokenValidator) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
+    if (request.routeOptions.config?.public) return;
     const token = authTokenOf(request);
     if (!token) throw errors.unauthorized();
     request.auth = await validator.validate(token);

@@ -2,9 +2,8 @@
 // token authentication on every route not marked public, and the route families.
 import type { FastifyInstance } from 'fastify';
 import { renderKeystoneError } from '../../common/errors/render-keystone.js';
-import { authTokenOf } from '../../common/http/authenticate.js';
+import { authenticateUnlessPublic } from '../../common/http/authenticate.js';
 import { installErrorHandler } from '../../common/http/error-handler.js';
-import { errors } from '../../common/errors/codes.js';
 import type { RouteDeps } from './route-deps.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerDiscoveryRoutes } from './discovery-routes.js';
@@ -17,12 +16,7 @@ import { registerCredentialRoutes } from './credential-routes.js';
 export function identityPlugin(deps: RouteDeps) {
   return async function identity(app: FastifyInstance): Promise<void> {
     installErrorHandler(app, (err, message) => renderKeystoneError(err, message));
-    app.addHook('preHandler', async (request) => {
-      if (request.routeOptions.config.public) return;
-      const token = authTokenOf(request);
-      if (!token) throw errors.unauthorized();
-      request.auth = await deps.services.tokens.validator.validate(token);
-    });
+    app.addHook('onRequest', authenticateUnlessPublic(deps.services.tokens.validator));
     // Any identity write may revoke tokens (disable, delete, unassign, password change...): invalidate
     // cached validations before the client sees the answer, so the next request is checked afresh.
     app.addHook('onSend', async (request, reply) => {

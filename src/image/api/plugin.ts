@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../common/errors/codes.js';
 import { renderGlanceError } from '../../common/errors/render-glance.js';
-import { authTokenOf } from '../../common/http/authenticate.js';
+import { authenticateUnlessPublic } from '../../common/http/authenticate.js';
 import type { TokenValidator } from '../../common/http/context.js';
 import { installErrorHandler } from '../../common/http/error-handler.js';
 import { registerDataRoutes } from './data-routes.js';
@@ -28,12 +28,7 @@ export function imagePlugin(deps: ImageRouteDeps & { validator: TokenValidator }
         }
       },
     );
-    app.addHook('preHandler', async (request) => {
-      if (request.routeOptions.config.public) return;
-      const token = authTokenOf(request);
-      if (!token) throw errors.unauthorized();
-      request.auth = await deps.validator.validate(token);
-    });
+    app.addHook('onRequest', authenticateUnlessPublic(deps.validator));
     registerDiscoveryRoutes(app, deps);
     registerImageRoutes(app, deps);
     registerDataRoutes(app, deps);

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { renderNeutronError } from '../../common/errors/render-neutron.js';
 import { errors } from '../../common/errors/codes.js';
-import { authTokenOf } from '../../common/http/authenticate.js';
+import { authenticateUnlessPublic } from '../../common/http/authenticate.js';
 import type { TokenValidator } from '../../common/http/context.js';
 import { installErrorHandler } from '../../common/http/error-handler.js';
 import { autoAllocatedTopology } from '../bootstrap.js';
@@ -96,12 +96,7 @@ function registerAutoAllocation(app: FastifyInstance, deps: NetworkApiDeps): voi
 export function networkPlugin(deps: NetworkApiDeps) {
   return async function network(app: FastifyInstance): Promise<void> {
     installErrorHandler(app, (err, message) => renderNeutronError(err, message));
-    app.addHook('preHandler', async (request) => {
-      if (request.routeOptions.config.public) return;
-      const token = authTokenOf(request);
-      if (!token) throw errors.unauthorized();
-      request.auth = await deps.validator.validate(token);
-    });
+    app.addHook('onRequest', authenticateUnlessPublic(deps.validator));
     registerDiscovery(app, deps);
     registerResourceRoutes(app, deps.services, deps.publicUrl);
     registerRouterActions(app, deps.services);

@@ -160,6 +160,8 @@ export async function handleObjectWrite(ctx: SwiftContext, preauthorized = false
   if (method === 'PUT') return put(ctx, preauthorized);
   if (method === 'COPY') {
     const destination = ctx.headers.destination;
+    // Check the caller first, so that an anonymous request learns nothing from header validation.
+    if (!destination && !preauthorized) await authorizeObjectRead(ctx);
     if (!destination) throw new ApiError(412, 'PreconditionFailed', 'Destination header required');
     return copy(ctx, { container, object: name }, parseCopyTarget(destination));
   }
