@@ -163,7 +163,11 @@ async function createApplicationCredential(
       `Conflict occurred attempting to store application_credential - Duplicate entry found with name ${input.name}.`,
     );
   }
-  const secret = input.secret || randomSecret(APP_CRED_SECRET_BYTES);
+  // A generated secret never starts with "-", which command-line parsers would take for an option.
+  let secret = input.secret || randomSecret(APP_CRED_SECRET_BYTES);
+  for (let tries = 0; !input.secret && secret.startsWith('-') && tries < 100; tries += 1) {
+    secret = randomSecret(APP_CRED_SECRET_BYTES);
+  }
   if (Buffer.byteLength(secret, 'utf8') > MAX_SECRET_BYTES) {
     throw errors.badRequest(
       `Invalid input for field 'secret': it must be at most ${MAX_SECRET_BYTES} bytes.`,

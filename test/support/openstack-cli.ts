@@ -65,7 +65,8 @@ function cliEnv(opts: CliOptions): NodeJS.ProcessEnv {
 export function credentialFlags(creds: Credentials): string[] {
   const flags: string[] = ['--os-identity-api-version', '3', '--os-auth-url', creds.authUrl];
   const add = (flag: string, value: string | undefined) => {
-    if (value !== undefined) flags.push(flag, value);
+    // --flag=value: a value starting with "-" (random secrets do) would otherwise parse as an option.
+    if (value !== undefined) flags.push(`${flag}=${value}`);
   };
   add('--os-auth-type', creds.authType ?? 'password');
   add('--os-username', creds.username);
