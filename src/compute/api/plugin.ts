@@ -1,0 +1,42 @@
+// The compute API (Nova v2.1) as one encapsulated Fastify plugin mounted at /compute: Nova's fault
+// format, the microversion negotiated on every request and echoed in the response, token
+// authentication on every route not marked public, and the route families.
+import type { FastifyInstance } from 'fastify';
+import { errors } from '../../common/errors/codes.js';
+import { authTokenOf } from '../../common/http/authenticate.js';
+import type { TokenValidator } from '../../common/http/context.js';
+import { installErrorHandler } from '../../common/http/error-handler.js';
+import { registerActionRoutes } from './action-routes.js';
+import { registerDiscoveryRoutes } from './discovery-routes.js';
+import { registerFlavorRoutes } from './flavor-routes.js';
+import { registerKeyPairRoutes } from './keypair-routes.js';
+import { registerMetadataRoutes } from './metadata-routes.js';
+import { MIN_VERSION, echoMicroversion, parseMicroversion } from './microversion.js';
+import { renderNovaError } from './render-nova.js';
+import type { ComputeRouteDeps } from './route-deps.js';
+import { registerServerRoutes } from './server-routes.js';
+
+export function computePlugin(deps: ComputeRouteDeps & { validator: TokenValidator }) {
+  return async function compute(app: FastifyInstance): Promise<void> {
+    installErrorHandler(app, (err, message) => renderNovaError(err, message));
+    if (!app.hasRequestDecorator('computeVersion')) app.decorateRequest('computeVersion', undefined);
+    app.addHook('onRequest', async (request, reply) => {
+      // Echo 2.1 first so that a rejected version still answers with the headers Nova sends.
+      echoMicroversion(reply, MIN_VERSION);
+      request.computeVersion = parseMicroversion(request);
+      echoMicroversion(reply, request.computeVersion);
+    });
+    app.addHook('preHandler', async (request) => {
+      if (request.routeOptions.config.public) return;
+      const token = authTokenOf(request);
+      if (!token) throw errors.unauthorized();
+      request.auth = await deps.validator.validate(token);
+    });
+    registerDiscoveryRoutes(app, deps);
+    registerFlavorRoutes(app, deps);
+    registerKeyPairRoutes(app, deps);
+    registerServerRoutes(app, deps);
+    registerActionRoutes(app, deps);
+    registerMetadataRoutes(app, deps);
+  };
+}

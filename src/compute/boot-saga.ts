@@ -1,0 +1,168 @@
+// The boot saga: claim → ports → disk → config drive → spawn, each step with an undo. Completed step
+// names are persisted in the server row (steps_done) together with the step's result, so that a
+// restarted worker resumes after the last recorded step, and a failure or a delete undoes exactly the
+// recorded steps in reverse. Every `run` and `undo` is idempotent.
+import { randomBytes } from 'node:crypto';
+import type { ConfigDriveWriter, ImageSource, PortProvider } from './collaborators.js';
+import { buildConfigDriveFiles } from './config-drive/metadata.js';
+import {
+  isDriverError,
+  type ComputeDriver,
+  type InstanceSpec,
+  type NetworkInterfaceSpec,
+} from './driver/driver.js';
+import type { Server, TaskState } from './model.js';
+import type { ServerPatch } from './server-store.js';
+
+export interface BootSagaDeps {
+  driver: ComputeDriver;
+  images: ImageSource;
+  ports: PortProvider;
+  configDrives: ConfigDriveWriter;
+  /** This host's name (Nova's OS-EXT-SRV-ATTR:host); the scheduler chooses it once there are several. */
+  hostName: string;
+}
+
+export interface BootStep {
+  name: string;
+  /** The task_state shown while this step runs. */
+  taskState: TaskState;
+  /** Performs the step; resolves what to record in the row with it. */
+  run(server: Server): Promise<ServerPatch>;
+  undo(server: Server): Promise<void>;
+}
+
+async function networkInterfaces(deps: BootSagaDeps, server: Server): Promise<NetworkInterfaceSpec[]> {
+  const out: NetworkInterfaceSpec[] = [];
+  for (const port of server.ports) {
+    const plugged = await deps.ports.plug(port, server.id);
+    if (plugged.kind === 'tap')
+      out.push({ kind: 'tap', tapName: plugged.tapName, macAddress: port.macAddress });
+    else out.push({ kind: 'user', macAddress: port.macAddress, hostForwards: [] });
+  }
+  return out;
+}
+
+function configDriveFiles(server: Server) {
+  return buildConfigDriveFiles({
+    uuid: server.id,
+    name: server.name,
+    hostname:
+      server.name
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '-')
+        .slice(0, 63) || 'server',
+    projectId: server.projectId,
+    availabilityZone: server.availabilityZone,
+    launchIndex: 0,
+    keyPairs:
+      server.keyName !== null && server.keyData !== null
+        ? [{ name: server.keyName, type: 'ssh', publicKey: server.keyData }]
+        : [],
+    meta: server.metadata,
+    randomSeed: randomBytes(512).toString('base64'),
+    ports: server.ports.map((p) => ({
+      portId: p.portId,
+      networkId: p.networkId,
+      macAddress: p.macAddress,
+      fixedIps: p.fixedIps.map((ip) => ({
+        version: ip.version,
+        address: ip.address,
+        netmask: '',
+        dhcp: true,
+      })),
+    })),
+    dnsServers: [],
+    ...(server.userData !== null && { userData: Buffer.from(server.userData, 'base64') }),
+    flavorName: server.flavor.name,
+    ...(server.imageId !== null && { imageId: server.imageId }),
+  });
+}
+
+async function spawnSpec(deps: BootSagaDeps, server: Server): Promise<InstanceSpec> {
+  if (server.imageId === null) throw new Error('boot from volume is not implemented');
+  const baseImagePath = await deps.images.baseImagePath(server.imageId, server.projectId);
+  const spec: InstanceSpec = {
+    id: server.id,
+    name: server.name,
+    vcpus: server.flavor.vcpus,
+    memoryMiB: server.flavor.ramMiB,
+    rootDisk: {
+      baseImagePath,
+      ...(server.flavor.diskGib > 0 && { sizeBytes: server.flavor.diskGib * 1024 ** 3 }),
+    },
+    networkInterfaces: await networkInterfaces(deps, server),
+  };
+  if (server.configDrive)
+    spec.configDrive = { isoPath: await deps.configDrives.write(server.id, configDriveFiles(server)) };
+  return spec;
+}
+
+export function bootSteps(deps: BootSagaDeps): BootStep[] {
+  return [
+    {
+      name: 'claim',
+      taskState: 'scheduling',
+      run: async () => ({ host: deps.hostName }),
+      undo: async () => undefined,
+    },
+    {
+      name: 'ports',
+      taskState: 'networking',
+      run: async (server) => {
+        const ports = [...server.ports];
+        for (const requested of server.networks.slice(ports.length)) {
+          ports.push(
+            requested.kind === 'port'
+              ? await deps.ports.bindPort(requested.portId, server.id)
+              : await deps.ports.createPort({
+                  projectId: server.projectId,
+                  networkId: requested.networkId,
+                  serverId: server.id,
+                  ...(requested.fixedIp !== undefined && { fixedIp: requested.fixedIp }),
+                }),
+          );
+        }
+        return { ports };
+      },
+      undo: async (server) => {
+        for (const port of server.ports) {
+          await deps.ports.unplug(port, server.id);
+          if (port.created) await deps.ports.deletePort(port.portId);
+          else await deps.ports.unbindPort(port.portId);
+        }
+      },
+    },
+    {
+      // Materialises the image on this host (the image source caches it; nothing to undo per server).
+      name: 'disk',
+      taskState: 'block_device_mapping',
+      run: async (server) => {
+        if (server.imageId !== null) await deps.images.baseImagePath(server.imageId, server.projectId);
+        return {};
+      },
+      undo: async () => undefined,
+    },
+    {
+      name: 'spawn',
+      taskState: 'spawning',
+      run: async (server) => {
+        const spec = await spawnSpec(deps, server);
+        try {
+          const info = await deps.driver.spawn(spec);
+          return { powerState: info.powerState };
+        } catch (err) {
+          // A spawn that completed before a crash left the guest behind: adopt it (idempotent re-run).
+          if (!isDriverError(err, 'AlreadyExists')) throw err;
+          return { powerState: (await deps.driver.status(server.id)).powerState };
+        } finally {
+          if (server.configDrive) await deps.configDrives.remove(server.id);
+        }
+      },
+      undo: async (server) => {
+        await deps.driver.destroy(server.id);
+        if (server.configDrive) await deps.configDrives.remove(server.id);
+      },
+    },
+  ];
+}

@@ -1,0 +1,146 @@
+// Composition of the compute service (Nova v2.1): stores over the database, the flavor, key pair and
+// server services, the worker that drives server rows over the ComputeDriver, and the Fastify plugin
+// served under /compute. Not yet wired into app.ts: see NEXT.md for the lines to add.
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../common/clock.js';
+import type { AuthContext, TokenValidator } from '../common/http/context.js';
+import { computePlugin } from './api/plugin.js';
+import {
+  type ComputeQuota,
+  type ConfigDriveWriter,
+  DEFAULT_COMPUTE_QUOTA,
+  type ImageSource,
+  type PortProvider,
+} from './collaborators.js';
+import type { ComputeTables } from './compute-tables.js';
+import { callerProject } from './compute-policy.js';
+import type { ComputeDriver } from './driver/driver.js';
+import { createFlavorService } from './flavor-service.js';
+import { createFlavorStore } from './flavor-store.js';
+import { createKeyPairService } from './keypair-service.js';
+import { createKeyPairStore } from './keypair-store.js';
+import { createServerActions } from './server-actions.js';
+import { reconcileHost, watchDriverEvents } from './server-reconcile.js';
+import { createServerMetadata } from './server-metadata.js';
+import { createServerService } from './server-service.js';
+import { createServerStore } from './server-store.js';
+import { createServerWorker, type WorkerLog } from './server-worker.js';
+
+export interface ComputeModuleDeps {
+  /** The app's database; its Database type must include ComputeTables (see NEXT.md). */
+  db: Kysely<ComputeTables>;
+  clock: Clock;
+  validator: TokenValidator;
+  driver: ComputeDriver;
+  images: ImageSource;
+  ports: PortProvider;
+  configDrives: ConfigDriveWriter;
+  log: WorkerLog;
+  publicUrl: string;
+  hostName: string;
+  defaultAvailabilityZone?: string;
+  quota?: Partial<ComputeQuota>;
+}
+
+export function createComputeModule(deps: ComputeModuleDeps) {
+  const { db, clock } = deps;
+  const quota: ComputeQuota = { ...DEFAULT_COMPUTE_QUOTA, ...deps.quota };
+  const stores = {
+    flavors: createFlavorStore(db),
+    keyPairs: createKeyPairStore(db),
+    servers: createServerStore(db),
+  };
+  const worker = createServerWorker({
+    store: stores.servers,
+    clock,
+    log: deps.log,
+    driver: deps.driver,
+    images: deps.images,
+    ports: deps.ports,
+    configDrives: deps.configDrives,
+    hostName: deps.hostName,
+  });
+  const flavors = createFlavorService({
+    store: stores.flavors,
+    clock,
+    transaction: (fn) => db.transaction().execute((trx) => fn(createFlavorStore(trx))),
+  });
+  const keyPairs = createKeyPairService({
+    store: stores.keyPairs,
+    clock,
+    randomBytes,
+    maxPerUser: quota.keyPairs,
+  });
+  const servers = createServerService({
+    store: stores.servers,
+    flavors,
+    keyPairs: stores.keyPairs,
+    images: deps.images,
+    ports: deps.ports,
+    clock,
+    quota,
+    defaultAvailabilityZone: deps.defaultAvailabilityZone ?? 'nova',
+    transaction: (fn) => db.transaction().execute((trx) => fn(createServerStore(trx))),
+    kick: (id) => worker.kick(id),
+  });
+  const actions = createServerActions({
+    servers,
+    store: stores.servers,
+    driver: deps.driver,
+    clock,
+    kick: (id) => worker.kick(id),
+  });
+
+  const metadata = createServerMetadata({
+    servers,
+    store: stores.servers,
+    clock,
+    maxItems: quota.metadataItems,
+  });
+  const availabilityZone = deps.defaultAvailabilityZone ?? 'nova';
+
+  async function usage(auth: AuthContext) {
+    const project = callerProject(auth);
+    const used =
+      project === undefined ? { servers: 0, vcpus: 0, ramMiB: 0 } : await stores.servers.countActive(project);
+    return {
+      instances: used.servers,
+      cores: used.vcpus,
+      ramMiB: used.ramMiB,
+      keyPairs: await stores.keyPairs.count(auth.userId),
+    };
+  }
+
+  const reconcileDeps = {
+    store: stores.servers,
+    driver: deps.driver,
+    clock,
+    log: deps.log,
+    hostName: deps.hostName,
+  };
+
+  return {
+    services: { flavors, keyPairs, servers, actions, metadata },
+    stores,
+    worker,
+    /** Start-up pass over this host (orphan guests, power states, vanished guests); see server-reconcile.ts. */
+    reconcile: () => reconcileHost(reconcileDeps),
+    /** Follows unrequested guest stops and crashes; returns the unsubscribe function. */
+    watchDriverEvents: () => watchDriverEvents(reconcileDeps),
+    plugin: computePlugin({
+      flavors,
+      keyPairs,
+      servers,
+      actions,
+      metadata,
+      availabilityZone,
+      quota,
+      usage,
+      publicUrl: deps.publicUrl,
+      validator: deps.validator,
+    }),
+  };
+}
+
+export type ComputeModule = ReturnType<typeof createComputeModule>;

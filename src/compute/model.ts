@@ -1,0 +1,117 @@
+// The compute service's domain records (camelCase; views.ts turns them into Nova's wire shapes).
+import type { PowerState } from './driver/driver.js';
+
+export interface Flavor {
+  id: string;
+  name: string;
+  description: string | null;
+  vcpus: number;
+  ramMiB: number;
+  diskGib: number;
+  ephemeralGib: number;
+  swapMiB: number;
+  rxtxFactor: number;
+  isPublic: boolean;
+  disabled: boolean;
+  extraSpecs: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type KeyPairType = 'ssh' | 'x509';
+
+export interface KeyPair {
+  userId: string;
+  name: string;
+  type: KeyPairType;
+  publicKey: string;
+  fingerprint: string;
+  createdAt: string;
+}
+
+/** Nova's vm_states (nova/compute/vm_states.py) that Nuage uses. */
+export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'suspended' | 'error' | 'deleted';
+
+/** Nova's task_states (nova/compute/task_states.py) that Nuage uses; null when idle. */
+export type TaskState =
+  | 'scheduling'
+  | 'networking'
+  | 'block_device_mapping'
+  | 'spawning'
+  | 'powering-off'
+  | 'powering-on'
+  | 'rebooting'
+  | 'rebooting_hard'
+  | 'pausing'
+  | 'unpausing'
+  | 'suspending'
+  | 'resuming'
+  | 'deleting';
+
+/** A network the create request asked for: a network (a port is created) or an existing port. */
+export type RequestedNetwork =
+  { kind: 'network'; networkId: string; fixedIp?: string } | { kind: 'port'; portId: string };
+
+/** A port the server uses; `created` ports are deleted with the server, given ones only unbound. */
+export interface ServerPort {
+  portId: string;
+  networkId: string;
+  /** The network's name: Nova keys `addresses` by it. */
+  networkName: string;
+  macAddress: string;
+  fixedIps: { address: string; version: 4 | 6; subnetId?: string }[];
+  created: boolean;
+}
+
+export interface InstanceFault {
+  code: number;
+  message: string;
+  details: string | null;
+  createdAt: string;
+}
+
+export interface Server {
+  id: string;
+  name: string;
+  description: string | null;
+  projectId: string;
+  userId: string;
+  flavorId: string;
+  flavor: Flavor;
+  imageId: string | null;
+  keyName: string | null;
+  keyData: string | null;
+  userData: string | null;
+  metadata: Record<string, string>;
+  networks: RequestedNetwork[];
+  ports: ServerPort[];
+  configDrive: boolean;
+  availabilityZone: string;
+  host: string | null;
+  vmState: VmState;
+  taskState: TaskState | null;
+  powerState: PowerState;
+  locked: boolean;
+  lockedReason: string | null;
+  stepsDone: string[];
+  attempts: number;
+  launchedAt: string | null;
+  terminatedAt: string | null;
+  deleted: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  fault: InstanceFault | null;
+}
+
+export interface InstanceAction {
+  requestId: string;
+  serverId: string;
+  action: string;
+  projectId: string;
+  userId: string;
+  message: string | null;
+  startTime: string;
+  finishTime: string | null;
+  result: 'Success' | 'Error' | null;
+}

@@ -1,0 +1,322 @@
+// Kysely queries for servers, their faults and their instance actions. Writes by the worker go through
+// `update` with the row's version as a compare-and-set guard, so two workers never both advance a row.
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { ComputeTables, InstanceActionTable, ServerTable } from './compute-tables.js';
+import type { PowerState } from './driver/driver.js';
+import type {
+  Flavor,
+  InstanceAction,
+  InstanceFault,
+  RequestedNetwork,
+  Server,
+  ServerPort,
+  TaskState,
+  VmState,
+} from './model.js';
+
+export const SERVER_LIST_LIMIT_MAX = 1000;
+
+function toServer(row: Selectable<ServerTable>, fault: InstanceFault | null): Server {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    projectId: row.project_id,
+    userId: row.user_id,
+    flavorId: row.flavor_id,
+    flavor: JSON.parse(row.flavor) as Flavor,
+    imageId: row.image_id,
+    keyName: row.key_name,
+    keyData: row.key_data,
+    userData: row.user_data,
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+    networks: JSON.parse(row.networks) as RequestedNetwork[],
+    ports: JSON.parse(row.ports) as ServerPort[],
+    configDrive: row.config_drive === 1,
+    availabilityZone: row.availability_zone,
+    host: row.host,
+    vmState: row.vm_state as VmState,
+    taskState: row.task_state as TaskState | null,
+    powerState: row.power_state as PowerState,
+    locked: row.locked === 1,
+    lockedReason: row.locked_reason,
+    stepsDone: JSON.parse(row.steps_done) as string[],
+    attempts: row.attempts,
+    launchedAt: row.launched_at,
+    terminatedAt: row.terminated_at,
+    deleted: row.deleted === 1,
+    version: Number(row.version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    fault,
+  };
+}
+
+/** The columns a service or the worker may change; the store maps them to the row. */
+export type ServerPatch = Partial<
+  Pick<
+    Server,
+    | 'name'
+    | 'description'
+    | 'metadata'
+    | 'ports'
+    | 'host'
+    | 'vmState'
+    | 'taskState'
+    | 'powerState'
+    | 'locked'
+    | 'lockedReason'
+    | 'stepsDone'
+    | 'attempts'
+    | 'launchedAt'
+    | 'terminatedAt'
+    | 'deleted'
+  >
+>;
+
+function patchToRow(p: ServerPatch): Updateable<ServerTable> {
+  const row: Updateable<ServerTable> = {};
+  if (p.name !== undefined) row.name = p.name;
+  if (p.description !== undefined) row.description = p.description;
+  if (p.metadata !== undefined) row.metadata = JSON.stringify(p.metadata);
+  if (p.ports !== undefined) row.ports = JSON.stringify(p.ports);
+  if (p.host !== undefined) row.host = p.host;
+  if (p.vmState !== undefined) row.vm_state = p.vmState;
+  if (p.taskState !== undefined) row.task_state = p.taskState;
+  if (p.powerState !== undefined) row.power_state = p.powerState;
+  if (p.locked !== undefined) row.locked = p.locked ? 1 : 0;
+  if (p.lockedReason !== undefined) row.locked_reason = p.lockedReason;
+  if (p.stepsDone !== undefined) row.steps_done = JSON.stringify(p.stepsDone);
+  if (p.attempts !== undefined) row.attempts = p.attempts;
+  if (p.launchedAt !== undefined) row.launched_at = p.launchedAt;
+  if (p.terminatedAt !== undefined) row.terminated_at = p.terminatedAt;
+  if (p.deleted !== undefined) row.deleted = p.deleted ? 1 : 0;
+  return row;
+}
+
+function serverToRow(s: Server): ServerTable {
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    project_id: s.projectId,
+    user_id: s.userId,
+    flavor_id: s.flavorId,
+    flavor: JSON.stringify(s.flavor),
+    image_id: s.imageId,
+    key_name: s.keyName,
+    key_data: s.keyData,
+    user_data: s.userData,
+    metadata: JSON.stringify(s.metadata),
+    networks: JSON.stringify(s.networks),
+    ports: JSON.stringify(s.ports),
+    config_drive: s.configDrive ? 1 : 0,
+    availability_zone: s.availabilityZone,
+    host: s.host,
+    vm_state: s.vmState,
+    task_state: s.taskState,
+    power_state: s.powerState,
+    locked: s.locked ? 1 : 0,
+    locked_reason: s.lockedReason,
+    steps_done: JSON.stringify(s.stepsDone),
+    attempts: s.attempts,
+    launched_at: s.launchedAt,
+    terminated_at: s.terminatedAt,
+    deleted: s.deleted ? 1 : 0,
+    version: s.version,
+    created_at: s.createdAt,
+    updated_at: s.updatedAt,
+  };
+}
+
+export interface ServerListFilter {
+  projectId?: string;
+  vmStates?: readonly VmState[];
+  name?: string;
+  includeDeleted?: boolean;
+  limit: number;
+  /** The id of the last server of the previous page (servers sort by created_at desc, id). */
+  marker?: Server;
+}
+
+function toAction(row: Selectable<InstanceActionTable>): InstanceAction {
+  return {
+    requestId: row.request_id,
+    serverId: row.server_id,
+    action: row.action,
+    projectId: row.project_id,
+    userId: row.user_id,
+    message: row.message,
+    startTime: row.start_time,
+    finishTime: row.finish_time,
+    result: row.result as InstanceAction['result'],
+  };
+}
+
+export function createServerStore(db: Kysely<ComputeTables>) {
+  async function faultOf(id: string): Promise<InstanceFault | null> {
+    const row = await db
+      .selectFrom('compute_instance_faults')
+      .selectAll()
+      .where('server_id', '=', id)
+      .executeTakeFirst();
+    return row
+      ? { code: row.code, message: row.message, details: row.details, createdAt: row.created_at }
+      : null;
+  }
+
+  return {
+    async get(id: string): Promise<Server | undefined> {
+      const row = await db.selectFrom('compute_servers').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toServer(row, await faultOf(id));
+    },
+
+    async list(filter: ServerListFilter): Promise<Server[]> {
+      let query = db
+        .selectFrom('compute_servers')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .limit(Math.min(filter.limit, SERVER_LIST_LIMIT_MAX));
+      if (filter.projectId !== undefined) query = query.where('project_id', '=', filter.projectId);
+      if (!filter.includeDeleted) query = query.where('deleted', '=', 0);
+      if (filter.vmStates !== undefined) query = query.where('vm_state', 'in', [...filter.vmStates]);
+      if (filter.name !== undefined) query = query.where('name', '=', filter.name);
+      const marker = filter.marker;
+      if (marker !== undefined) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('created_at', '<', marker.createdAt),
+            eb.and([eb('created_at', '=', marker.createdAt), eb('id', '>', marker.id)]),
+          ]),
+        );
+      }
+      const rows = await query.execute();
+      return Promise.all(rows.map(async (r) => toServer(r, await faultOf(r.id))));
+    },
+
+    /** Servers a worker must drive: a task in flight, not yet deleted. Bounded by `limit`. */
+    async pending(limit: number): Promise<Server[]> {
+      const rows = await db
+        .selectFrom('compute_servers')
+        .selectAll()
+        .where('task_state', 'is not', null)
+        .where('deleted', '=', 0)
+        .orderBy('updated_at')
+        .limit(limit)
+        .execute();
+      return Promise.all(rows.map(async (r) => toServer(r, await faultOf(r.id))));
+    },
+
+    /** Live rows placed on `host` (reconciliation), bounded by `limit`. */
+    async onHost(host: string, limit: number): Promise<Server[]> {
+      const rows = await db
+        .selectFrom('compute_servers')
+        .selectAll()
+        .where('host', '=', host)
+        .where('deleted', '=', 0)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return Promise.all(rows.map(async (r) => toServer(r, await faultOf(r.id))));
+    },
+
+    async countActive(projectId: string): Promise<{ servers: number; vcpus: number; ramMiB: number }> {
+      const rows = await db
+        .selectFrom('compute_servers')
+        .select('flavor')
+        .where('project_id', '=', projectId)
+        .where('deleted', '=', 0)
+        .limit(SERVER_LIST_LIMIT_MAX * 10)
+        .execute();
+      let vcpus = 0;
+      let ramMiB = 0;
+      for (const row of rows) {
+        const f = JSON.parse(row.flavor) as Flavor;
+        vcpus += f.vcpus;
+        ramMiB += f.ramMiB;
+      }
+      return { servers: rows.length, vcpus, ramMiB };
+    },
+
+    async insert(s: Server): Promise<void> {
+      await db.insertInto('compute_servers').values(serverToRow(s)).execute();
+    },
+
+    /**
+     * Applies the patch if the row still has `version`; resolves the new row, or undefined when another
+     * writer got there first (the caller re-reads and decides again).
+     */
+    async update(id: string, version: number, patch: ServerPatch, at: string): Promise<Server | undefined> {
+      const result = await db
+        .updateTable('compute_servers')
+        .set({ ...patchToRow(patch), version: version + 1, updated_at: at })
+        .where('id', '=', id)
+        .where('version', '=', version)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return undefined;
+      return this.get(id);
+    },
+
+    async setFault(id: string, fault: InstanceFault): Promise<void> {
+      await db.deleteFrom('compute_instance_faults').where('server_id', '=', id).execute();
+      await db
+        .insertInto('compute_instance_faults')
+        .values({
+          server_id: id,
+          code: fault.code,
+          message: fault.message,
+          details: fault.details,
+          created_at: fault.createdAt,
+        })
+        .execute();
+    },
+
+    async startAction(a: InstanceAction): Promise<void> {
+      await db
+        .insertInto('compute_instance_actions')
+        .values({
+          request_id: a.requestId,
+          server_id: a.serverId,
+          action: a.action,
+          project_id: a.projectId,
+          user_id: a.userId,
+          message: a.message,
+          start_time: a.startTime,
+          finish_time: a.finishTime,
+          result: a.result,
+        })
+        .execute();
+    },
+
+    /** Finishes the newest unfinished action of the server (the one its task state belongs to). */
+    async finishAction(serverId: string, result: 'Success' | 'Error', message: string | null, at: string) {
+      const open = await db
+        .selectFrom('compute_instance_actions')
+        .select('request_id')
+        .where('server_id', '=', serverId)
+        .where('finish_time', 'is', null)
+        .orderBy('start_time', 'desc')
+        .executeTakeFirst();
+      if (!open) return;
+      await db
+        .updateTable('compute_instance_actions')
+        .set({ finish_time: at, result, message })
+        .where('request_id', '=', open.request_id)
+        .execute();
+    },
+
+    async actions(serverId: string, limit: number): Promise<InstanceAction[]> {
+      const rows = await db
+        .selectFrom('compute_instance_actions')
+        .selectAll()
+        .where('server_id', '=', serverId)
+        .orderBy('start_time', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(toAction);
+    },
+  };
+}
+
+export type ServerStore = ReturnType<typeof createServerStore>;

@@ -1,0 +1,232 @@
+// The idempotent worker that drives server rows towards their desired state over the ComputeDriver:
+// the boot saga (vm_state building), the power actions (task_state powering-off, rebooting, …) and
+// delete. It is kicked after each API write and sweeps pending rows on an interval, so a restart
+// resumes every half-done task. Each row is processed by one loop at a time in this process; the row
+// version (compare-and-set) keeps two processes from both advancing it.
+import type { Clock } from '../common/clock.js';
+import { bootSteps, type BootSagaDeps, type BootStep } from './boot-saga.js';
+import { PowerState, isDriverError } from './driver/driver.js';
+import type { Server } from './model.js';
+import { ACTION_RULES, actionForTask } from './server-state.js';
+import type { ServerPatch, ServerStore } from './server-store.js';
+
+export interface WorkerLog {
+  info(obj: Record<string, unknown>, msg?: string): void;
+  error(obj: Record<string, unknown>, msg?: string): void;
+}
+
+export interface ServerWorkerDeps extends BootSagaDeps {
+  store: ServerStore;
+  clock: Clock;
+  log: WorkerLog;
+  /** How many pending rows one sweep takes. */
+  sweepLimit?: number;
+  /** Soft stop timeout for os-stop and soft reboot. */
+  stopTimeoutMs?: number;
+}
+
+/** Rounds one process() call may take on a row before leaving it to the next sweep. */
+const MAX_ROUNDS = 20;
+
+export function createServerWorker(deps: ServerWorkerDeps) {
+  const { store, clock, log } = deps;
+  const steps = bootSteps(deps);
+  const running = new Map<string, Promise<void>>();
+  const again = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const now = () => clock.now().toISOString();
+
+  async function fail(server: Server, err: unknown, undone: boolean): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    log.error(
+      { event: 'compute.task.failed', serverId: server.id, taskState: server.taskState, err },
+      'server task failed',
+    );
+    const next = await store.update(
+      server.id,
+      server.version,
+      { vmState: 'error', taskState: null, ...(undone && { stepsDone: [], ports: [], host: null }) },
+      now(),
+    );
+    // A delete that took over the row owns it (and its newest open action) now.
+    if (!next) return;
+    await store.setFault(server.id, { code: 500, message, details: null, createdAt: now() });
+    await store.finishAction(server.id, 'Error', message, now());
+  }
+
+  /** Undoes the recorded boot steps in reverse; resolves false if an undo failed (left for delete). */
+  async function undoSteps(server: Server): Promise<boolean> {
+    for (const step of [...steps].reverse()) {
+      if (!server.stepsDone.includes(step.name)) continue;
+      try {
+        await step.undo(server);
+      } catch (err) {
+        log.error({ event: 'compute.undo.failed', serverId: server.id, step: step.name, err }, 'undo failed');
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Runs the next boot step; resolves the row after it (undefined when another writer intervened). */
+  async function bootOnce(server: Server): Promise<Server | undefined> {
+    const step: BootStep | undefined = steps.find((s) => !server.stepsDone.includes(s.name));
+    if (step === undefined) {
+      const next = await store.update(
+        server.id,
+        server.version,
+        { vmState: 'active', taskState: null, powerState: PowerState.Running, launchedAt: now() },
+        now(),
+      );
+      if (next) await store.finishAction(server.id, 'Success', null, now());
+      return undefined;
+    }
+    let patch: ServerPatch;
+    try {
+      patch = await step.run(server);
+    } catch (err) {
+      // Undo the recorded steps and this one (its run may have half-happened; undo is idempotent).
+      const undone = await undoSteps({ ...server, stepsDone: [...server.stepsDone, step.name] });
+      await fail(server, err, undone);
+      return undefined;
+    }
+    const index = steps.indexOf(step);
+    const nextTask = steps[index + 1]?.taskState ?? step.taskState;
+    const next = await store.update(
+      server.id,
+      server.version,
+      { ...patch, stepsDone: [...server.stepsDone, step.name], taskState: nextTask },
+      now(),
+    );
+    // Another writer (a delete) changed the row: undo this step so that nothing unrecorded stays.
+    if (!next) await step.undo({ ...server, ...patch });
+    return next;
+  }
+
+  async function runDelete(server: Server): Promise<void> {
+    const undone = await undoSteps({ ...server, stepsDone: steps.map((s) => s.name) });
+    if (!undone) {
+      await fail(server, new Error('delete could not release every resource; retry the delete'), false);
+      return;
+    }
+    const next = await store.update(
+      server.id,
+      server.version,
+      {
+        vmState: 'deleted',
+        taskState: null,
+        powerState: PowerState.NoState,
+        deleted: true,
+        terminatedAt: now(),
+      },
+      now(),
+    );
+    if (next) await store.finishAction(server.id, 'Success', null, now());
+  }
+
+  async function runAction(server: Server): Promise<void> {
+    const name = server.taskState === null ? undefined : actionForTask(server.taskState);
+    if (name === undefined) return;
+    const rule = ACTION_RULES[name];
+    const stop = { soft: true, timeoutMs: deps.stopTimeoutMs ?? 60_000 };
+    try {
+      const d = deps.driver;
+      if (name === 'os-start') await d.start(server.id);
+      else if (name === 'os-stop') await d.stop(server.id, stop);
+      else if (name === 'reboot-soft') await d.reboot(server.id, 'soft', stop.timeoutMs);
+      else if (name === 'reboot-hard') await hardReboot(server);
+      else await d[name](server.id);
+    } catch (err) {
+      // Nova: a failed action reverts the task state and keeps the vm_state; the action records Error.
+      log.error(
+        { event: 'compute.action.failed', serverId: server.id, action: name, err },
+        'server action failed',
+      );
+      // Only when our write landed: otherwise a delete took over the row, and the newest open action
+      // (the one finishAction closes) is the delete's.
+      if (await store.update(server.id, server.version, { taskState: null }, now())) {
+        await store.finishAction(server.id, 'Error', err instanceof Error ? err.message : String(err), now());
+      }
+      return;
+    }
+    if (await store.update(server.id, server.version, { ...rule.target, taskState: null }, now())) {
+      await store.finishAction(server.id, 'Success', null, now());
+    }
+  }
+
+  /** Hard reboot also recovers a stopped or errored guest: start it when it does not run. */
+  async function hardReboot(server: Server): Promise<void> {
+    const info = await deps.driver.status(server.id);
+    if (info.powerState === PowerState.Running || info.powerState === PowerState.Paused) {
+      await deps.driver.reboot(server.id, 'hard');
+    } else {
+      if (info.powerState === PowerState.Suspended)
+        await deps.driver.stop(server.id, { soft: false, timeoutMs: 0 });
+      await deps.driver.start(server.id);
+    }
+  }
+
+  /** Drives one row until it needs nothing more (or MAX_ROUNDS). Never rejects. */
+  async function process(id: string): Promise<void> {
+    try {
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const server = await store.get(id);
+        if (!server || server.deleted || server.taskState === null) return;
+        if (server.taskState === 'deleting') return await runDelete(server);
+        if (server.vmState === 'building') {
+          await bootOnce(server);
+          continue;
+        }
+        return await runAction(server);
+      }
+    } catch (err) {
+      log.error(
+        { event: 'compute.worker.crashed', serverId: id, err, driver: isDriverError(err) },
+        'worker error',
+      );
+    }
+  }
+
+  function kick(id: string): void {
+    const current = running.get(id);
+    if (current) {
+      again.add(id);
+      return;
+    }
+    const run = process(id).finally(() => {
+      running.delete(id);
+      if (again.delete(id)) kick(id);
+    });
+    running.set(id, run);
+  }
+
+  async function sweep(): Promise<void> {
+    for (const server of await store.pending(deps.sweepLimit ?? 100)) kick(server.id);
+  }
+
+  return {
+    kick,
+    sweep,
+    /** Sweeps now and every intervalMs; call stop() on shutdown. */
+    start(intervalMs: number): void {
+      void sweep();
+      timer = setInterval(
+        () => void sweep().catch((err: unknown) => log.error({ event: 'compute.sweep.failed', err })),
+        intervalMs,
+      );
+      timer.unref();
+    },
+    /** Stops sweeping and waits for the rows in flight. */
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      await Promise.all(running.values());
+    },
+    /** Resolves when no row is in flight (tests). */
+    async idle(): Promise<void> {
+      while (running.size > 0) await Promise.all(running.values());
+    },
+  };
+}
+
+export type ServerWorker = ReturnType<typeof createServerWorker>;
