@@ -34,36 +34,51 @@ function xmlEscape(s: string): string {
   );
 }
 
+/** One listing body: each item's fields in order become JSON keys or XML child elements. */
+function renderListing<T>(
+  items: Array<Listed<T>>,
+  format: ListingFormat,
+  xml: { root: 'account' | 'container'; rootName: string; element: 'container' | 'object' },
+  fields: (item: T) => Record<string, string | number>,
+  nameOf: (item: T) => string,
+): string {
+  if (format === 'json') {
+    return JSON.stringify(items.map((e) => (e.kind === 'subdir' ? { subdir: e.subdir } : fields(e.item))));
+  }
+  if (format === 'xml') {
+    const body = items
+      .map((e) => {
+        if (e.kind === 'subdir') {
+          return `<subdir name="${xmlEscape(e.subdir)}"><name>${xmlEscape(e.subdir)}</name></subdir>`;
+        }
+        const children = Object.entries(fields(e.item))
+          .map(([k, v]) => `<${k}>${xmlEscape(String(v))}</${k}>`)
+          .join('');
+        return `<${xml.element}>${children}</${xml.element}>`;
+      })
+      .join('');
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<${xml.root} name="${xmlEscape(xml.rootName)}">${body}</${xml.root}>`;
+  }
+  return items.map((e) => (e.kind === 'subdir' ? e.subdir : nameOf(e.item)) + '\n').join('');
+}
+
 export function renderContainerListing(
   items: Array<Listed<Container>>,
   accountName: string,
   format: ListingFormat,
 ): string {
-  if (format === 'json') {
-    return JSON.stringify(
-      items.map((e) =>
-        e.kind === 'subdir'
-          ? { subdir: e.subdir }
-          : {
-              name: e.item.name,
-              count: e.item.objectCount,
-              bytes: e.item.bytesUsed,
-              last_modified: listingTime(e.item.createdAt),
-            },
-      ),
-    );
-  }
-  if (format === 'xml') {
-    const body = items
-      .map((e) =>
-        e.kind === 'subdir'
-          ? `<subdir name="${xmlEscape(e.subdir)}"><name>${xmlEscape(e.subdir)}</name></subdir>`
-          : `<container><name>${xmlEscape(e.item.name)}</name><count>${e.item.objectCount}</count><bytes>${e.item.bytesUsed}</bytes><last_modified>${listingTime(e.item.createdAt)}</last_modified></container>`,
-      )
-      .join('');
-    return `<?xml version="1.0" encoding="UTF-8"?>\n<account name="${xmlEscape(accountName)}">${body}</account>`;
-  }
-  return items.map((e) => (e.kind === 'subdir' ? e.subdir : e.item.name) + '\n').join('');
+  return renderListing(
+    items,
+    format,
+    { root: 'account', rootName: accountName, element: 'container' },
+    (c) => ({
+      name: c.name,
+      count: c.objectCount,
+      bytes: c.bytesUsed,
+      last_modified: listingTime(c.createdAt),
+    }),
+    (c) => c.name,
+  );
 }
 
 export function renderObjectListing(
@@ -71,30 +86,17 @@ export function renderObjectListing(
   containerName: string,
   format: ListingFormat,
 ): string {
-  if (format === 'json') {
-    return JSON.stringify(
-      items.map((e) =>
-        e.kind === 'subdir'
-          ? { subdir: e.subdir }
-          : {
-              name: e.item.name,
-              hash: e.item.etag,
-              bytes: e.item.sizeBytes,
-              content_type: e.item.contentType,
-              last_modified: listingTime(e.item.lastModified),
-            },
-      ),
-    );
-  }
-  if (format === 'xml') {
-    const body = items
-      .map((e) =>
-        e.kind === 'subdir'
-          ? `<subdir name="${xmlEscape(e.subdir)}"><name>${xmlEscape(e.subdir)}</name></subdir>`
-          : `<object><name>${xmlEscape(e.item.name)}</name><hash>${e.item.etag}</hash><bytes>${e.item.sizeBytes}</bytes><content_type>${xmlEscape(e.item.contentType)}</content_type><last_modified>${listingTime(e.item.lastModified)}</last_modified></object>`,
-      )
-      .join('');
-    return `<?xml version="1.0" encoding="UTF-8"?>\n<container name="${xmlEscape(containerName)}">${body}</container>`;
-  }
-  return items.map((e) => (e.kind === 'subdir' ? e.subdir : e.item.name) + '\n').join('');
+  return renderListing(
+    items,
+    format,
+    { root: 'container', rootName: containerName, element: 'object' },
+    (o) => ({
+      name: o.name,
+      hash: o.etag,
+      bytes: o.sizeBytes,
+      content_type: o.contentType,
+      last_modified: listingTime(o.lastModified),
+    }),
+    (o) => o.name,
+  );
 }
