@@ -1,5 +1,7 @@
 // Composition root: builds the Fastify application from already-opened dependencies. No listen, no env
 // reads — main.ts and the tests both call this.
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import { installAuditHook } from './audit/audit-hook.js';
@@ -22,6 +24,13 @@ import { createNetworkModule, type NetworkModule } from './network/index.js';
 import type { NetworkDriver } from './network/driver/driver.js';
 import { createImageModule, type ImageModule } from './image/index.js';
 import { swiftRouterError } from './object-store/api/swift/plugin.js';
+import { createComputeModule, type ComputeModule } from './compute/index.js';
+import type { ComputeTables } from './compute/compute-tables.js';
+import { createImageSource } from './compute/image-source.js';
+import { createPortProvider } from './compute/port-provider.js';
+import { createConfigDriveWriter } from './compute/config-drive-writer.js';
+import type { ComputeDriver } from './compute/driver/driver.js';
+import { chooseComputeDriver } from './compute/driver/choose-driver.js';
 
 export interface AppDeps {
   config: Config;
@@ -32,6 +41,8 @@ export interface AppDeps {
   logger: FastifyServerOptions['logger'];
   /** Overrides the configured network data plane (tests pass the fake driver). */
   networkDriver?: NetworkDriver;
+  /** Overrides the configured hypervisor driver (tests pass a FakeDriver they keep across restarts). */
+  computeDriver?: ComputeDriver;
 }
 
 export interface App {
@@ -40,6 +51,7 @@ export interface App {
   objectStore: ObjectStoreModule;
   network: NetworkModule;
   image: ImageModule;
+  compute: ComputeModule;
   /** The S3 API, on its own listener. */
   s3App: FastifyInstance;
   /** What the catalog must list: the services this process serves. */
@@ -133,11 +145,47 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(image.plugin, { prefix: '/image' });
 
+  const hostName = hostname();
+  const computeConfig = deps.config.compute;
+  const compute = createComputeModule({
+    // Database extends ComputeTables; Kysely's type is invariant in it, hence the cast.
+    db: deps.db as unknown as Kysely<ComputeTables>,
+    clock: deps.clock,
+    validator: identity.validator,
+    driver: deps.computeDriver ?? chooseComputeDriver(deps.config),
+    images: createImageSource(
+      {
+        visible: (auth, id) => image.services.images.visible(auth, id),
+        async openActive(id) {
+          const { image: found, stream } = await image.services.data.openActive(id);
+          return { stream, diskFormat: found.diskFormat };
+        },
+      },
+      resolve(deps.config.dataDir),
+    ),
+    ports: createPortProvider(network.portOps, hostName, computeConfig.availabilityZone),
+    configDrives: createConfigDriveWriter(resolve(deps.config.dataDir)),
+    log: app.log,
+    publicUrl: deps.config.publicUrl,
+    hostName,
+    defaultAvailabilityZone: computeConfig.availabilityZone,
+    stopTimeoutMs: computeConfig.stopTimeoutSeconds * 1000,
+    quota: {
+      instances: computeConfig.instances,
+      cores: computeConfig.cores,
+      ramMiB: computeConfig.ramMiB,
+      keyPairs: computeConfig.keyPairs,
+      metadataItems: computeConfig.metadataItems,
+    },
+  });
+  await app.register(compute.plugin, { prefix: '/compute' });
+
   const served: ServedService[] = [
     { type: 'identity', name: 'keystone', path: '/identity' },
     { type: 'object-store', name: 'swift', path: '/object-store/v1/AUTH_$(project_id)s' },
     { type: 'network', name: 'neutron', path: '/network' },
     { type: 'image', name: 'glance', path: '/image' },
+    { type: 'compute', name: 'nova', path: '/compute/v2.1' },
   ];
   const s3App = Fastify({
     ...commonOptions(deps),
@@ -163,5 +211,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       config: deps.config,
     }),
   );
-  return { app, s3App, identity, objectStore, network, image, served, routes };
+  return { app, s3App, identity, objectStore, network, image, compute, served, routes };
 }

@@ -19,7 +19,7 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const handle = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(handle.db);
-  const { app, s3App, identity, objectStore, network, image, served } = await buildApp({
+  const { app, s3App, identity, objectStore, network, image, compute, served } = await buildApp({
     config,
     db: handle.db,
     dialect: handle.dialect,
@@ -43,6 +43,9 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
   objectStore.startReaper((err) =>
     app.log.error({ event: 'object_store.reaper.failed', err }, 'reaper failed'),
   );
+
+  // Guests outlive the control plane: re-attach to them, stop orphans, then resume pending work.
+  await compute.start();
 
   const { host, port } = parseHostPort(config.listen);
   await app.listen({ host, port });
@@ -74,6 +77,7 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
     s3Url,
     async close() {
       objectStore.stop();
+      await compute.stop();
       await network.close();
       await s3App.close();
       await app.close();

@@ -37,7 +37,12 @@ async function networkInterfaces(deps: BootSagaDeps, server: Server): Promise<Ne
   for (const port of server.ports) {
     const plugged = await deps.ports.plug(port, server.id);
     if (plugged.kind === 'tap')
-      out.push({ kind: 'tap', tapName: plugged.tapName, macAddress: port.macAddress });
+      out.push({
+        kind: 'tap',
+        tapName: plugged.tapName,
+        ...(plugged.netns !== undefined && { netns: plugged.netns }),
+        macAddress: port.macAddress,
+      });
     else out.push({ kind: 'user', macAddress: port.macAddress, hostForwards: [] });
   }
   return out;

@@ -44,7 +44,10 @@ export interface PortProvider {
   /** Clears device_id/device_owner of a given port; a missing port resolves. */
   unbindPort(portId: string): Promise<void>;
   /** Plugs the port on this host and returns the tap to hand to the driver (or user networking). */
-  plug(port: ServerPort, serverId: string): Promise<{ kind: 'tap'; tapName: string } | { kind: 'user' }>;
+  plug(
+    port: ServerPort,
+    serverId: string,
+  ): Promise<{ kind: 'tap'; tapName: string; netns?: string } | { kind: 'user' }>;
   unplug(port: ServerPort, serverId: string): Promise<void>;
 }
 

@@ -24,13 +24,16 @@ function reader(fail = false): ImageReader & { opened: number } {
     async openActive() {
       r.opened++;
       if (fail)
-        return Readable.from(
-          (async function* () {
-            yield Buffer.from('ab');
-            throw new Error('read failed');
-          })(),
-        );
-      return Readable.from([Buffer.from('qcow'), Buffer.from('2!')]);
+        return {
+          diskFormat: 'qcow2',
+          stream: Readable.from(
+            (async function* () {
+              yield Buffer.from('ab');
+              throw new Error('read failed');
+            })(),
+          ),
+        };
+      return { diskFormat: 'qcow2', stream: Readable.from([Buffer.from('qcow'), Buffer.from('2!')]) };
     },
   };
   return r;

@@ -2,13 +2,17 @@
 // and a per-host cache of image bytes for base disks at `<dataDir>/compute/image-cache/<imageId>`,
 // filled through a temporary name, fsynced and renamed, once per image (concurrent callers share one
 // download). Images are immutable once active, so a cached file never goes stale.
+import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import type { AuthContext } from '../common/http/context.js';
 import type { ImageFacts, ImageSource } from './collaborators.js';
+
+const execFileAsync = promisify(execFile);
 
 /** The two image-service questions compute asks; index.ts adapts the image module to it. */
 export interface ImageReader {
@@ -21,10 +25,13 @@ export interface ImageReader {
    * The bytes of an active image, read as the service (no caller): to be added to the image service as a
    * narrow method (e.g. `data.openActive(id)`), since ImageData.download needs an AuthContext.
    */
-  openActive(id: string): Promise<Readable>;
+  openActive(id: string): Promise<{ stream: Readable; diskFormat: string | null }>;
 }
 
-export function createImageSource(reader: ImageReader, dataDir: string): ImageSource {
+/** qemu-img input formats we accept for a base image; anything else fails the boot. */
+const CONVERTIBLE = new Set(['qcow2', 'raw', 'vmdk', 'vdi', 'vhd', 'vhdx', 'qed']);
+
+export function createImageSource(reader: ImageReader, dataDir: string, qemuImg = 'qemu-img'): ImageSource {
   const cacheDir = join(dataDir, 'compute', 'image-cache');
   const inFlight = new Map<string, Promise<string>>();
 
@@ -40,7 +47,23 @@ export function createImageSource(reader: ImageReader, dataDir: string): ImageSo
     await mkdir(cacheDir, { recursive: true, mode: 0o700 });
     const temporary = `${target}.partial-${process.pid}`;
     try {
-      await pipeline(await reader.openActive(imageId), createWriteStream(temporary, { mode: 0o600 }));
+      const { stream, diskFormat } = await reader.openActive(imageId);
+      await pipeline(stream, createWriteStream(temporary, { mode: 0o600 }));
+      // The QEMU driver layers a qcow2 overlay on a qcow2 base, so other formats are converted once here
+      // (Glance's disk_format was checked by inspection at upload, so it names the real format).
+      const format = diskFormat ?? 'raw';
+      if (!CONVERTIBLE.has(format)) throw new Error(`disk_format ${format} cannot back a server disk`);
+      if (format !== 'qcow2') {
+        const converted = `${temporary}.qcow2`;
+        await execFileAsync(
+          qemuImg,
+          ['convert', '-q', '-f', format === 'vhd' ? 'vpc' : format, '-O', 'qcow2', temporary, converted],
+          {
+            timeout: 30 * 60_000,
+          },
+        );
+        await rename(converted, temporary);
+      }
       const handle = await open(temporary, 'r');
       try {
         await handle.sync();
@@ -51,6 +74,7 @@ export function createImageSource(reader: ImageReader, dataDir: string): ImageSo
       return target;
     } finally {
       await rm(temporary, { force: true });
+      await rm(`${temporary}.qcow2`, { force: true });
     }
   }
 

@@ -1,6 +1,6 @@
 // Composition of the compute service (Nova v2.1): stores over the database, the flavor, key pair and
 // server services, the worker that drives server rows over the ComputeDriver, and the Fastify plugin
-// served under /compute. Not yet wired into app.ts: see NEXT.md for the lines to add.
+// served under /compute (mounted by app.ts; main.ts runs reconcile and the worker).
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
@@ -41,6 +41,8 @@ export interface ComputeModuleDeps {
   hostName: string;
   defaultAvailabilityZone?: string;
   quota?: Partial<ComputeQuota>;
+  /** How long a soft stop waits for the guest (Nova shutdown_timeout). */
+  stopTimeoutMs?: number;
 }
 
 export function createComputeModule(deps: ComputeModuleDeps) {
@@ -60,6 +62,7 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     ports: deps.ports,
     configDrives: deps.configDrives,
     hostName: deps.hostName,
+    ...(deps.stopTimeoutMs !== undefined && { stopTimeoutMs: deps.stopTimeoutMs }),
   });
   const flavors = createFlavorService({
     store: stores.flavors,
@@ -120,10 +123,24 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     hostName: deps.hostName,
   };
 
+  let unwatch: (() => void) | undefined;
   return {
     services: { flavors, keyPairs, servers, actions, metadata },
     stores,
     worker,
+    driver: deps.driver,
+    /** Start-up: reconcile this host with the rows, follow guest events, then drive pending rows. */
+    async start(sweepIntervalMs = 2_000): Promise<void> {
+      await reconcileHost(reconcileDeps);
+      unwatch = watchDriverEvents(reconcileDeps);
+      worker.start(sweepIntervalMs);
+    },
+    /** Waits for the rows in flight and releases the driver; guests keep running for the next start. */
+    async stop(): Promise<void> {
+      unwatch?.();
+      await worker.stop();
+      await deps.driver.close();
+    },
     /** Start-up pass over this host (orphan guests, power states, vanished guests); see server-reconcile.ts. */
     reconcile: () => reconcileHost(reconcileDeps),
     /** Follows unrequested guest stops and crashes; returns the unsubscribe function. */

@@ -6,7 +6,7 @@ import { createPortProvider, type NetworkPortOps } from './port-provider.js';
 
 const auth = {} as AuthContext;
 
-function ops(networks: Record<string, unknown>[], device?: string) {
+function ops(networks: Record<string, unknown>[], device?: { tapName: string; netns?: string }) {
   const calls: { op: string; body: Record<string, unknown> }[] = [];
   const port = (body: Record<string, unknown>) => ({
     id: 'port-1',
@@ -68,10 +68,12 @@ describe('createPortProvider', () => {
       fixedIps: [],
       created: true,
     };
-    expect(await createPortProvider(ops([], 'tapport-1').o, 'h', 'nova').plug(port, 's')).toEqual({
-      kind: 'tap',
-      tapName: 'tapport-1',
-    });
+    expect(
+      await createPortProvider(ops([], { tapName: 'tapport-1', netns: 'nuage-host' }).o, 'h', 'nova').plug(
+        port,
+        's',
+      ),
+    ).toEqual({ kind: 'tap', tapName: 'tapport-1', netns: 'nuage-host' });
     expect(await createPortProvider(ops([]).o, 'h', 'nova').plug(port, 's')).toEqual({ kind: 'user' });
   });
 });

@@ -24,7 +24,7 @@ export interface NetworkPortOps {
    * The host device the network driver made for a bound port (`tap…` with the linux driver), or
    * undefined when the data plane has no device (user/fake drivers: the guest gets user networking).
    */
-  deviceOf(portId: string): Promise<string | undefined>;
+  deviceOf(portId: string): Promise<{ tapName: string; netns?: string } | undefined>;
 }
 
 function toServerPort(port: Rec, networkName: string, created: boolean): ServerPort {
@@ -100,7 +100,7 @@ export function createPortProvider(
     },
     async plug(port) {
       const device = await ops.deviceOf(port.portId);
-      return device === undefined ? { kind: 'user' } : { kind: 'tap', tapName: device };
+      return device === undefined ? { kind: 'user' } : { kind: 'tap', ...device };
     },
     // Unbinding (or deleting) the port makes the network service unplug its device.
     unplug: async () => undefined,

@@ -210,11 +210,10 @@ export function createServerWorker(deps: ServerWorkerDeps) {
     sweep,
     /** Sweeps now and every intervalMs; call stop() on shutdown. */
     start(intervalMs: number): void {
-      void sweep();
-      timer = setInterval(
-        () => void sweep().catch((err: unknown) => log.error({ event: 'compute.sweep.failed', err })),
-        intervalMs,
-      );
+      const guarded = () =>
+        void sweep().catch((err: unknown) => log.error({ event: 'compute.sweep.failed', err }));
+      guarded();
+      timer = setInterval(guarded, intervalMs);
       timer.unref();
     },
     /** Stops sweeping and waits for the rows in flight. */

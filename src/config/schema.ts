@@ -116,6 +116,46 @@ export const NetworkConfigSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const ComputeConfigSchema = Type.Object(
+  {
+    driver: Type.Union(
+      ['qemu', 'fake'].map((d) => Type.Literal(d)),
+      {
+        default: 'qemu',
+        description:
+          'Hypervisor driver: qemu (real guests over QMP; KVM when usable, TCG otherwise) or fake (in memory, for tests).',
+      },
+    ),
+    availabilityZone: Type.String({
+      minLength: 1,
+      maxLength: 255,
+      default: 'nova',
+      description: 'Availability zone of this host (Nova default_availability_zone).',
+    }),
+    stopTimeoutSeconds: Type.Integer({
+      minimum: 0,
+      maximum: 3600,
+      default: 60,
+      description:
+        'How long a soft stop waits for the guest to power off before forcing it (Nova shutdown_timeout).',
+    }),
+    instances: Type.Integer({ minimum: -1, default: 10, description: 'Default quota: servers per project.' }),
+    cores: Type.Integer({ minimum: -1, default: 20, description: 'Default quota: vCPUs per project.' }),
+    ramMiB: Type.Integer({
+      minimum: -1,
+      default: 51_200,
+      description: 'Default quota: RAM per project, in MiB.',
+    }),
+    keyPairs: Type.Integer({ minimum: -1, default: 100, description: 'Default quota: key pairs per user.' }),
+    metadataItems: Type.Integer({
+      minimum: -1,
+      default: 128,
+      description: 'Default quota: metadata items per server.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({ minLength: 1, default: './nuage-data', description: 'Data directory.' }),
@@ -156,6 +196,7 @@ export const ConfigSchema = Type.Object(
     objectStore: ObjectStoreConfigSchema,
     image: ImageConfigSchema,
     network: NetworkConfigSchema,
+    compute: ComputeConfigSchema,
   },
   { additionalProperties: false },
 );

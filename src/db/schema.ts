@@ -1,6 +1,7 @@
 // Table row types: together with the *-store.ts files, the only place column names live.
 // Conventions: ids are text; booleans are integers 0/1 (portable across SQLite and PostgreSQL);
 // times are ISO-8601 UTC text with milliseconds, so they compare correctly as strings; JSON is text.
+import type { ComputeTables } from '../compute/compute-tables.js';
 
 export interface RegionTable {
   id: string;
@@ -205,7 +206,8 @@ export interface OsBlobGarbageTable {
   queued_at: string;
 }
 
-export interface Database {
+/** Compute's tables are declared beside the compute stores (compute/compute-tables.ts). */
+export interface Database extends ComputeTables {
   regions: RegionTable;
   services: ServiceTable;
   endpoints: EndpointTable;

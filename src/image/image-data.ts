@@ -211,6 +211,18 @@ export function createImageData(deps: ImageDataDeps) {
       return { image, stream: await objects.openObject(object, range), range };
     },
 
+    /**
+     * The bytes of an active image, read as the service rather than as a caller: the compute worker
+     * fills its base-image cache outside any request. Rejects with 404 when the image has no data.
+     */
+    async openActive(id: string): Promise<{ image: Image; stream: Readable }> {
+      const image = await store.get(id);
+      if (!image || image.status !== 'active' || image.dataObject === null)
+        throw errors.notFound('image', id);
+      const object = await objects.requireObject(image.owner, IMAGE_CONTAINER, image.dataObject);
+      return { image, stream: await objects.openObject(object) };
+    },
+
     async removeData(image: Image): Promise<void> {
       await removeObject(image.owner, image.dataObject);
       await removeObject(image.owner, image.stagedObject);

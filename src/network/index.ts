@@ -3,7 +3,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
-import type { TokenValidator } from '../common/http/context.js';
+import type { AuthContext, TokenValidator } from '../common/http/context.js';
 import type { Config } from '../config/schema.js';
 import type { Database } from '../db/schema.js';
 import { networkPlugin } from './api/plugin.js';
@@ -77,9 +77,25 @@ export function createNetworkModule(deps: NetworkModuleDeps) {
     },
   };
   const services = createNetworkServices(ctx);
+  // What the compute worker needs (see compute/port-provider.ts): caller-checked reads, and
+  // service-level port writes for instances.
+  const portOps = {
+    getNetwork: (auth: AuthContext, id: string) => services.networks.get(auth, id),
+    getPort: (auth: AuthContext, id: string) => services.ports.get(auth, id),
+    listNetworks: (auth: AuthContext) => services.networks.list(auth),
+    createPort: (projectId: string, body: Rec) => services.ports.createForInstance(projectId, body),
+    updatePort: (id: string, body: Rec) => services.ports.bindForInstance(id, body),
+    deletePort: (id: string) => services.ports.removeForInstance(id),
+    async networkName(id: string) {
+      const net = await store.get('network', id);
+      return typeof net?.name === 'string' ? net.name : id;
+    },
+    deviceOf: async (portId: string) => driver.portDevice(portId),
+  };
   return {
     services,
     driver,
+    portOps,
     plugin: networkPlugin({
       services,
       validator: deps.validator,

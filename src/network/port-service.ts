@@ -195,12 +195,77 @@ export function createPortService(
     await ctx.changed();
   }
 
+  // Service-level operations for the compute worker, which acts outside any request (no AuthContext;
+  // identity alone mints those). The caller checked the user's rights at request time; these keep every
+  // other rule (network ownership, quota, default security group, address allocation).
+
+  /** Creates a port bound to an instance on `projectId`'s behalf; the device is plugged before it returns. */
+  async function createForInstance(projectId: string, body: Record<string, unknown>): Promise<Rec> {
+    const networkId = String(body.network_id);
+    const port = await ctx.exclusive(async () => {
+      const net = await ctx.store.get('network', networkId);
+      if (!net || (net.project_id !== projectId && net.shared !== true)) throw notFound('network', networkId);
+      await quotas.check(projectId, 'port');
+      const security = net.port_security_enabled !== false;
+      const def = security ? await groups.ensureDefault(projectId) : undefined;
+      const fixedIps = fixedIpRequests(body.fixed_ips);
+      return allocator.create(net, {
+        projectId,
+        name: '',
+        deviceId: String(body.device_id ?? ''),
+        deviceOwner: String(body.device_owner ?? ''),
+        ...(fixedIps ? { fixedIps } : {}),
+        securityGroups: def ? [def.id] : [],
+        portSecurityEnabled: security,
+        adminStateUp: true,
+        ...(typeof body['binding:host_id'] === 'string' ? { hostId: body['binding:host_id'] } : {}),
+      });
+    });
+    await ctx.changed();
+    if (port['binding:host_id']) await ctx.bind(port);
+    return port;
+  }
+
+  /** Sets or clears an existing port's device and host binding (404 when the port is gone). */
+  async function bindForInstance(id: string, body: Record<string, unknown>): Promise<Rec> {
+    const port = await ctx.exclusive(async () => {
+      const p = await ctx.store.get('port', id);
+      if (!p) throw notFound('port', id);
+      assign(p, body, ['device_id', 'device_owner', 'binding:host_id']);
+      p['binding:vif_type'] = p['binding:host_id'] ? 'tap' : 'unbound';
+      p.status = p.device_owner ? 'ACTIVE' : 'DOWN';
+      await ctx.store.update(touch(ctx.clock, p), { deviceId: String(p.device_id ?? '') });
+      return p;
+    });
+    await ctx.changed();
+    await ctx.bind(port);
+    return port;
+  }
+
+  /** Deletes an instance's port and its device; an absent port resolves. */
+  async function removeForInstance(id: string): Promise<void> {
+    const gone = await ctx.exclusive(async () => {
+      const p = await ctx.store.get('port', id);
+      if (!p) return false;
+      for (const fip of await ctx.store.list('floatingip')) {
+        if (fip.port_id !== id) continue;
+        Object.assign(fip, { port_id: null, fixed_ip_address: null, router_id: null, status: 'DOWN' });
+        await ctx.store.update(touch(ctx.clock, fip));
+      }
+      await allocator.remove(p);
+      return true;
+    });
+    if (!gone) return;
+    await ctx.changed();
+    await ctx.bind({ id, project_id: '', 'binding:host_id': '' });
+  }
+
   /** True if the caller owns the port (for floating IP association). */
   function owns(auth: AuthContext, port: Rec): boolean {
     return isAdmin(auth) || port.project_id === callerProject(auth);
   }
 
-  return { create, list, get, update, remove, owns };
+  return { create, list, get, update, remove, owns, createForInstance, bindForInstance, removeForInstance };
 }
 
 export type PortService = ReturnType<typeof createPortService>;

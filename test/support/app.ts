@@ -13,6 +13,9 @@ import { migrateToLatest, openDatabase } from '../../src/db/kysely.js';
 import { bootstrapIdentity, syncCatalog } from '../../src/identity/bootstrap.js';
 import { createFakeNetworkDriver } from '../../src/network/driver/fake/fake-driver.js';
 import type { NetworkModule } from '../../src/network/index.js';
+import type { ComputeModule } from '../../src/compute/index.js';
+import type { ComputeDriver } from '../../src/compute/driver/driver.js';
+import { FakeDriver } from '../../src/compute/driver/fake/fake-driver.js';
 
 export interface TestApp {
   url: string;
@@ -28,6 +31,8 @@ export interface TestApp {
   audit: AuditStore;
   /** The network module (its driver is the fake one unless a test passes another). */
   network: NetworkModule;
+  /** The compute module (its driver is a FakeDriver unless a test passes another). */
+  compute: ComputeModule;
   close(): Promise<void>;
 }
 
@@ -71,7 +76,11 @@ export function passwordAuth(user: string, password: string, project?: string, d
 }
 
 export async function startTestApp(
-  options: { identity?: Record<string, unknown>; networkDriver?: NetworkModule['driver'] } = {},
+  options: {
+    identity?: Record<string, unknown>;
+    networkDriver?: NetworkModule['driver'];
+    computeDriver?: ComputeDriver;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nuage-it-'));
   const pgBase = process.env.TEST_PG_URL;
@@ -87,13 +96,14 @@ export async function startTestApp(
   });
   const handle = openDatabase({ url: config.databaseUrl, dataDir });
   await migrateToLatest(handle.db);
-  const { app, s3App, identity, network, served, routes } = await buildApp({
+  const { app, s3App, identity, network, compute, served, routes } = await buildApp({
     config,
     db: handle.db,
     dialect: handle.dialect,
     clock: systemClock,
     logger: false,
     networkDriver: options.networkDriver ?? createFakeNetworkDriver(),
+    computeDriver: options.computeDriver ?? new FakeDriver(),
   });
   const boot = await bootstrapIdentity(identity.stores, {
     clock: systemClock,
@@ -102,6 +112,7 @@ export async function startTestApp(
   });
   identity.setAdminProjectId(boot.adminProjectId);
   await network.start(boot.adminProjectId);
+  await compute.start(200);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -123,7 +134,9 @@ export async function startTestApp(
     dialect: handle.dialect,
     audit: createAuditStore(handle.db),
     network,
+    compute,
     async close() {
+      await compute.stop();
       await network.close();
       await s3App.close();
       // A client may still hold a keep-alive connection whose streamed response just ended; close()

@@ -20,6 +20,7 @@ export const errors = {
     }),
   methodNotAllowed: () =>
     new ApiError(405, 'MethodNotAllowed', 'The method is not allowed for this resource.'),
+  notAcceptable: (message: string) => new ApiError(406, 'NotAcceptable', message),
   conflict: (message: string, options?: ApiErrorOptions) => new ApiError(409, 'Conflict', message, options),
   preconditionFailed: (message = 'A precondition for this request was not met.') =>
     new ApiError(412, 'PreconditionFailed', message),
@@ -48,6 +49,7 @@ export const errors = {
 
 /** Every code above, for the docs consistency test. */
 export const ERROR_CODES = [
+  'NotAcceptable',
   'BadRequest',
   'ValidationFailed',
   'MalformedBody',

@@ -1,7 +1,6 @@
 // Compute microversions: parse `OpenStack-API-Version: compute X.Y` (or the legacy
 // `X-OpenStack-Nova-API-Version: X.Y`), check the range, and echo the version in the response headers.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../../common/errors/api-error.js';
 import { errors } from '../../common/errors/codes.js';
 
 export interface Microversion {
@@ -49,9 +48,7 @@ export function parseMicroversion(request: FastifyRequest): Microversion {
     );
   const version = { major: Number(match[1]), minor: Number(match[2]) };
   if (compare(version, MIN_VERSION) < 0 || compare(version, MAX_VERSION) > 0) {
-    throw new ApiError(
-      406,
-      'NotAcceptable',
+    throw errors.notAcceptable(
       `Version ${text} is not supported by the API. Minimum is ${format(MIN_VERSION)} and maximum is ${format(MAX_VERSION)}.`,
     );
   }

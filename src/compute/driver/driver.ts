@@ -18,6 +18,11 @@ export type NetworkInterfaceSpec =
       kind: 'tap';
       /** The tap must already exist (the network driver creates it); QEMU opens it with script=no. */
       tapName: string;
+      /**
+       * The network namespace holding the tap (the linux data plane keeps its bridges in one). QEMU is
+       * started inside it, so every tap of a guest must share it. Omitted: the root namespace.
+       */
+      netns?: string;
       /** 52:54:00:xx:xx:xx style MAC, lower case. */
       macAddress: string;
     }

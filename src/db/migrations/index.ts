@@ -5,6 +5,7 @@ import * as objectStore from './2026-11-29-object-store.js';
 import * as s3 from './2026-11-30-s3.js';
 import * as network from './2026-11-30-network.js';
 import * as image from './2026-11-30-image.js';
+import * as compute from './2026-11-30-compute.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-identity': identity,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30-s3': s3,
   '2026-11-30-network': network,
   '2026-11-30-image': image,
+  '2026-11-30-compute': compute,
 };

@@ -119,6 +119,11 @@ export interface NetworkDriver {
    * The port must already be part of the last synced topology for its filtering to apply.
    */
   plugPort(port: PortSpec, target?: PlugTarget): Promise<{ device: string }>;
+  /**
+   * Where plugPort puts an instance's tap, for the hypervisor to open: its name and namespace, or
+   * undefined when this data plane makes no device (the guest then gets QEMU user networking).
+   */
+  portDevice(portId: string): { tapName: string; netns?: string } | undefined;
   /** Removes the port's device if present. Idempotent. */
   unplugPort(portId: string): Promise<void>;
   /** Stops supervised processes (dnsmasq); leaves the rest of the data plane in place for a restart. */

@@ -295,7 +295,12 @@ export class QemuDriver implements ComputeDriver {
     await files.removeRuntimeFiles(paths);
     await rm(paths.suspendedMarker, { force: true });
     await writeFile(paths.qemuLog, `--- launch ${this.config.clock.now().toISOString()}\n`, { flag: 'a' });
-    const pid = await spawnDetached(this.config.qemuBinary, args, paths.qemuLog);
+    // A tap opened by name must live in QEMU's own network namespace: `ip netns exec` enters it and
+    // execs QEMU in place, so the pid is QEMU's.
+    const netns = guestNetns(spec);
+    const pid = netns
+      ? await spawnDetached('ip', ['netns', 'exec', netns, this.config.qemuBinary, ...args], paths.qemuLog)
+      : await spawnDetached(this.config.qemuBinary, args, paths.qemuLog);
     try {
       await writeFile(paths.pidFile, String(pid), { mode: 0o600 });
       const monitor = await this.connectWhenReady(spec.id, pid, paths);
@@ -459,4 +464,15 @@ export class QemuDriver implements ComputeDriver {
     await rm(paths.suspendedMarker, { force: true });
     await files.removeRuntimeFiles(paths);
   }
+}
+
+/** The one namespace of a guest's taps (undefined: root namespace); taps in two namespaces are refused. */
+function guestNetns(spec: InstanceSpec): string | undefined {
+  const spaces = new Set<string>();
+  for (const nic of spec.networkInterfaces) if (nic.kind === 'tap' && nic.netns) spaces.add(nic.netns);
+  if (spaces.size > 1)
+    throw new DriverError('HypervisorError', 'the taps of one guest must share a network namespace', {
+      instanceId: spec.id,
+    });
+  return [...spaces][0];
 }

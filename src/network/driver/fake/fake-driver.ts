@@ -21,6 +21,7 @@ export function createFakeNetworkDriver(): FakeNetworkDriver {
       const alive = new Set(next.networks.flatMap((n) => n.ports.map((p) => p.id)));
       for (const id of plugged.keys()) if (!alive.has(id)) plugged.delete(id);
     },
+    portDevice: () => undefined,
     async plugPort(port: PortSpec, target?: PlugTarget) {
       plugged.set(port.id, target);
       return { device: `tap${port.id.replaceAll('-', '').slice(0, 11)}` };

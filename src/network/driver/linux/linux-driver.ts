@@ -176,6 +176,7 @@ export function createLinuxNetworkDriver(options: LinuxDriverOptions): NetworkDr
       notEnforced: ['IPv6 addresses are not served by DHCPv6 or router advertisements'],
     },
     sync,
+    portDevice: (portId: string) => ({ tapName: names.tap(portId), netns: HOST_NS }),
     async plugPort(port: PortSpec, target?: PlugTarget) {
       plugs.remember(port.id, target);
       return { device: await plugOne(port, target) };

@@ -15,6 +15,7 @@ export function createUserNetworkDriver(): NetworkDriver {
       ],
     },
     async sync() {},
+    portDevice: () => undefined,
     async plugPort(port) {
       return { device: `user:${port.id}` };
     },
