@@ -10,7 +10,7 @@ import YAML from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function startServer(extraArgs = []) {
+export async function startServer(extraArgs = [], extraEnv = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'nuage-bench-'));
   const child = spawn(
     process.execPath,
@@ -29,7 +29,7 @@ export async function startServer(extraArgs = []) {
     ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, NUAGE_NETWORK_DRIVER: 'user' },
+      env: { ...process.env, NUAGE_NETWORK_DRIVER: 'user', ...extraEnv },
     },
   );
   let s3Url;

@@ -1,7 +1,7 @@
 // Composition root: builds the Fastify application from already-opened dependencies. No listen, no env
 // reads — main.ts and the tests both call this.
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import { installAuditHook } from './audit/audit-hook.js';
@@ -27,6 +27,7 @@ import { swiftRouterError } from './object-store/api/swift/plugin.js';
 import { createComputeModule, type ComputeModule } from './compute/index.js';
 import type { ComputeTables } from './compute/compute-tables.js';
 import { createImageSource } from './compute/image-source.js';
+import { createImageSnapshots } from './compute/image-snapshots.js';
 import { createPortProvider } from './compute/port-provider.js';
 import { createConfigDriveWriter } from './compute/config-drive-writer.js';
 import type { ComputeDriver } from './compute/driver/driver.js';
@@ -170,6 +171,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     hostName,
     defaultAvailabilityZone: computeConfig.availabilityZone,
     stopTimeoutMs: computeConfig.stopTimeoutSeconds * 1000,
+    snapshots: createImageSnapshots({
+      create: (owner, input) => image.services.snapshots.create(owner, input),
+      get: (id) => image.services.snapshots.get(id),
+      remove: (id) => image.services.snapshots.remove(id),
+      uploadAsService: (id, body, size) => image.services.data.uploadAsService(id, body, size),
+    }),
+    snapshotDir: join(resolve(deps.config.dataDir), 'compute', 'snapshots'),
+    host: {
+      availabilityZone: computeConfig.availabilityZone,
+      dataDir: resolve(deps.config.dataDir),
+      cpuAllocationRatio: computeConfig.cpuAllocationRatio,
+      ramAllocationRatio: computeConfig.ramAllocationRatio,
+      diskAllocationRatio: computeConfig.diskAllocationRatio,
+      reservedMemoryMiB: computeConfig.reservedHostMemoryMiB,
+    },
     quota: {
       instances: computeConfig.instances,
       cores: computeConfig.cores,

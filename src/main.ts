@@ -8,6 +8,12 @@ import type { Config } from './config/schema.js';
 import { migrateToLatest, openDatabase } from './db/kysely.js';
 import { bootstrapIdentity, syncCatalog } from './identity/bootstrap.js';
 import { cloudsYamlPath, writeCloudsYaml } from './cli/clouds-yaml.js';
+import {
+  createStoreMetadataSource,
+  metadataSocketPath,
+  startMetadataServer,
+} from './compute/metadata-api/index.js';
+import { createNetworkStore } from './network/network-store.js';
 
 export interface RunningNuage {
   url: string;
@@ -46,6 +52,12 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
 
   // Guests outlive the control plane: re-attach to them, stop orphans, then resume pending work.
   await compute.start();
+  // Guests' http://169.254.169.254, reached through the forwarder in each router namespace.
+  const metadataServer = await startMetadataServer({
+    socketPath: metadataSocketPath(config.dataDir),
+    source: createStoreMetadataSource(createNetworkStore(handle.db), compute.stores.servers),
+    log: app.log,
+  });
 
   const { host, port } = parseHostPort(config.listen);
   await app.listen({ host, port });
@@ -78,6 +90,7 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
     async close() {
       objectStore.stop();
       await compute.stop();
+      await metadataServer.close();
       await network.close();
       await s3App.close();
       await app.close();

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ConfigDriveWriter, ImageSource, PortProvider } from './collaborators.js';
 import { buildConfigDriveFiles } from './config-drive/metadata.js';
+import { serverMetadataInput } from './config-drive/server-metadata-input.js';
 import {
   isDriverError,
   type ComputeDriver,
@@ -12,6 +13,7 @@ import {
   type NetworkInterfaceSpec,
 } from './driver/driver.js';
 import type { Server, TaskState } from './model.js';
+import type { HostClaims } from './scheduler/claims.js';
 import type { ServerPatch } from './server-store.js';
 
 export interface BootSagaDeps {
@@ -21,6 +23,8 @@ export interface BootSagaDeps {
   configDrives: ConfigDriveWriter;
   /** This host's name (Nova's OS-EXT-SRV-ATTR:host); the scheduler chooses it once there are several. */
   hostName: string;
+  /** The scheduler's transactional claims (scheduler/claims.ts); without it every server lands on hostName. */
+  claims?: HostClaims;
 }
 
 export interface BootStep {
@@ -49,42 +53,10 @@ async function networkInterfaces(deps: BootSagaDeps, server: Server): Promise<Ne
 }
 
 function configDriveFiles(server: Server) {
-  return buildConfigDriveFiles({
-    uuid: server.id,
-    name: server.name,
-    hostname:
-      server.name
-        .toLowerCase()
-        .replace(/[^a-z0-9-]/g, '-')
-        .slice(0, 63) || 'server',
-    projectId: server.projectId,
-    availabilityZone: server.availabilityZone,
-    launchIndex: 0,
-    keyPairs:
-      server.keyName !== null && server.keyData !== null
-        ? [{ name: server.keyName, type: 'ssh', publicKey: server.keyData }]
-        : [],
-    meta: server.metadata,
-    randomSeed: randomBytes(512).toString('base64'),
-    ports: server.ports.map((p) => ({
-      portId: p.portId,
-      networkId: p.networkId,
-      macAddress: p.macAddress,
-      fixedIps: p.fixedIps.map((ip) => ({
-        version: ip.version,
-        address: ip.address,
-        netmask: '',
-        dhcp: true,
-      })),
-    })),
-    dnsServers: [],
-    ...(server.userData !== null && { userData: Buffer.from(server.userData, 'base64') }),
-    flavorName: server.flavor.name,
-    ...(server.imageId !== null && { imageId: server.imageId }),
-  });
+  return buildConfigDriveFiles(serverMetadataInput(server, randomBytes(512).toString('base64')));
 }
 
-async function spawnSpec(deps: BootSagaDeps, server: Server): Promise<InstanceSpec> {
+export async function spawnSpec(deps: BootSagaDeps, server: Server): Promise<InstanceSpec> {
   if (server.imageId === null) throw new Error('boot from volume is not implemented');
   const baseImagePath = await deps.images.baseImagePath(server.imageId, server.projectId);
   const spec: InstanceSpec = {
@@ -108,8 +80,10 @@ export function bootSteps(deps: BootSagaDeps): BootStep[] {
     {
       name: 'claim',
       taskState: 'scheduling',
-      run: async () => ({ host: deps.hostName }),
-      undo: async () => undefined,
+      run: async (server) => ({ host: deps.claims ? await deps.claims.claim(server) : deps.hostName }),
+      undo: async (server) => {
+        if (deps.claims) await deps.claims.release(server.id);
+      },
     },
     {
       name: 'ports',

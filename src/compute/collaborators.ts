@@ -73,3 +73,37 @@ export const DEFAULT_COMPUTE_QUOTA: ComputeQuota = {
   keyPairs: 100,
   metadataItems: 128,
 };
+
+/** What a snapshot image gets at creation (Nova's createImage: name, properties, owner). */
+export interface SnapshotImageProps {
+  name: string;
+  /** The server the snapshot is of (property instance_uuid). */
+  serverId: string;
+  /** The image the server was booted or rebuilt from (property base_image_ref), if any. */
+  baseImageId: string | null;
+  /** Minimum disk (GiB) and RAM (MiB) for servers booted from the snapshot. */
+  minDiskGib: number;
+  minRamMiB: number;
+  /** The caller's metadata, stored as image properties. */
+  metadata: Record<string, string>;
+}
+
+/**
+ * Snapshot images in the image service, as the service rather than as a user: the worker that uploads
+ * the bytes runs outside any request. The image is private to the server's project.
+ */
+export interface ImageSnapshots {
+  /**
+   * Creates a `queued` image owned by `projectId` (disk_format qcow2, container_format bare, property
+   * image_type=snapshot) and resolves its id. Rejects with the image service's quota errors.
+   */
+  create(projectId: string, userId: string, props: SnapshotImageProps): Promise<string>;
+  /**
+   * Uploads the qcow2 file at `path` as the image's data, inspected as an upload is, and makes the
+   * image active. Resolves at once if the image is already active (a retry); rejects if it is in any
+   * other status than queued (an interrupted upload: discard the image).
+   */
+  upload(imageId: string, path: string): Promise<void>;
+  /** Deletes a snapshot image that failed, with any data it has (Nova deletes it too). Idempotent. */
+  discard(imageId: string): Promise<void>;
+}

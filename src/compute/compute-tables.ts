@@ -72,8 +72,23 @@ export interface ServerTable {
   deleted: number;
   /** Bumped on every write; the worker's compare-and-set guard. */
   version: number;
+  /**
+   * Added by 2026-12-02-compute-resize (optional here so that rows insert without them): JSON of the
+   * flavor kept for a revert until a resize is confirmed (Nova's old_flavor), JSON of the flavor a
+   * resize in flight goes to (new_flavor), and the image a snapshot in flight writes into.
+   */
+  old_flavor?: string | null;
+  new_flavor?: string | null;
+  snapshot_image_id?: string | null;
   created_at: string;
   updated_at: string;
+  /** What the server claims on its host (2026-12-01-compute-hosts): flavor vCPUs, RAM, root+ephemeral+swap. */
+  vcpus: number;
+  memory_mib: number;
+  disk_gib: number;
+  /** One id shared by the servers of one create request (min_count/max_count), and the index within it. */
+  reservation_id: string | null;
+  launch_index: number;
 }
 
 export interface InstanceFaultTable {
@@ -96,6 +111,45 @@ export interface InstanceActionTable {
   result: string | null;
 }
 
+/** A compute host (Nova's compute node plus its nova-compute service), see 2026-12-01-compute-hosts. */
+export interface HostTable {
+  id: string;
+  service_id: string;
+  number: number;
+  name: string;
+  availability_zone: string;
+  host_ip: string;
+  vcpus: number;
+  memory_mib: number;
+  memory_reserved_mib: number;
+  disk_gib: number;
+  cpu_allocation_ratio: number;
+  ram_allocation_ratio: number;
+  disk_allocation_ratio: number;
+  hypervisor_type: string;
+  hypervisor_version: number;
+  /** JSON object: arch, model, vendor, topology, features. */
+  cpu_info: string;
+  disabled: number;
+  disabled_reason: string | null;
+  forced_down: number;
+  heartbeat_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A per-project quota override (absent: the configured default). */
+export interface QuotaTable {
+  project_id: string;
+  resource: string;
+  hard_limit: number;
+}
+
+export interface ServerTagTable {
+  server_id: string;
+  tag: string;
+}
+
 export interface ComputeTables {
   compute_flavors: FlavorTable;
   compute_flavor_projects: FlavorProjectTable;
@@ -104,4 +158,7 @@ export interface ComputeTables {
   compute_servers: ServerTable;
   compute_instance_faults: InstanceFaultTable;
   compute_instance_actions: InstanceActionTable;
+  compute_hosts: HostTable;
+  compute_quotas: QuotaTable;
+  compute_server_tags: ServerTagTable;
 }

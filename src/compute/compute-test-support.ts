@@ -8,9 +8,12 @@ import { systemClock } from '../common/clock.js';
 import { errors } from '../common/errors/codes.js';
 import type { AuthContext, TokenValidator } from '../common/http/context.js';
 import { up } from '../db/migrations/2026-11-30-compute.js';
+import { up as upComputeHosts } from '../db/migrations/2026-12-01-compute-hosts.js';
+import { up as upComputeResize } from '../db/migrations/2026-12-02-compute-resize.js';
 import type { ConfigDriveWriter, ImageSource, PortProvider } from './collaborators.js';
 import type { ComputeTables } from './compute-tables.js';
 import { FakeDriver } from './driver/fake/fake-driver.js';
+import { createHostRegistration } from './host-registration.js';
 import { createComputeModule, type ComputeModule } from './index.js';
 import type { ServerPort } from './model.js';
 
@@ -42,14 +45,14 @@ export function caller(token: string): AuthContext {
   };
 }
 
-const validator: TokenValidator = {
+export const validator: TokenValidator = {
   async validate(token) {
     if (!['admin', 'user', 'other'].includes(token)) throw errors.unauthorized();
     return caller(token);
   },
 };
 
-const images: ImageSource = {
+export const images: ImageSource = {
   async describe(_auth, id) {
     if (id !== IMAGE_ID) throw errors.notFound('image', id);
     return { id, status: 'active', minDiskGib: 0, minRamMiB: 0, sizeBytes: 1024 };
@@ -57,7 +60,7 @@ const images: ImageSource = {
   baseImagePath: async () => '/nonexistent/base.qcow2',
 };
 
-function memoryPorts(): PortProvider & { live: Set<string> } {
+export function memoryPorts(): PortProvider & { live: Set<string> } {
   const live = new Set<string>();
   let next = 1;
   const port = (portId: string, created: boolean): ServerPort => ({
@@ -86,7 +89,7 @@ function memoryPorts(): PortProvider & { live: Set<string> } {
   };
 }
 
-const configDrives: ConfigDriveWriter = {
+export const configDrives: ConfigDriveWriter = {
   write: async () => '/nonexistent/config.iso',
   remove: async () => undefined,
 };
@@ -105,9 +108,21 @@ export async function startCompute(): Promise<ComputeHarness> {
     dialect: new SqliteDialect({ database: new SqliteDatabase(':memory:') }),
   });
   await up(db);
+  await upComputeHosts(db);
+  await upComputeResize(db);
   const driver = new FakeDriver({ delays: { spawnMs: 5 } });
   const ports = memoryPorts();
   const silent = { info: () => undefined, error: () => undefined };
+  // The host the scheduler places servers on once index.ts wires claims (roomy: tests boot many).
+  await createHostRegistration({ db, clock: systemClock, log: silent }).register({
+    hostName: 'host-1',
+    availabilityZone: 'nova',
+    dataDir: '/tmp',
+    hostIp: '192.0.2.1',
+    vcpus: 16,
+    memoryMiB: 65_536,
+    diskGib: 1000,
+  });
   const module = createComputeModule({
     db,
     clock: systemClock,

@@ -10,6 +10,7 @@ import {
   type ComputeQuota,
   type ConfigDriveWriter,
   DEFAULT_COMPUTE_QUOTA,
+  type ImageSnapshots,
   type ImageSource,
   type PortProvider,
 } from './collaborators.js';
@@ -21,6 +22,9 @@ import { createFlavorStore } from './flavor-store.js';
 import { createKeyPairService } from './keypair-service.js';
 import { createKeyPairStore } from './keypair-store.js';
 import { createServerActions } from './server-actions.js';
+import { createServerLifecycle } from './server-lifecycle.js';
+import { createComputeAdmin } from './compute-admin.js';
+import type { HostRegistrationOptions } from './host-registration.js';
 import { reconcileHost, watchDriverEvents } from './server-reconcile.js';
 import { createServerMetadata } from './server-metadata.js';
 import { createServerService } from './server-service.js';
@@ -43,6 +47,13 @@ export interface ComputeModuleDeps {
   quota?: Partial<ComputeQuota>;
   /** How long a soft stop waits for the guest (Nova shutdown_timeout). */
   stopTimeoutMs?: number;
+  /** Snapshot images in the image service (createImage answers 501 without them). */
+  snapshots?: ImageSnapshots;
+  /** Where snapshots wait on this host until they are uploaded: <dataDir>/compute/snapshots. */
+  snapshotDir?: string;
+  /** This process as a compute host, registered (with heartbeat) by start(); without it every boot is NoValidHost. */
+  host?: Omit<HostRegistrationOptions, 'hostName'>;
+  serviceDownSeconds?: number;
 }
 
 export function createComputeModule(deps: ComputeModuleDeps) {
@@ -53,6 +64,14 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     keyPairs: createKeyPairStore(db),
     servers: createServerStore(db),
   };
+  const admin = createComputeAdmin({
+    db,
+    clock,
+    hostName: deps.hostName,
+    quota,
+    log: deps.log,
+    ...(deps.serviceDownSeconds !== undefined && { serviceDownSeconds: deps.serviceDownSeconds }),
+  });
   const worker = createServerWorker({
     store: stores.servers,
     clock,
@@ -63,6 +82,9 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     configDrives: deps.configDrives,
     hostName: deps.hostName,
     ...(deps.stopTimeoutMs !== undefined && { stopTimeoutMs: deps.stopTimeoutMs }),
+    snapshots: deps.snapshots,
+    snapshotDir: deps.snapshotDir,
+    claims: admin.claims,
   });
   const flavors = createFlavorService({
     store: stores.flavors,
@@ -86,12 +108,29 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     defaultAvailabilityZone: deps.defaultAvailabilityZone ?? 'nova',
     transaction: (fn) => db.transaction().execute((trx) => fn(createServerStore(trx))),
     kick: (id) => worker.kick(id),
+    quotaOf: (projectId) => admin.quotas.computeQuotaOf(projectId),
+    scheduledZones: true,
+    zoneAccepted: (zone) => admin.hosts.zoneAccepted(zone),
   });
   const actions = createServerActions({
     servers,
     store: stores.servers,
     driver: deps.driver,
     clock,
+    kick: (id) => worker.kick(id),
+  });
+
+  const lifecycle = createServerLifecycle({
+    servers,
+    store: stores.servers,
+    flavors,
+    keyPairs: stores.keyPairs,
+    images: deps.images,
+    snapshots: deps.snapshots,
+    quotaFor: (projectId) => admin.quotas.computeQuotaOf(projectId),
+    driver: deps.driver,
+    clock,
+    log: deps.log,
     kick: (id) => worker.kick(id),
   });
 
@@ -125,18 +164,21 @@ export function createComputeModule(deps: ComputeModuleDeps) {
 
   let unwatch: (() => void) | undefined;
   return {
-    services: { flavors, keyPairs, servers, actions, metadata },
+    services: { flavors, keyPairs, servers, actions, metadata, lifecycle },
     stores,
     worker,
     driver: deps.driver,
+    hosts: admin.registration,
     /** Start-up: reconcile this host with the rows, follow guest events, then drive pending rows. */
     async start(sweepIntervalMs = 2_000): Promise<void> {
+      if (deps.host) await admin.registration.start({ hostName: deps.hostName, ...deps.host });
       await reconcileHost(reconcileDeps);
       unwatch = watchDriverEvents(reconcileDeps);
       worker.start(sweepIntervalMs);
     },
     /** Waits for the rows in flight and releases the driver; guests keep running for the next start. */
     async stop(): Promise<void> {
+      admin.registration.stop();
       unwatch?.();
       await worker.stop();
       await deps.driver.close();
@@ -151,6 +193,8 @@ export function createComputeModule(deps: ComputeModuleDeps) {
       servers,
       actions,
       metadata,
+      lifecycle,
+      admin: admin.routeDeps(servers, stores.servers),
       availabilityZone,
       quota,
       usage,

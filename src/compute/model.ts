@@ -30,7 +30,8 @@ export interface KeyPair {
 }
 
 /** Nova's vm_states (nova/compute/vm_states.py) that Nuage uses. */
-export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'suspended' | 'error' | 'deleted';
+export type VmState =
+  'building' | 'active' | 'stopped' | 'paused' | 'suspended' | 'resized' | 'error' | 'deleted';
 
 /** Nova's task_states (nova/compute/task_states.py) that Nuage uses; null when idle. */
 export type TaskState =
@@ -46,6 +47,14 @@ export type TaskState =
   | 'unpausing'
   | 'suspending'
   | 'resuming'
+  | 'rebuilding'
+  | 'rebuild_spawning'
+  | 'resize_prep'
+  | 'resize_migrating'
+  | 'resize_finish'
+  | 'resize_reverting'
+  | 'image_snapshot'
+  | 'image_uploading'
   | 'deleting';
 
 /** A network the create request asked for: a network (a port is created) or an existing port. */
@@ -102,6 +111,18 @@ export interface Server {
   createdAt: string;
   updatedAt: string;
   fault: InstanceFault | null;
+  /** Shared by the servers one create request made (Nova's reservation_id, `r-` and 8 characters). */
+  reservationId?: string | null;
+  /** The server's index among them (Nova's launch_index). */
+  launchIndex?: number;
+  /** Server tags (2.26), sorted; loaded by get and list. */
+  tags?: string[];
+  /** While resized (VERIFY_RESIZE): the flavor a revert goes back to (Nova's old_flavor). */
+  oldFlavor?: Flavor | null;
+  /** While a resize runs: the flavor it goes to (Nova's new_flavor). */
+  newFlavor?: Flavor | null;
+  /** While task_state is image_snapshot or image_uploading: the image that receives the snapshot. */
+  snapshotImageId?: string | null;
 }
 
 export interface InstanceAction {

@@ -11,6 +11,9 @@ import { PowerState } from './driver/driver.js';
 import type { FlavorService } from './flavor-service.js';
 import type { KeyPairStore } from './keypair-store.js';
 import type { RequestedNetwork, Server } from './model.js';
+import { fitCount } from './quota-service.js';
+import type { ServerListExtraFilter } from './server-list-query.js';
+import { compileFilterRegex, regexFilter, scanFiltered } from './server-list.js';
 import type { ServerStore } from './server-store.js';
 import { vmStatesForStatus } from './server-state.js';
 
@@ -27,6 +30,11 @@ export interface ServerCreateInput {
   configDrive?: boolean;
   availabilityZone?: string;
   description?: string | null;
+  /** min_count/max_count: boot max_count servers, or as many as quota allows if at least min_count. */
+  minCount?: number;
+  maxCount?: number;
+  /** Tags set at create (2.52). */
+  tags?: string[];
 }
 
 export interface ServerListOptions {
@@ -36,6 +44,12 @@ export interface ServerListOptions {
   name?: string;
   limit?: number;
   marker?: string;
+  /** SQL filters and sort (changes-since, flavor, image, host, tags…); `host` is dropped for non-admins. */
+  extra?: ServerListExtraFilter;
+  /** Regular-expression filters (Nova matches `name`, `ip` and `ip6` as regexes). */
+  nameRegex?: string;
+  ip?: string;
+  ip6?: string;
 }
 
 export interface ServerServiceDeps {
@@ -46,11 +60,50 @@ export interface ServerServiceDeps {
   ports: PortProvider;
   clock: Clock;
   quota: ComputeQuota;
+  /** The project's quota (per-project overrides, see quota-service.ts); `quota` when absent. */
+  quotaOf?: (projectId: string) => Promise<ComputeQuota>;
   defaultAvailabilityZone: string;
+  /**
+   * Set when the scheduler places servers (claims wired): a create without availability_zone may land
+   * in any zone, so the row's zone stays '' until the claim writes the chosen host's (Nova's
+   * default_schedule_zone = None).
+   */
+  scheduledZones?: boolean;
+  /** Whether a requested zone has a usable host (host-service.ts zoneAccepted); unchecked when absent. */
+  zoneAccepted?: (zone: string) => Promise<boolean>;
   /** Runs `fn` in one database transaction over a store bound to it. */
   transaction<T>(fn: (store: ServerStore) => Promise<T>): Promise<T>;
   /** Tells the worker a row changed; it picks it up at once (and at its next sweep otherwise). */
   kick(serverId: string): void;
+}
+
+/** How many of min..max servers fit the project's quota (403 with Nova's message when not min). */
+async function checkQuota(
+  tx: ServerStore,
+  projectId: string,
+  quota: ComputeQuota,
+  flavor: { vcpus: number; ramMiB: number },
+  count: { min: number; max: number },
+): Promise<number> {
+  const used = await tx.countActive(projectId);
+  const fit = fitCount(
+    // Only instances, cores and ram are counted at create; -1 marks the others as not checked here.
+    {
+      instances: quota.instances,
+      cores: quota.cores,
+      ram: quota.ramMiB,
+      key_pairs: -1,
+      metadata_items: -1,
+      server_groups: -1,
+      server_group_members: -1,
+    },
+    { instances: used.servers, cores: used.vcpus, ram: used.ramMiB },
+    { cores: flavor.vcpus, ram: flavor.ramMiB },
+    count.min,
+    count.max,
+  );
+  if (!fit.ok) throw errors.forbidden(fit.message);
+  return fit.count;
 }
 
 export function createServerService(deps: ServerServiceDeps) {
@@ -63,19 +116,6 @@ export function createServerService(deps: ServerServiceDeps) {
       throw errors.notFound('server', id);
     }
     return server;
-  }
-
-  async function checkQuota(tx: ServerStore, projectId: string, vcpus: number, ramMiB: number) {
-    const used = await tx.countActive(projectId);
-    const over: string[] = [];
-    if (used.servers + 1 > deps.quota.instances) over.push('instances');
-    if (used.vcpus + vcpus > deps.quota.cores) over.push('cores');
-    if (used.ramMiB + ramMiB > deps.quota.ramMiB) over.push('ram');
-    if (over.length > 0) {
-      throw errors.forbidden(
-        `Quota exceeded for ${over.join(', ')}: Requested 1, but already used ${used.servers}.`,
-      );
-    }
   }
 
   async function resolveNetworks(auth: AuthContext, requested: ServerCreateInput['networks']) {
@@ -109,9 +149,13 @@ export function createServerService(deps: ServerServiceDeps) {
     const keyPair =
       input.keyName === undefined ? undefined : await deps.keyPairs.get(auth.userId, input.keyName);
     if (input.keyName !== undefined && !keyPair) throw errors.badRequest(`Invalid key_name provided.`);
-    if (Object.keys(input.metadata ?? {}).length > deps.quota.metadataItems) {
+    const quota = deps.quotaOf ? await deps.quotaOf(projectId) : deps.quota;
+    if (quota.metadataItems >= 0 && Object.keys(input.metadata ?? {}).length > quota.metadataItems) {
       throw errors.forbidden('Quota exceeded for metadata_items.');
     }
+    const zone = input.availabilityZone;
+    if (zone !== undefined && deps.zoneAccepted && !(await deps.zoneAccepted(zone)))
+      throw errors.badRequest('The requested availability zone is not available');
     const networks = await resolveNetworks(auth, input.networks);
     const at = clock.now().toISOString();
     const server: Server = {
@@ -130,7 +174,7 @@ export function createServerService(deps: ServerServiceDeps) {
       networks,
       ports: [],
       configDrive: input.configDrive ?? false,
-      availabilityZone: input.availabilityZone ?? deps.defaultAvailabilityZone,
+      availabilityZone: input.availabilityZone ?? (deps.scheduledZones ? '' : deps.defaultAvailabilityZone),
       host: null,
       vmState: 'building',
       taskState: 'scheduling',
@@ -147,15 +191,37 @@ export function createServerService(deps: ServerServiceDeps) {
       updatedAt: at,
       fault: null,
     };
-    // Count and insert in one transaction, so that concurrent creates cannot both pass the quota
-    // (serialised on SQLite; on PostgreSQL this still needs a per-project lock, see NEXT.md).
-    await deps.transaction(async (tx) => {
-      await checkQuota(tx, projectId, flavor.vcpus, flavor.ramMiB);
-      await tx.insert(server);
-      await recordAction(auth, server, 'create', requestId, tx);
+    const minCount = input.minCount ?? 1;
+    const maxCount = Math.max(input.maxCount ?? minCount, minCount);
+    const reservationId = `r-${newUuid().replaceAll('-', '').slice(0, 8)}`;
+    // Count and insert in one transaction under the project's quota lock (an advisory lock on
+    // PostgreSQL; SQLite transactions are serial), so that concurrent creates cannot both pass.
+    const made = await deps.transaction(async (tx) => {
+      await tx.lockProjectQuota(projectId);
+      const count = await checkQuota(tx, projectId, quota, flavor, { min: minCount, max: maxCount });
+      const out: Server[] = [];
+      for (let index = 0; index < count; index++) {
+        const one: Server = {
+          ...server,
+          id: index === 0 ? server.id : newUuid(),
+          // Nova's multi_instance_display_name_template, '%(name)s-%(count)d', when several boot.
+          name: count > 1 ? `${input.name}-${index + 1}` : input.name,
+          reservationId,
+          launchIndex: index,
+          tags: input.tags ?? [],
+        };
+        await tx.insert(one);
+        if (input.tags !== undefined) await tx.replaceTags(one.id, input.tags);
+        // Instance actions are keyed by request id alone: the servers after the first get a suffix.
+        await recordAction(auth, one, 'create', index === 0 ? requestId : `${requestId}-${index}`, tx);
+        out.push(one);
+      }
+      return out;
     });
-    deps.kick(server.id);
-    return server;
+    for (const one of made) deps.kick(one.id);
+    const first = made[0];
+    if (first === undefined) throw errors.internal();
+    return first;
   }
 
   async function recordAction(
@@ -189,13 +255,30 @@ export function createServerService(deps: ServerServiceDeps) {
         : await visible(auth, options.marker).catch(() => {
             throw errors.badRequest(`marker [${options.marker}] not found`);
           });
-    return store.list({
+    const { host, ...extra } = options.extra ?? {};
+    const filter = {
+      ...extra,
+      ...(host !== undefined && isAdmin(auth) && { host }),
+      // Nova lists deleted servers too when asked for changes since (or before) a time.
+      includeDeleted: extra.changesSince !== undefined || extra.changesBefore !== undefined,
       ...(projectId !== undefined && { projectId }),
       ...(vmStates !== undefined && { vmStates }),
       ...(options.name !== undefined && { name: options.name }),
-      ...(marker !== undefined && { marker }),
-      limit: options.limit ?? 1000,
+    };
+    const limit = options.limit ?? 1000;
+    const keep = regexFilter({
+      ...(options.nameRegex !== undefined && { name: compileFilterRegex('name', options.nameRegex) }),
+      ...(options.ip !== undefined && { ip: compileFilterRegex('ip', options.ip) }),
+      ...(options.ip6 !== undefined && { ip6: compileFilterRegex('ip6', options.ip6) }),
     });
+    if (keep === undefined) return store.list({ ...filter, ...(marker !== undefined && { marker }), limit });
+    return scanFiltered(
+      (after, batch) =>
+        store.list({ ...filter, ...(after !== undefined && { marker: after }), limit: batch }),
+      keep,
+      limit,
+      marker,
+    );
   }
 
   async function update(

@@ -12,20 +12,30 @@ export function serverStatus(vmState: VmState, taskState: TaskState | null): str
     case 'active':
       if (taskState === 'rebooting') return 'REBOOT';
       if (taskState === 'rebooting_hard') return 'HARD_REBOOT';
-      return 'ACTIVE';
+      return lifecycleStatus(taskState) ?? 'ACTIVE';
     case 'stopped':
       if (taskState === 'rebooting') return 'REBOOT';
       if (taskState === 'rebooting_hard') return 'HARD_REBOOT';
-      return 'SHUTOFF';
+      return lifecycleStatus(taskState) ?? 'SHUTOFF';
+    case 'resized':
+      return taskState === 'resize_reverting' ? 'REVERT_RESIZE' : 'VERIFY_RESIZE';
     case 'paused':
       return 'PAUSED';
     case 'suspended':
       return 'SUSPENDED';
     case 'error':
-      return 'ERROR';
+      return taskState === 'rebuilding' || taskState === 'rebuild_spawning' ? 'REBUILD' : 'ERROR';
     case 'deleted':
       return 'DELETED';
   }
+}
+
+/** Nova's REBUILD and RESIZE statuses of an active or stopped server while those tasks run. */
+function lifecycleStatus(taskState: TaskState | null): string | undefined {
+  if (taskState === 'rebuilding' || taskState === 'rebuild_spawning') return 'REBUILD';
+  if (taskState === 'resize_prep' || taskState === 'resize_migrating' || taskState === 'resize_finish')
+    return 'RESIZE';
+  return undefined;
 }
 
 /** The reverse, for `GET /servers?status=X`: the vm_states whose default status is X. */
@@ -38,6 +48,7 @@ export function vmStatesForStatus(status: string): VmState[] | undefined {
     SUSPENDED: ['suspended'],
     ERROR: ['error'],
     DELETED: ['deleted'],
+    VERIFY_RESIZE: ['resized'],
   };
   return map[status.toUpperCase()];
 }
@@ -119,4 +130,16 @@ export const BOOT_TASK_STATES: readonly TaskState[] = [
   'networking',
   'block_device_mapping',
   'spawning',
+];
+
+/** Task states of rebuild, resize, revert and snapshot (server-tasks.ts carries them out). */
+export const LIFECYCLE_TASK_STATES: readonly TaskState[] = [
+  'rebuilding',
+  'rebuild_spawning',
+  'resize_prep',
+  'resize_migrating',
+  'resize_finish',
+  'resize_reverting',
+  'image_snapshot',
+  'image_uploading',
 ];

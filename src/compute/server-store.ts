@@ -1,6 +1,6 @@
 // Kysely queries for servers, their faults and their instance actions. Writes by the worker go through
 // `update` with the row's version as a compare-and-set guard, so two workers never both advance a row.
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { ComputeTables, InstanceActionTable, ServerTable } from './compute-tables.js';
 import type { PowerState } from './driver/driver.js';
 import type {
@@ -13,6 +13,13 @@ import type {
   TaskState,
   VmState,
 } from './model.js';
+import {
+  afterMarker,
+  extraConditions,
+  sortExpression,
+  sortOrder,
+  type ServerListExtraFilter,
+} from './server-list-query.js';
 
 export const SERVER_LIST_LIMIT_MAX = 1000;
 
@@ -49,6 +56,11 @@ function toServer(row: Selectable<ServerTable>, fault: InstanceFault | null): Se
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     fault,
+    reservationId: row.reservation_id,
+    launchIndex: row.launch_index,
+    oldFlavor: row.old_flavor ? (JSON.parse(row.old_flavor) as Flavor) : null,
+    newFlavor: row.new_flavor ? (JSON.parse(row.new_flavor) as Flavor) : null,
+    snapshotImageId: row.snapshot_image_id ?? null,
   };
 }
 
@@ -71,6 +83,15 @@ export type ServerPatch = Partial<
     | 'launchedAt'
     | 'terminatedAt'
     | 'deleted'
+    | 'flavorId'
+    | 'flavor'
+    | 'imageId'
+    | 'keyName'
+    | 'keyData'
+    | 'userData'
+    | 'oldFlavor'
+    | 'newFlavor'
+    | 'snapshotImageId'
   >
 >;
 
@@ -91,6 +112,17 @@ function patchToRow(p: ServerPatch): Updateable<ServerTable> {
   if (p.launchedAt !== undefined) row.launched_at = p.launchedAt;
   if (p.terminatedAt !== undefined) row.terminated_at = p.terminatedAt;
   if (p.deleted !== undefined) row.deleted = p.deleted ? 1 : 0;
+  // A resize changes the flavor, and with it what the server claims (quota and host usage).
+  if (p.flavor !== undefined)
+    Object.assign(row, { flavor: JSON.stringify(p.flavor) }, claimedResources(p.flavor));
+  if (p.flavorId !== undefined) row.flavor_id = p.flavorId;
+  if (p.imageId !== undefined) row.image_id = p.imageId;
+  if (p.keyName !== undefined) row.key_name = p.keyName;
+  if (p.keyData !== undefined) row.key_data = p.keyData;
+  if (p.userData !== undefined) row.user_data = p.userData;
+  if (p.oldFlavor !== undefined) row.old_flavor = p.oldFlavor && JSON.stringify(p.oldFlavor);
+  if (p.newFlavor !== undefined) row.new_flavor = p.newFlavor && JSON.stringify(p.newFlavor);
+  if (p.snapshotImageId !== undefined) row.snapshot_image_id = p.snapshotImageId;
   return row;
 }
 
@@ -126,10 +158,22 @@ function serverToRow(s: Server): ServerTable {
     version: s.version,
     created_at: s.createdAt,
     updated_at: s.updatedAt,
+    ...claimedResources(s.flavor),
+    reservation_id: s.reservationId ?? null,
+    launch_index: s.launchIndex ?? 0,
   };
 }
 
-export interface ServerListFilter {
+/** What a server of this flavor claims on its host and counts against quota (disk: root+ephemeral+swap). */
+export function claimedResources(f: Flavor): { vcpus: number; memory_mib: number; disk_gib: number } {
+  return {
+    vcpus: f.vcpus,
+    memory_mib: f.ramMiB,
+    disk_gib: f.diskGib + f.ephemeralGib + Math.ceil(f.swapMiB / 1024),
+  };
+}
+
+export interface ServerListFilter extends ServerListExtraFilter {
   projectId?: string;
   vmStates?: readonly VmState[];
   name?: string;
@@ -165,34 +209,40 @@ export function createServerStore(db: Kysely<ComputeTables>) {
       : null;
   }
 
+  async function tagsOf(id: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('compute_server_tags')
+      .select('tag')
+      .where('server_id', '=', id)
+      .orderBy('tag')
+      .execute();
+    return rows.map((r) => r.tag);
+  }
+
   return {
     async get(id: string): Promise<Server | undefined> {
       const row = await db.selectFrom('compute_servers').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toServer(row, await faultOf(id));
+      return row && { ...toServer(row, await faultOf(id)), tags: await tagsOf(id) };
     },
 
     async list(filter: ServerListFilter): Promise<Server[]> {
+      const order = sortOrder(filter.sort);
       let query = db
         .selectFrom('compute_servers')
         .selectAll()
-        .orderBy('created_at', 'desc')
-        .orderBy('id')
+        .where((eb) => extraConditions(eb, filter))
         .limit(Math.min(filter.limit, SERVER_LIST_LIMIT_MAX));
+      for (const key of order) query = query.orderBy((eb) => sortExpression(eb, key.column), key.direction);
       if (filter.projectId !== undefined) query = query.where('project_id', '=', filter.projectId);
       if (!filter.includeDeleted) query = query.where('deleted', '=', 0);
       if (filter.vmStates !== undefined) query = query.where('vm_state', 'in', [...filter.vmStates]);
       if (filter.name !== undefined) query = query.where('name', '=', filter.name);
       const marker = filter.marker;
-      if (marker !== undefined) {
-        query = query.where((eb) =>
-          eb.or([
-            eb('created_at', '<', marker.createdAt),
-            eb.and([eb('created_at', '=', marker.createdAt), eb('id', '>', marker.id)]),
-          ]),
-        );
-      }
+      if (marker !== undefined) query = query.where((eb) => afterMarker(eb, order, serverToRow(marker)));
       const rows = await query.execute();
-      return Promise.all(rows.map(async (r) => toServer(r, await faultOf(r.id))));
+      return Promise.all(
+        rows.map(async (r) => ({ ...toServer(r, await faultOf(r.id)), tags: await tagsOf(r.id) })),
+      );
     },
 
     /** Servers a worker must drive: a task in flight, not yet deleted. Bounded by `limit`. */
@@ -222,21 +272,59 @@ export function createServerStore(db: Kysely<ComputeTables>) {
     },
 
     async countActive(projectId: string): Promise<{ servers: number; vcpus: number; ramMiB: number }> {
-      const rows = await db
+      const row = await db
         .selectFrom('compute_servers')
-        .select('flavor')
+        .select((eb) => [
+          eb.fn.countAll<number | string>().as('servers'),
+          eb.fn.coalesce(eb.fn.sum<number | string | null>('vcpus'), eb.val(0)).as('vcpus'),
+          eb.fn.coalesce(eb.fn.sum<number | string | null>('memory_mib'), eb.val(0)).as('ram'),
+        ])
         .where('project_id', '=', projectId)
         .where('deleted', '=', 0)
-        .limit(SERVER_LIST_LIMIT_MAX * 10)
+        .executeTakeFirstOrThrow();
+      return { servers: Number(row.servers), vcpus: Number(row.vcpus), ramMiB: Number(row.ram) };
+    },
+
+    /**
+     * Serialises quota checks of one project until the enclosing transaction ends: on PostgreSQL a
+     * transaction-scoped advisory lock; SQLite transactions are serial already. Call inside a transaction.
+     */
+    async lockProjectQuota(projectId: string): Promise<void> {
+      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+      await sql`select pg_advisory_xact_lock(hashtext(${`compute-quota:${projectId}`}))`.execute(db);
+    },
+
+    /** The server's tags, sorted. */
+    tags: tagsOf,
+
+    /** Replaces every tag of the server (in the caller's transaction when bound to one). */
+    async replaceTags(serverId: string, tags: readonly string[]): Promise<void> {
+      await db.deleteFrom('compute_server_tags').where('server_id', '=', serverId).execute();
+      if (tags.length === 0) return;
+      await db
+        .insertInto('compute_server_tags')
+        .values([...new Set(tags)].map((tag) => ({ server_id: serverId, tag })))
         .execute();
-      let vcpus = 0;
-      let ramMiB = 0;
-      for (const row of rows) {
-        const f = JSON.parse(row.flavor) as Flavor;
-        vcpus += f.vcpus;
-        ramMiB += f.ramMiB;
-      }
-      return { servers: rows.length, vcpus, ramMiB };
+    },
+
+    /** Adds one tag; resolves false when it was there already. */
+    async addTag(serverId: string, tag: string): Promise<boolean> {
+      const result = await db
+        .insertInto('compute_server_tags')
+        .values({ server_id: serverId, tag })
+        .onConflict((oc) => oc.columns(['server_id', 'tag']).doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+
+    /** Removes one tag; resolves false when it was not there. */
+    async removeTag(serverId: string, tag: string): Promise<boolean> {
+      const result = await db
+        .deleteFrom('compute_server_tags')
+        .where('server_id', '=', serverId)
+        .where('tag', '=', tag)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
     },
 
     async insert(s: Server): Promise<void> {

@@ -9,13 +9,14 @@ import { PowerState, isDriverError } from './driver/driver.js';
 import type { Server } from './model.js';
 import { ACTION_RULES, actionForTask } from './server-state.js';
 import type { ServerPatch, ServerStore } from './server-store.js';
+import { createServerTasks, type ServerTaskDeps } from './server-tasks.js';
 
 export interface WorkerLog {
   info(obj: Record<string, unknown>, msg?: string): void;
   error(obj: Record<string, unknown>, msg?: string): void;
 }
 
-export interface ServerWorkerDeps extends BootSagaDeps {
+export interface ServerWorkerDeps extends BootSagaDeps, Pick<ServerTaskDeps, 'snapshots' | 'snapshotDir'> {
   store: ServerStore;
   clock: Clock;
   log: WorkerLog;
@@ -31,6 +32,8 @@ const MAX_ROUNDS = 20;
 export function createServerWorker(deps: ServerWorkerDeps) {
   const { store, clock, log } = deps;
   const steps = bootSteps(deps);
+  // Rebuild, resize, revert and snapshot (server-tasks.ts).
+  const tasks = createServerTasks(deps);
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -105,6 +108,7 @@ export function createServerWorker(deps: ServerWorkerDeps) {
   }
 
   async function runDelete(server: Server): Promise<void> {
+    await tasks.abandon(server);
     const undone = await undoSteps({ ...server, stepsDone: steps.map((s) => s.name) });
     if (!undone) {
       await fail(server, new Error('delete could not release every resource; retry the delete'), false);
@@ -177,6 +181,10 @@ export function createServerWorker(deps: ServerWorkerDeps) {
         if (server.vmState === 'building') {
           await bootOnce(server);
           continue;
+        }
+        if (tasks.handles(server.taskState)) {
+          if (await tasks.step(server)) continue;
+          return;
         }
         return await runAction(server);
       }

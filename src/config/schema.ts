@@ -139,6 +139,29 @@ export const ComputeConfigSchema = Type.Object(
       description:
         'How long a soft stop waits for the guest to power off before forcing it (Nova shutdown_timeout).',
     }),
+    cpuAllocationRatio: Type.Number({
+      minimum: 0.1,
+      maximum: 64,
+      default: 4.0,
+      description: 'vCPUs scheduled per host CPU (Nova cpu_allocation_ratio).',
+    }),
+    ramAllocationRatio: Type.Number({
+      minimum: 0.1,
+      maximum: 16,
+      default: 1.0,
+      description: 'RAM scheduled per MiB of host RAM (Nova ram_allocation_ratio).',
+    }),
+    diskAllocationRatio: Type.Number({
+      minimum: 0.1,
+      maximum: 64,
+      default: 1.0,
+      description: 'Disk scheduled per GiB of the data directory file system (Nova disk_allocation_ratio).',
+    }),
+    reservedHostMemoryMiB: Type.Integer({
+      minimum: 0,
+      default: 512,
+      description: 'Host RAM kept back from guests, in MiB (Nova reserved_host_memory_mb).',
+    }),
     instances: Type.Integer({ minimum: -1, default: 10, description: 'Default quota: servers per project.' }),
     cores: Type.Integer({ minimum: -1, default: 20, description: 'Default quota: vCPUs per project.' }),
     ramMiB: Type.Integer({

@@ -223,6 +223,27 @@ export function createImageData(deps: ImageDataDeps) {
       return { image, stream: await objects.openObject(object) };
     },
 
+    /**
+     * Direct upload as the service rather than as a caller (compute snapshots, written by a worker
+     * outside any request): the same queued → saving → active path, quota and inspection as upload().
+     */
+    async uploadAsService(id: string, body: AsyncIterable<Buffer>, contentLength?: number): Promise<Image> {
+      const image = await store.get(id);
+      if (!image) throw errors.notFound('image', id);
+      if (image.status !== 'queued' || !image.diskFormat || !image.containerFormat) {
+        throw errors.conflict(`Image status transition from ${image.status} to saving is not allowed.`);
+      }
+      const saving: Image = { ...image, status: 'saving', updatedAt: clock.now().toISOString() };
+      if (!(await store.save(saving, 'queued'))) throw errors.conflict('The image changed; try again.');
+      let digest: Digest;
+      try {
+        digest = await receive(saving, saving.id, body, contentLength);
+      } catch (err) {
+        return fail(saving, err, 'killed');
+      }
+      return activate(saving, digest, saving.id);
+    },
+
     async removeData(image: Image): Promise<void> {
       await removeObject(image.owner, image.dataObject);
       await removeObject(image.owner, image.stagedObject);

@@ -13,6 +13,7 @@ import { createImageData, type ImageData } from './image-data.js';
 import { createImageService } from './image-service.js';
 import { createImageStore } from './image-store.js';
 import { createMemberService } from './member-service.js';
+import { createSnapshotImages } from './snapshot-images.js';
 
 export interface ImageModuleDeps {
   db: Kysely<Database>;
@@ -44,6 +45,8 @@ export function createImageModule(deps: ImageModuleDeps) {
   });
   late.data = data;
   const members = createMemberService({ store, images, clock });
+  // Compute snapshots (createImage), made by the compute worker as the service.
+  const snapshots = createSnapshotImages({ store, clock, quota, removeData: (i) => data.removeData(i) });
 
   async function usage(auth: AuthContext) {
     const project = callerProject(auth);
@@ -55,7 +58,7 @@ export function createImageModule(deps: ImageModuleDeps) {
   }
 
   return {
-    services: { images, data, members },
+    services: { images, data, members, snapshots },
     /**
      * Start-up recovery for a single-process deployment (SQLite): uploads and imports that a crash
      * interrupted can never finish, so their images become `killed`. Do not call while another API

@@ -6,6 +6,7 @@ import type { Clock } from '../common/clock.js';
 import type { AuthContext, TokenValidator } from '../common/http/context.js';
 import type { Config } from '../config/schema.js';
 import type { Database } from '../db/schema.js';
+import { metadataSocketPath } from '../compute/metadata-api/index.js';
 import { networkPlugin } from './api/plugin.js';
 import { bootstrapExternalNetwork } from './bootstrap.js';
 import { createLock, type NetContext } from './context.js';
@@ -48,6 +49,7 @@ function chooseDriver(config: Config, log: () => FastifyBaseLogger | undefined):
   return createLinuxNetworkDriver({
     stateDir: `${config.dataDir}/network`,
     metadataPort: config.network.metadataPort,
+    metadataSocketPath: metadataSocketPath(config.dataDir),
     log: (event, detail) => log()?.warn({ event, ...detail }, event),
   });
 }

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../common/errors/codes.js';
 import type { ServerActionName } from '../server-state.js';
+import { LIFECYCLE_ACTIONS, runLifecycleAction } from './lifecycle-actions.js';
 import { atLeast } from './microversion.js';
 import { type ComputeRouteDeps, callerOf, objectBody, versionOf } from './route-deps.js';
 
@@ -57,6 +58,8 @@ export function registerActionRoutes(app: FastifyInstance, deps: ComputeRouteDep
     if (name === undefined || keys.length !== 1)
       throw errors.badRequest('There is not exactly one action in the request body.');
     const id = request.params.id;
+    if (LIFECYCLE_ACTIONS.has(name) && deps.lifecycle !== undefined)
+      return runLifecycleAction(deps.lifecycle, deps, name, request, reply);
     const power = POWER_ACTIONS[name];
     if (power !== undefined) {
       await actions.power(auth, id, power, request.id);

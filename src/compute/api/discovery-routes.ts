@@ -57,8 +57,11 @@ export function registerDiscoveryRoutes(app: FastifyInstance, deps: ComputeRoute
 
   app.get('/v2.1/limits', async (request) => {
     const v = versionOf(request);
-    const used = await deps.usage(callerOf(request));
-    const q = deps.quota;
+    const auth = callerOf(request);
+    const used = await deps.usage(auth);
+    const project = callerProject(auth);
+    const q =
+      deps.admin && project !== undefined ? await deps.admin.quotas.computeQuotaOf(project) : deps.quota;
     return {
       limits: {
         rate: [],
@@ -88,6 +91,8 @@ export function registerDiscoveryRoutes(app: FastifyInstance, deps: ComputeRoute
     };
   });
 
+  // With quotas wired (deps.admin), quota-routes.ts serves os-quota-sets; the static routes below go then.
+  if (deps.admin) return;
   app.get<{ Params: { project: string } }>('/v2.1/os-quota-sets/:project', async (request) => {
     const auth = callerOf(request);
     if (!canSeeProject(auth, request.params.project)) throw errors.forbidden();

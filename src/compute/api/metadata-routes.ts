@@ -52,6 +52,17 @@ export function registerMetadataRoutes(app: FastifyInstance, deps: ComputeRouteD
 
   app.get('/v2.1/os-availability-zone', async (request) => {
     callerOf(request);
+    // With hosts registered (deps.admin), the zones are theirs; see also os-availability-zone/detail.
+    const zones = deps.admin ? await deps.admin.hosts.zones() : [];
+    if (zones.length > 0) {
+      return {
+        availabilityZoneInfo: zones.map((z) => ({
+          zoneName: z.name,
+          zoneState: { available: z.available },
+          hosts: null,
+        })),
+      };
+    }
     return {
       availabilityZoneInfo: [
         { zoneName: deps.availabilityZone, zoneState: { available: true }, hosts: null },

@@ -9,8 +9,12 @@ import { installErrorHandler } from '../../common/http/error-handler.js';
 import { registerActionRoutes } from './action-routes.js';
 import { registerDiscoveryRoutes } from './discovery-routes.js';
 import { registerFlavorRoutes } from './flavor-routes.js';
+import { registerHypervisorRoutes } from './hypervisor-routes.js';
 import { registerKeyPairRoutes } from './keypair-routes.js';
 import { registerMetadataRoutes } from './metadata-routes.js';
+import { registerQuotaRoutes } from './quota-routes.js';
+import { registerServiceRoutes } from './service-routes.js';
+import { registerTagRoutes } from './tag-routes.js';
 import { MIN_VERSION, echoMicroversion, parseMicroversion } from './microversion.js';
 import { renderNovaError } from './render-nova.js';
 import type { ComputeRouteDeps } from './route-deps.js';
@@ -38,5 +42,12 @@ export function computePlugin(deps: ComputeRouteDeps & { validator: TokenValidat
     registerServerRoutes(app, deps);
     registerActionRoutes(app, deps);
     registerMetadataRoutes(app, deps);
+    if (deps.admin) {
+      const admin = { ...deps.admin, publicUrl: deps.publicUrl };
+      registerHypervisorRoutes(app, admin);
+      registerServiceRoutes(app, admin);
+      registerQuotaRoutes(app, admin);
+      registerTagRoutes(app, admin);
+    }
   };
 }

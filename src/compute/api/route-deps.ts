@@ -4,9 +4,13 @@ import { errors } from '../../common/errors/codes.js';
 import type { AuthContext } from '../../common/http/context.js';
 import type { ComputeQuota } from '../collaborators.js';
 import type { FlavorService } from '../flavor-service.js';
+import type { HostService } from '../host-service.js';
+import type { QuotaService } from '../quota-service.js';
+import type { ServerTags } from '../server-tags.js';
 import type { KeyPairService } from '../keypair-service.js';
 import type { ServerActions } from '../server-actions.js';
 import type { ServerMetadata } from '../server-metadata.js';
+import type { ServerLifecycle } from '../server-lifecycle.js';
 import type { ServerService } from '../server-service.js';
 import { MIN_VERSION, type Microversion } from './microversion.js';
 import type { LinkBase } from './views.js';
@@ -17,13 +21,24 @@ export interface ComputeRouteDeps {
   servers: ServerService;
   actions: ServerActions;
   metadata: ServerMetadata;
+  /** rebuild, resize, confirmResize, revertResize, createImage (absent: those actions answer 400). */
+  lifecycle?: ServerLifecycle;
   /** The deployment's one availability zone (Nova's default is `nova`). */
   availabilityZone: string;
   quota: ComputeQuota;
   /** What the caller's project uses now, for limits and os-quota-sets. */
   usage(auth: AuthContext): Promise<{ instances: number; cores: number; ramMiB: number; keyPairs: number }>;
   publicUrl: string;
+  /** Hosts, per-project quotas and server tags (see compute-admin.ts); absent until index.ts wires them. */
+  admin?: {
+    hosts: HostService;
+    quotas: QuotaService;
+    tags: ServerTags;
+  };
 }
+
+/** What the hypervisor, service, quota and tag routes need. */
+export type ComputeAdminRouteDeps = NonNullable<ComputeRouteDeps['admin']> & { publicUrl: string };
 
 export function callerOf(request: FastifyRequest): AuthContext {
   if (!request.auth) throw errors.unauthorized();

@@ -6,18 +6,19 @@ import { isUuid } from '../../common/ids.js';
 import { isAdmin } from '../compute-policy.js';
 import type { RequestedNetwork } from '../model.js';
 import type { ServerCreateInput } from '../server-service.js';
+import { validateTags } from '../server-tags.js';
 import { atLeast, type Microversion } from './microversion.js';
 import {
   type ComputeRouteDeps,
   callerOf,
-  limitOf,
+  integer,
   linkBase,
   optionalString,
-  queryOf,
   requiredString,
   versionOf,
   wrapped,
 } from './route-deps.js';
+import { serverListOptions, serversLinks } from './server-list-params.js';
 import { instanceActionView, serverBrief, serverDetail } from './views.js';
 
 type Params = { id: string };
@@ -68,9 +69,13 @@ function createInput(body: unknown, v: Microversion): ServerCreateInput {
   const userData = optionalString(s, 'user_data', 65535);
   if (userData !== undefined && !/^[A-Za-z0-9+/]*={0,2}$/.test(userData))
     throw errors.badRequest('Invalid input for field/attribute user_data.');
-  const minCount = s.min_count ?? 1;
-  if (minCount !== 1 && minCount !== '1')
-    throw errors.badRequest('Booting several servers in one request is not supported yet.');
+  const minCount = integer(s, 'min_count', 1, 1);
+  const maxCount = integer(s, 'max_count', 1, minCount);
+  if (minCount > maxCount) throw errors.badRequest('min_count must be <= max_count');
+  if (s.tags !== undefined && !atLeast(v, 52)) {
+    throw errors.badRequest("Additional properties are not allowed ('tags' was unexpected)");
+  }
+  const tags = s.tags === undefined ? undefined : validateTags(s.tags);
   const keyName = optionalString(s, 'key_name');
   const metadata = parseMetadata(s.metadata);
   const availabilityZone = optionalString(s, 'availability_zone');
@@ -86,7 +91,18 @@ function createInput(body: unknown, v: Microversion): ServerCreateInput {
     ...(userData !== undefined && { userData }),
     ...(availabilityZone !== undefined && { availabilityZone }),
     ...(description !== undefined && { description }),
+    minCount,
+    // One request boots at most MAX_COUNT servers (fewer still when quota allows fewer).
+    maxCount: Math.min(maxCount, MAX_COUNT),
+    ...(tags !== undefined && { tags }),
   };
+}
+
+/** The most servers one create request boots. */
+const MAX_COUNT = 1000;
+
+function flagValue(raw: unknown): boolean {
+  return raw === true || raw === 'true' || raw === 'True' || raw === '1';
 }
 
 export function registerServerRoutes(app: FastifyInstance, deps: ComputeRouteDeps): void {
@@ -95,6 +111,9 @@ export function registerServerRoutes(app: FastifyInstance, deps: ComputeRouteDep
   app.post('/v2.1/servers', async (request, reply) => {
     const v = versionOf(request);
     const server = await servers.create(callerOf(request), createInput(request.body, v), request.id);
+    if (flagValue(wrapped(request.body, 'server').return_reservation_id)) {
+      return reply.status(202).send({ reservation_id: server.reservationId });
+    }
     const base = linkBase(request, deps.publicUrl);
     return reply.status(202).send({
       server: {
@@ -107,34 +126,20 @@ export function registerServerRoutes(app: FastifyInstance, deps: ComputeRouteDep
 
   const list = (detail: boolean) => async (request: FastifyRequest) => {
     const auth = callerOf(request);
-    const query = queryOf(request);
-    const limit = limitOf(query);
-    const found = await servers.list(auth, {
-      allTenants:
-        query.all_tenants !== undefined && query.all_tenants !== '0' && query.all_tenants !== 'false',
-      ...(query.project_id !== undefined && { projectId: query.project_id }),
-      ...(query.tenant_id !== undefined && { projectId: query.tenant_id }),
-      ...(query.status !== undefined && { status: query.status }),
-      ...(query.name !== undefined && { name: query.name }),
-      ...(limit !== undefined && { limit }),
-      ...(query.marker !== undefined && { marker: query.marker }),
-    });
+    const listOptions = serverListOptions(request, auth);
+    const found = await servers.list(auth, listOptions);
     const v = versionOf(request);
     const base = linkBase(request, deps.publicUrl);
     const options = { admin: isAdmin(auth), single: false };
-    const last = found.at(-1);
+    const links = serversLinks(
+      request,
+      `${base.root}/v2.1/servers${detail ? '/detail' : ''}`,
+      found,
+      listOptions.limit,
+    );
     return {
       servers: found.map((s) => (detail ? serverDetail(s, v, base, options) : serverBrief(s, base))),
-      ...(limit !== undefined &&
-        last !== undefined &&
-        found.length === limit && {
-          servers_links: [
-            {
-              rel: 'next',
-              href: `${base.root}/v2.1/servers${detail ? '/detail' : ''}?limit=${limit}&marker=${last.id}`,
-            },
-          ],
-        }),
+      ...(links !== undefined && { servers_links: links }),
     };
   };
   app.get('/v2.1/servers', list(false));

@@ -77,6 +77,14 @@ export interface VolumeAttachment {
   readOnly?: boolean;
 }
 
+/** The sizes a resize gives a guest (the new flavor's). */
+export interface ResizeTarget {
+  vcpus: number;
+  memoryMiB: number;
+  /** The root disk's new virtual size; omitted or not larger than now: the disk keeps its size. */
+  rootDiskBytes?: number;
+}
+
 export interface StopOptions {
   /** true: ACPI power button first, then force after timeoutMs. false: force at once. */
   soft: boolean;
@@ -214,6 +222,32 @@ export interface ComputeDriver {
    * device stays attached and the call may be retried.
    */
   detachVolume(id: string, volumeId: string, timeoutMs?: number): Promise<void>;
+
+  /**
+   * Same-host resize of a stopped guest (InvalidState if it runs or is paused): keep its current disk
+   * and spec as the revert point, grow the root disk to `target.rootDiskBytes` (never shrink), and store
+   * the new vCPUs and memory in the spec that start() uses. Does not start the guest. Idempotent: when
+   * the stored spec already has the target and a revert point exists, it resolves at once; an older
+   * revert point (a resize confirmed without cleanup) is replaced. On failure the guest keeps its
+   * revert point, so revertResize() puts it back.
+   */
+  resize(id: string, target: ResizeTarget): Promise<void>;
+
+  /** Forget the revert point of a resize (its disk copy is deleted). Idempotent. */
+  confirmResize(id: string): Promise<void>;
+
+  /**
+   * Put back the disk and spec saved by resize() and forget the revert point; the guest must be stopped
+   * (InvalidState otherwise). Resolves at once when there is no revert point (already reverted).
+   */
+  revertResize(id: string): Promise<void>;
+
+  /**
+   * Write the root disk as a standalone qcow2 (no backing file) to `destPath` on this host, replacing any
+   * file there. A running guest is paused while its disk is read and resumed afterwards; a stopped,
+   * paused or suspended guest stays as it is. On failure nothing is left at `destPath`.
+   */
+  snapshot(id: string, destPath: string): Promise<void>;
 
   /** Subscribe to lifecycle events; returns the unsubscribe function. */
   onEvent(listener: (event: DriverEvent) => void): () => void;

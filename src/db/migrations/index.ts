@@ -6,6 +6,8 @@ import * as s3 from './2026-11-30-s3.js';
 import * as network from './2026-11-30-network.js';
 import * as image from './2026-11-30-image.js';
 import * as compute from './2026-11-30-compute.js';
+import * as computeHosts from './2026-12-01-compute-hosts.js';
+import * as computeResize from './2026-12-02-compute-resize.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-identity': identity,
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30-network': network,
   '2026-11-30-image': image,
   '2026-11-30-compute': compute,
+  '2026-12-01-compute-hosts': computeHosts,
+  '2026-12-02-compute-resize': computeResize,
 };

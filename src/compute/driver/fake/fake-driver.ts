@@ -1,6 +1,7 @@
 // An in-memory compute driver with the QEMU driver's contract and honest timing: every operation
 // completes after a configurable delay on a timer, overlapping operations on one instance are refused,
 // and tests can make guests crash or power off on their own.
+import { rm, writeFile } from 'node:fs/promises';
 import { systemClock, type Clock } from '../../../common/clock.js';
 import {
   DriverError,
@@ -10,9 +11,11 @@ import {
   type InstanceInfo,
   type InstanceSpec,
   type LifecycleTransition,
+  type ResizeTarget,
   type StopOptions,
   type VolumeAttachment,
 } from '../driver.js';
+import { emptyQcow2 } from './empty-qcow2.js';
 
 /** Milliseconds each operation takes. */
 export interface FakeDelays {
@@ -23,6 +26,8 @@ export interface FakeDelays {
   pauseMs: number;
   destroyMs: number;
   volumeMs: number;
+  resizeMs: number;
+  snapshotMs: number;
 }
 
 export interface FakeDriverOptions {
@@ -40,6 +45,8 @@ interface FakeInstance {
   console: string[];
   /** The operation in flight, if any: the caller must serialise per instance. */
   busy: string | undefined;
+  /** The spec before an unconfirmed resize (the fake's "disk" is its spec). */
+  revertPoint: InstanceSpec | undefined;
 }
 
 const DEFAULT_DELAYS: FakeDelays = {
@@ -50,6 +57,8 @@ const DEFAULT_DELAYS: FakeDelays = {
   pauseMs: 2,
   destroyMs: 5,
   volumeMs: 5,
+  resizeMs: 5,
+  snapshotMs: 5,
 };
 
 export class FakeDriver implements ComputeDriver {
@@ -80,6 +89,7 @@ export class FakeDriver implements ComputeDriver {
       volumes: new Map(),
       console: [],
       busy: 'spawn',
+      revertPoint: undefined,
     };
     this.instances.set(spec.id, instance);
     await delay(this.delays.spawnMs);
@@ -189,6 +199,59 @@ export class FakeDriver implements ComputeDriver {
       instance.volumes.delete(volumeId);
       instance.console.push('GUEST-HOTPLUG action=remove');
     });
+  }
+
+  async resize(id: string, target: ResizeTarget): Promise<void> {
+    const instance = this.get(id);
+    this.require(instance, [PowerState.Shutdown], 'resize');
+    const { spec } = instance;
+    const grown = Math.max(spec.rootDisk.sizeBytes ?? 0, target.rootDiskBytes ?? 0);
+    const done =
+      spec.vcpus === target.vcpus &&
+      spec.memoryMiB === target.memoryMiB &&
+      (spec.rootDisk.sizeBytes ?? 0) === grown;
+    if (done && instance.revertPoint !== undefined) return;
+    await this.task(instance, 'resize', this.delays.resizeMs, () => {
+      instance.revertPoint = structuredClone(spec);
+      instance.spec = {
+        ...spec,
+        vcpus: target.vcpus,
+        memoryMiB: target.memoryMiB,
+        rootDisk: { ...spec.rootDisk, ...(grown > 0 && { sizeBytes: grown }) },
+      };
+    });
+  }
+
+  async confirmResize(id: string): Promise<void> {
+    this.get(id).revertPoint = undefined;
+  }
+
+  async revertResize(id: string): Promise<void> {
+    const instance = this.get(id);
+    const saved = instance.revertPoint;
+    if (saved === undefined) return;
+    this.require(instance, [PowerState.Shutdown], 'revert the resize of');
+    await this.task(instance, 'revert-resize', this.delays.resizeMs, () => {
+      instance.spec = saved;
+      instance.revertPoint = undefined;
+    });
+  }
+
+  /** Writes an empty qcow2 of the disk's virtual size (1 GiB when the spec does not say), a valid image. */
+  async snapshot(id: string, destPath: string): Promise<void> {
+    const instance = this.get(id);
+    await this.task(instance, 'snapshot', this.delays.snapshotMs, () => undefined);
+    try {
+      await writeFile(destPath, emptyQcow2(instance.spec.rootDisk.sizeBytes ?? 1024 ** 3));
+    } catch (err) {
+      await rm(destPath, { force: true });
+      throw new DriverError('HypervisorError', `snapshot of ${id} failed`, { instanceId: id, cause: err });
+    }
+  }
+
+  /** Test hook: the spec the instance would start with now (after resizes). */
+  specOf(id: string): InstanceSpec {
+    return structuredClone(this.get(id).spec);
   }
 
   onEvent(listener: (event: DriverEvent) => void): () => void {

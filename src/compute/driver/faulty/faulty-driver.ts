@@ -7,6 +7,7 @@ import {
   type DriverEvent,
   type InstanceInfo,
   type InstanceSpec,
+  type ResizeTarget,
   type StopOptions,
   type VolumeAttachment,
 } from '../driver.js';
@@ -101,6 +102,18 @@ export class FaultyDriver implements ComputeDriver {
   }
   detachVolume(id: string, volumeId: string, timeoutMs?: number): Promise<void> {
     return this.call('detachVolume', () => this.inner.detachVolume(id, volumeId, timeoutMs));
+  }
+  resize(id: string, target: ResizeTarget): Promise<void> {
+    return this.call('resize', () => this.inner.resize(id, target));
+  }
+  confirmResize(id: string): Promise<void> {
+    return this.call('confirmResize', () => this.inner.confirmResize(id));
+  }
+  revertResize(id: string): Promise<void> {
+    return this.call('revertResize', () => this.inner.revertResize(id));
+  }
+  snapshot(id: string, destPath: string): Promise<void> {
+    return this.call('snapshot', () => this.inner.snapshot(id, destPath));
   }
   onEvent(listener: (event: DriverEvent) => void): () => void {
     return this.inner.onEvent(listener);

@@ -13,10 +13,12 @@ import {
   type InstanceInfo,
   type InstanceSpec,
   type LifecycleTransition,
+  type ResizeTarget,
   type StopOptions,
   type VolumeAttachment,
 } from '../driver.js';
 import { chooseAccelerator, type Accelerator } from './accel.js';
+import * as disks from './disk-ops.js';
 import { GuestMonitor } from './guest-monitor.js';
 import { isOurProcess, killVerified, spawnDetached, sleep, waitUntilDead } from './host-process.js';
 import * as files from './instance-files.js';
@@ -245,6 +247,65 @@ export class QemuDriver implements ComputeDriver {
       paths,
       volumes.filter((v) => v.volumeId !== volumeId),
     );
+  }
+
+  async resize(id: string, target: ResizeTarget): Promise<void> {
+    const paths = await this.existingPaths(id);
+    if ((await this.runningMonitor(id)) !== undefined) throw invalidState(id, 'must be stopped to resize');
+    const spec = await files.readSpec(paths);
+    if (spec === undefined)
+      throw new DriverError('NotFound', `instance ${id} has no spec`, { instanceId: id });
+    const point = disks.revertPointOf(paths);
+    // A complete revert point belongs to this resize (taken before a crash): keep it, finish the rest.
+    if (!(await disks.hasRevertPoint(point))) {
+      await disks.copyAtomic(paths.disk, point.disk);
+      await files.writeFileAtomic(point.spec, JSON.stringify(spec));
+    }
+    const diskBytes = await disks.virtualSizeBytes(this.config.qemuImgBinary, paths.disk, id);
+    const next = disks.resizedSpec(spec, target, diskBytes);
+    if ((next.rootDisk.sizeBytes ?? 0) > diskBytes) {
+      const size = String(next.rootDisk.sizeBytes);
+      await disks.qemuImg(this.config.qemuImgBinary, ['resize', '-q', '-f', 'qcow2', paths.disk, size], id);
+    }
+    await files.writeFileAtomic(paths.specFile, JSON.stringify(next));
+  }
+
+  async confirmResize(id: string): Promise<void> {
+    const paths = await this.existingPaths(id);
+    await disks.dropRevertPoint(disks.revertPointOf(paths));
+  }
+
+  async revertResize(id: string): Promise<void> {
+    const paths = await this.existingPaths(id);
+    const point = disks.revertPointOf(paths);
+    if (!(await files.exists(point.disk)) && !(await files.exists(point.spec))) return;
+    if ((await this.runningMonitor(id)) !== undefined) throw invalidState(id, 'must be stopped to revert');
+    await disks.restoreRevertPoint(point, paths);
+  }
+
+  async snapshot(id: string, destPath: string): Promise<void> {
+    const paths = await this.existingPaths(id);
+    const monitor = await this.runningMonitor(id);
+    const marker = disks.snapshotPauseMarker(paths);
+    // Pause a running guest so that the disk is consistent while it is read: QMP stop drains and
+    // flushes its I/O. The marker remembers that the pause is ours, for a retry after a crash.
+    let resume = await files.exists(marker);
+    if (monitor !== undefined) {
+      const { qmp, status } = await this.queryStatus(id, monitor);
+      if (status === 'running') {
+        await writeFile(marker, '');
+        await wrapQmp(id, () => qmp.execute({ execute: 'stop' }));
+        resume = true;
+      }
+    }
+    try {
+      await disks.writeStandaloneCopy(this.config.qemuImgBinary, paths.disk, destPath, id);
+    } finally {
+      if (resume && monitor !== undefined && !monitor.hasExited) {
+        await wrapQmp(id, async () => (await monitor.client()).execute({ execute: 'cont' }));
+      }
+      await rm(marker, { force: true });
+    }
   }
 
   onEvent(listener: (event: DriverEvent) => void): () => void {

@@ -17,6 +17,7 @@ import {
 import { links, namespaces, run, tryRun, type LinkState } from './exec.js';
 import { HOST_NS, isOwnedNs, names } from './names.js';
 import { acquireHostLock, releaseHostLock } from './host-lock.js';
+import { createMetadataProxySupervisor } from './metadata-proxy.js';
 import { createPlugRegistry } from './plug-registry.js';
 import { syncRouters } from './routers.js';
 import { SG_TABLE, securityGroupRuleset } from './sg-rules.js';
@@ -24,6 +25,11 @@ import { SG_TABLE, securityGroupRuleset } from './sg-rules.js';
 export interface LinuxDriverOptions {
   stateDir: string;
   metadataPort: number;
+  /**
+   * The metadata server's unix socket (`<dataDir>/compute/metadata.sock`). With it (and a metadata
+   * port), every router with interfaces runs a metadata forwarder; without it, none does.
+   */
+  metadataSocketPath?: string;
   log: (event: string, detail: Record<string, unknown>) => void;
 }
 
@@ -125,6 +131,14 @@ async function syncDhcp(
 export function createLinuxNetworkDriver(options: LinuxDriverOptions): NetworkDriver {
   const dnsmasq = createDnsmasqSupervisor(options.stateDir, options.log);
   const plugs = createPlugRegistry(options.stateDir);
+  const metadataProxies =
+    options.metadataPort > 0 && options.metadataSocketPath !== undefined
+      ? createMetadataProxySupervisor({
+          socketPath: options.metadataSocketPath,
+          port: options.metadataPort,
+          log: options.log,
+        })
+      : undefined;
   let last: Topology | undefined;
 
   async function sync(topology: Topology): Promise<void> {
@@ -143,6 +157,11 @@ export function createLinuxNetworkDriver(options: LinuxDriverOptions): NetworkDr
     const ports = topology.networks.flatMap((n) => n.ports);
     await applyNft(HOST_NS, securityGroupRuleset(ports, topology.securityGroups));
     dnsmasq.ensure(dhcp);
+    await metadataProxies?.ensure(
+      topology.routers
+        .filter((r) => r.interfaces.length > 0)
+        .map((r) => ({ routerId: r.id, netns: names.routerNs(r.id) })),
+    );
   }
 
   async function plugOne(port: PortSpec, target: PlugTarget | undefined): Promise<string> {
@@ -187,6 +206,7 @@ export function createLinuxNetworkDriver(options: LinuxDriverOptions): NetworkDr
     },
     async close() {
       dnsmasq.stopAll();
+      await metadataProxies?.stopAll();
       releaseHostLock();
     },
   };

@@ -1,0 +1,110 @@
+// GET /servers query parameters → the service's list options (Nova's filters: status, name and ip as
+// regular expressions, changes-since/-before, flavor, image, host, tags…, sort_key/sort_dir,
+// limit/marker), and the `servers_links` next link, which keeps the other parameters as Nova does.
+import type { FastifyRequest } from 'fastify';
+import { errors } from '../../common/errors/codes.js';
+import type { AuthContext } from '../../common/http/context.js';
+import { isAdmin } from '../compute-policy.js';
+import { parseSort } from '../server-list.js';
+import type { ServerListOptions } from '../server-service.js';
+import { atLeast } from './microversion.js';
+import { limitOf, versionOf } from './route-deps.js';
+
+type RawQuery = Record<string, string | string[] | undefined>;
+
+/** Nova's list limit when the caller gives none (CONF.api.max_limit). */
+export const SERVER_PAGE_MAX = 1000;
+
+function many(query: RawQuery, key: string): string[] {
+  const raw = query[key];
+  if (raw === undefined) return [];
+  return Array.isArray(raw) ? raw : [raw];
+}
+
+function one(query: RawQuery, key: string): string | undefined {
+  return many(query, key).at(-1);
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+function timestamp(query: RawQuery, key: string): string | undefined {
+  const raw = one(query, key);
+  if (raw === undefined) return undefined;
+  const at = DATE_TIME.test(raw.trim()) ? new Date(raw.trim()) : undefined;
+  if (at === undefined || Number.isNaN(at.getTime())) {
+    throw errors.badRequest(
+      `Invalid input for query parameters ${key}. Value: ${raw}. '${raw}' is not a 'date-time'`,
+    );
+  }
+  return at.toISOString();
+}
+
+function tagList(query: RawQuery, key: string): string[] | undefined {
+  const raw = one(query, key);
+  if (raw === undefined) return undefined;
+  return raw
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+}
+
+export function serverListOptions(request: FastifyRequest, auth: AuthContext): ServerListOptions {
+  const v = versionOf(request);
+  const query = request.query as RawQuery;
+  const limit = limitOf({ limit: one(query, 'limit') });
+  const changesSince = timestamp(query, 'changes-since');
+  const changesBefore = atLeast(v, 66) ? timestamp(query, 'changes-before') : undefined;
+  if (changesSince !== undefined && changesBefore !== undefined && changesSince > changesBefore) {
+    throw errors.badRequest('The value of changes-since must be less than or equal to changes-before.');
+  }
+  const tags = atLeast(v, 26);
+  const projectId = one(query, 'project_id') ?? one(query, 'tenant_id');
+  const allTenants = one(query, 'all_tenants');
+  const extra = {
+    ...(changesSince !== undefined && { changesSince }),
+    ...(changesBefore !== undefined && { changesBefore }),
+    ...(one(query, 'flavor') !== undefined && { flavorId: one(query, 'flavor') }),
+    ...(one(query, 'image') !== undefined && { imageId: one(query, 'image') }),
+    ...(one(query, 'host') !== undefined && { host: one(query, 'host') }),
+    ...(tags && tagList(query, 'tags') !== undefined && { tagsAll: tagList(query, 'tags') }),
+    ...(tags && tagList(query, 'tags-any') !== undefined && { tagsAny: tagList(query, 'tags-any') }),
+    ...(tags && tagList(query, 'not-tags') !== undefined && { notTagsAll: tagList(query, 'not-tags') }),
+    ...(tags &&
+      tagList(query, 'not-tags-any') !== undefined && { notTagsAny: tagList(query, 'not-tags-any') }),
+    sort: parseSort(many(query, 'sort_key'), many(query, 'sort_dir'), isAdmin(auth)),
+  };
+  const status = one(query, 'status');
+  const name = one(query, 'name');
+  const ip = one(query, 'ip');
+  const ip6 = one(query, 'ip6');
+  const marker = one(query, 'marker');
+  return {
+    allTenants: allTenants !== undefined && allTenants !== '0' && allTenants.toLowerCase() !== 'false',
+    ...(projectId !== undefined && { projectId }),
+    ...(status !== undefined && { status }),
+    ...(name !== undefined && { nameRegex: name }),
+    ...(ip !== undefined && { ip }),
+    ...(ip6 !== undefined && { ip6 }),
+    ...(limit !== undefined && { limit }),
+    ...(marker !== undefined && { marker }),
+    extra,
+  };
+}
+
+/** Nova's `servers_links`: a next link when the page is full, with the request's other parameters. */
+export function serversLinks(
+  request: FastifyRequest,
+  href: string,
+  found: readonly { id: string }[],
+  limit: number | undefined,
+) {
+  const last = found.at(-1);
+  if (last === undefined || found.length < (limit ?? SERVER_PAGE_MAX)) return undefined;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(request.query as RawQuery)) {
+    if (key === 'marker' || value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) params.append(key, item);
+  }
+  params.set('marker', last.id);
+  return [{ rel: 'next', href: `${href}?${params.toString()}` }];
+}
