@@ -49,6 +49,8 @@ export interface PortProvider {
     serverId: string,
   ): Promise<{ kind: 'tap'; tapName: string; netns?: string } | { kind: 'user' }>;
   unplug(port: ServerPort, serverId: string): Promise<void>;
+  /** The floating IPs associated with each of these ports (ports without any are absent). */
+  floatingIps(portIds: string[]): Promise<Map<string, string[]>>;
 }
 
 /** Writes and removes a server's config drive ISO on this host. */

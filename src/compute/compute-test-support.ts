@@ -86,6 +86,7 @@ export function memoryPorts(): PortProvider & { live: Set<string> } {
     unbindPort: async () => undefined,
     plug: async () => ({ kind: 'user' }),
     unplug: async () => undefined,
+    floatingIps: async () => new Map(),
   };
 }
 

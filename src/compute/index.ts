@@ -195,6 +195,7 @@ export function createComputeModule(deps: ComputeModuleDeps) {
       metadata,
       lifecycle,
       admin: admin.routeDeps(servers, stores.servers),
+      floatingIps: (portIds) => deps.ports.floatingIps(portIds),
       availabilityZone,
       quota,
       usage,

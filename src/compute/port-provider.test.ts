@@ -27,6 +27,7 @@ function ops(networks: Record<string, unknown>[], device?: { tapName: string; ne
     deletePort: async () => undefined,
     networkName: async () => 'private',
     deviceOf: async () => device,
+    floatingIpsOf: async () => new Map(),
   };
   return { o, calls };
 }

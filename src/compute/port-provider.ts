@@ -25,6 +25,8 @@ export interface NetworkPortOps {
    * undefined when the data plane has no device (user/fake drivers: the guest gets user networking).
    */
   deviceOf(portId: string): Promise<{ tapName: string; netns?: string } | undefined>;
+  /** Floating IP addresses by port id, for the given ports. */
+  floatingIpsOf(portIds: string[]): Promise<Map<string, string[]>>;
 }
 
 function toServerPort(port: Rec, networkName: string, created: boolean): ServerPort {
@@ -104,5 +106,6 @@ export function createPortProvider(
     },
     // Unbinding (or deleting) the port makes the network service unplug its device.
     unplug: async () => undefined,
+    floatingIps: (portIds) => ops.floatingIpsOf(portIds),
   };
 }

@@ -93,6 +93,17 @@ export function createNetworkModule(deps: NetworkModuleDeps) {
       return typeof net?.name === 'string' ? net.name : id;
     },
     deviceOf: async (portId: string) => driver.portDevice(portId),
+    async floatingIpsOf(portIds: string[]) {
+      const wanted = new Set(portIds);
+      const out = new Map<string, string[]>();
+      if (wanted.size === 0) return out;
+      for (const fip of await store.list('floatingip')) {
+        const port = typeof fip.port_id === 'string' ? fip.port_id : undefined;
+        if (port === undefined || !wanted.has(port)) continue;
+        out.set(port, [...(out.get(port) ?? []), String(fip.floating_ip_address)]);
+      }
+      return out;
+    },
   };
   return {
     services,

@@ -29,6 +29,8 @@ export interface ComputeRouteDeps {
   /** What the caller's project uses now, for limits and os-quota-sets. */
   usage(auth: AuthContext): Promise<{ instances: number; cores: number; ramMiB: number; keyPairs: number }>;
   publicUrl: string;
+  /** Floating IPs per port id (Nova shows them in `addresses`); absent: fixed addresses only. */
+  floatingIps?: (portIds: string[]) => Promise<Map<string, string[]>>;
   /** Hosts, per-project quotas and server tags (see compute-admin.ts); absent until index.ts wires them. */
   admin?: {
     hosts: HostService;

@@ -124,13 +124,20 @@ export function registerServerRoutes(app: FastifyInstance, deps: ComputeRouteDep
     });
   });
 
+  const floatingOf = async (list: { ports: { portId: string }[] }[]) =>
+    deps.floatingIps?.(list.flatMap((s) => s.ports.map((p) => p.portId))) ?? new Map<string, string[]>();
+
   const list = (detail: boolean) => async (request: FastifyRequest) => {
     const auth = callerOf(request);
     const listOptions = serverListOptions(request, auth);
     const found = await servers.list(auth, listOptions);
     const v = versionOf(request);
     const base = linkBase(request, deps.publicUrl);
-    const options = { admin: isAdmin(auth), single: false };
+    const options = {
+      admin: isAdmin(auth),
+      single: false,
+      ...(detail && { floatingIps: await floatingOf(found) }),
+    };
     const links = serversLinks(
       request,
       `${base.root}/v2.1/servers${detail ? '/detail' : ''}`,
@@ -149,7 +156,8 @@ export function registerServerRoutes(app: FastifyInstance, deps: ComputeRouteDep
     const auth = callerOf(request);
     const server = await servers.visible(auth, request.params.id);
     const base = linkBase(request, deps.publicUrl);
-    return { server: serverDetail(server, versionOf(request), base, { admin: isAdmin(auth), single: true }) };
+    const options = { admin: isAdmin(auth), single: true, floatingIps: await floatingOf([server]) };
+    return { server: serverDetail(server, versionOf(request), base, options) };
   });
 
   app.put<{ Params: Params }>('/v2.1/servers/:id', async (request) => {

@@ -83,7 +83,7 @@ export function serverBrief(s: Server, base: LinkBase) {
   return { id: s.id, name: s.name, links: links(base, 'servers', s.id) };
 }
 
-function addresses(s: Server) {
+function addresses(s: Server, floating: Map<string, string[]> | undefined) {
   const out: Record<string, unknown[]> = {};
   for (const port of s.ports) {
     const list = out[port.networkName] ?? [];
@@ -92,6 +92,14 @@ function addresses(s: Server) {
         version: ip.version,
         addr: ip.address,
         'OS-EXT-IPS:type': 'fixed',
+        'OS-EXT-IPS-MAC:mac_addr': port.macAddress,
+      });
+    }
+    for (const addr of floating?.get(port.portId) ?? []) {
+      list.push({
+        version: addr.includes(':') ? 6 : 4,
+        addr,
+        'OS-EXT-IPS:type': 'floating',
         'OS-EXT-IPS-MAC:mac_addr': port.macAddress,
       });
     }
@@ -136,6 +144,8 @@ export interface ServerViewOptions {
   admin: boolean;
   /** Show (not list) adds server_groups from 2.71. */
   single: boolean;
+  /** Floating IPs by port id, listed after the port's fixed addresses. */
+  floatingIps?: Map<string, string[]>;
 }
 
 export function serverDetail(s: Server, v: Microversion, base: LinkBase, o: ServerViewOptions) {
@@ -160,7 +170,7 @@ export function serverDetail(s: Server, v: Microversion, base: LinkBase, o: Serv
     flavor: embeddedFlavor(s, v, base),
     created: isoSeconds(s.createdAt),
     updated: isoSeconds(s.updatedAt),
-    addresses: addresses(s),
+    addresses: addresses(s, o.floatingIps),
     accessIPv4: '',
     accessIPv6: '',
     links: links(base, 'servers', s.id),
