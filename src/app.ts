@@ -32,6 +32,15 @@ import { createPortProvider } from './compute/port-provider.js';
 import { createConfigDriveWriter } from './compute/config-drive-writer.js';
 import type { ComputeDriver } from './compute/driver/driver.js';
 import { chooseComputeDriver } from './compute/driver/choose-driver.js';
+import { createVolumeModule, type VolumeModule } from './volume/index.js';
+import { createFileBackend } from './volume/backend/file-backend.js';
+import {
+  createBackupObjects,
+  createImageUploader,
+  createVolumeHost,
+  createVolumeImages,
+} from './volume/adapters.js';
+import type { VolumeTables } from './volume/volume-tables.js';
 
 export interface AppDeps {
   config: Config;
@@ -53,6 +62,7 @@ export interface App {
   network: NetworkModule;
   image: ImageModule;
   compute: ComputeModule;
+  volume: VolumeModule;
   /** The S3 API, on its own listener. */
   s3App: FastifyInstance;
   /** What the catalog must list: the services this process serves. */
@@ -147,6 +157,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(image.plugin, { prefix: '/image' });
 
   const hostName = hostname();
+  const imageSource = createImageSource(
+    {
+      visible: (auth, id) => image.services.images.visible(auth, id),
+      async openActive(id) {
+        const { image: found, stream } = await image.services.data.openActive(id);
+        return { stream, diskFormat: found.diskFormat };
+      },
+    },
+    resolve(deps.config.dataDir),
+  );
+
   const computeConfig = deps.config.compute;
   const compute = createComputeModule({
     // Database extends ComputeTables; Kysely's type is invariant in it, hence the cast.
@@ -154,16 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     clock: deps.clock,
     validator: identity.validator,
     driver: deps.computeDriver ?? chooseComputeDriver(deps.config),
-    images: createImageSource(
-      {
-        visible: (auth, id) => image.services.images.visible(auth, id),
-        async openActive(id) {
-          const { image: found, stream } = await image.services.data.openActive(id);
-          return { stream, diskFormat: found.diskFormat };
-        },
-      },
-      resolve(deps.config.dataDir),
-    ),
+    images: imageSource,
     ports: createPortProvider(network.portOps, hostName, computeConfig.availabilityZone),
     configDrives: createConfigDriveWriter(resolve(deps.config.dataDir)),
     log: app.log,
@@ -196,12 +208,51 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(compute.plugin, { prefix: '/compute' });
 
+  const volumeConfig = deps.config.volume;
+  const volume = createVolumeModule({
+    // Database extends VolumeTables; Kysely's type is invariant in it, hence the cast.
+    db: deps.db as unknown as Kysely<VolumeTables>,
+    clock: deps.clock,
+    validator: identity.validator,
+    backend: createFileBackend({ root: join(resolve(deps.config.dataDir), 'volumes') }),
+    images: createVolumeImages(
+      { visible: (auth, id) => image.services.images.visible(auth, id) },
+      imageSource,
+    ),
+    uploader: createImageUploader({
+      create: (auth, body) => image.services.images.create(auth, body),
+      uploadAsService: (id, body, size) => image.services.data.uploadAsService(id, body, size),
+      removeAsService: (id) => image.services.snapshots.remove(id),
+    }),
+    objects: createBackupObjects(objectStore.objects),
+    host: createVolumeHost({
+      driver: compute.driver,
+      servers: { visible: (auth, id) => compute.services.servers.visible(auth, id) },
+    }),
+    log: app.log,
+    publicUrl: deps.config.publicUrl,
+    hostName,
+    availabilityZone: volumeConfig.availabilityZone,
+    quota: {
+      volumes: volumeConfig.volumes,
+      gigabytes: volumeConfig.gigabytes,
+      snapshots: volumeConfig.snapshots,
+      backups: volumeConfig.backups,
+      backupGigabytes: volumeConfig.backupGigabytes,
+      perVolumeGigabytes: volumeConfig.perVolumeGigabytes,
+    },
+    backupChunkBytes: volumeConfig.backupChunkMiB * 1024 * 1024,
+  });
+  await app.register(volume.plugin, { prefix: '/volume' });
+
   const served: ServedService[] = [
     { type: 'identity', name: 'keystone', path: '/identity' },
     { type: 'object-store', name: 'swift', path: '/object-store/v1/AUTH_$(project_id)s' },
     { type: 'network', name: 'neutron', path: '/network' },
     { type: 'image', name: 'glance', path: '/image' },
     { type: 'compute', name: 'nova', path: '/compute/v2.1' },
+    { type: 'block-storage', name: 'cinder', path: '/volume/v3/$(project_id)s' },
+    { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/$(project_id)s' },
   ];
   const s3App = Fastify({
     ...commonOptions(deps),
@@ -227,5 +278,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       config: deps.config,
     }),
   );
-  return { app, s3App, identity, objectStore, network, image, compute, served, routes };
+  return { app, s3App, identity, objectStore, network, image, compute, volume, served, routes };
 }

@@ -25,7 +25,7 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const handle = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(handle.db);
-  const { app, s3App, identity, objectStore, network, image, compute, served } = await buildApp({
+  const { app, s3App, identity, objectStore, network, image, compute, volume, served } = await buildApp({
     config,
     db: handle.db,
     dialect: handle.dialect,
@@ -52,6 +52,9 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
 
   // Guests outlive the control plane: re-attach to them, stop orphans, then resume pending work.
   await compute.start();
+  // Hot-plugged volumes do not survive a QEMU restart: plug recorded attachments back, then resume work.
+  await volume.worker.reattach();
+  volume.worker.start(2_000);
   // Guests' http://169.254.169.254, reached through the forwarder in each router namespace.
   const metadataServer = await startMetadataServer({
     socketPath: metadataSocketPath(config.dataDir),
@@ -89,6 +92,7 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
     s3Url,
     async close() {
       objectStore.stop();
+      await volume.worker.stop();
       await compute.stop();
       await metadataServer.close();
       await network.close();

@@ -179,6 +179,54 @@ export const ComputeConfigSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const VolumeConfigSchema = Type.Object(
+  {
+    availabilityZone: Type.String({
+      minLength: 1,
+      maxLength: 255,
+      default: 'nova',
+      description: 'Availability zone of the volumes (Cinder storage_availability_zone).',
+    }),
+    volumes: Type.Integer({
+      minimum: -1,
+      default: 10,
+      description: 'Default quota: volumes per project.',
+    }),
+    gigabytes: Type.Integer({
+      minimum: -1,
+      default: 1000,
+      description: 'Default quota: GiB of volumes and snapshots per project.',
+    }),
+    snapshots: Type.Integer({
+      minimum: -1,
+      default: 10,
+      description: 'Default quota: snapshots per project.',
+    }),
+    backups: Type.Integer({
+      minimum: -1,
+      default: 10,
+      description: 'Default quota: backups per project.',
+    }),
+    backupGigabytes: Type.Integer({
+      minimum: -1,
+      default: 1000,
+      description: 'Default quota: GiB of backups per project.',
+    }),
+    perVolumeGigabytes: Type.Integer({
+      minimum: -1,
+      default: -1,
+      description: 'Largest volume in GiB (-1: no limit).',
+    }),
+    backupChunkMiB: Type.Integer({
+      minimum: 1,
+      maximum: 1024,
+      default: 32,
+      description: 'Backup chunk size: one object per chunk in the volumebackups container.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({ minLength: 1, default: './nuage-data', description: 'Data directory.' }),
@@ -220,6 +268,7 @@ export const ConfigSchema = Type.Object(
     image: ImageConfigSchema,
     network: NetworkConfigSchema,
     compute: ComputeConfigSchema,
+    volume: VolumeConfigSchema,
   },
   { additionalProperties: false },
 );

@@ -2,6 +2,7 @@
 // Conventions: ids are text; booleans are integers 0/1 (portable across SQLite and PostgreSQL);
 // times are ISO-8601 UTC text with milliseconds, so they compare correctly as strings; JSON is text.
 import type { ComputeTables } from '../compute/compute-tables.js';
+import type { VolumeTables } from '../volume/volume-tables.js';
 
 export interface RegionTable {
   id: string;
@@ -206,8 +207,8 @@ export interface OsBlobGarbageTable {
   queued_at: string;
 }
 
-/** Compute's tables are declared beside the compute stores (compute/compute-tables.ts). */
-export interface Database extends ComputeTables {
+/** Compute's and volume's tables are declared beside their stores (compute-tables.ts, volume-tables.ts). */
+export interface Database extends ComputeTables, VolumeTables {
   regions: RegionTable;
   services: ServiceTable;
   endpoints: EndpointTable;

@@ -96,7 +96,7 @@ export async function startTestApp(
   });
   const handle = openDatabase({ url: config.databaseUrl, dataDir });
   await migrateToLatest(handle.db);
-  const { app, s3App, identity, network, compute, served, routes } = await buildApp({
+  const { app, s3App, identity, network, compute, volume, served, routes } = await buildApp({
     config,
     db: handle.db,
     dialect: handle.dialect,
@@ -113,6 +113,8 @@ export async function startTestApp(
   identity.setAdminProjectId(boot.adminProjectId);
   await network.start(boot.adminProjectId);
   await compute.start(200);
+  await volume.worker.reattach();
+  volume.worker.start(200);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -136,6 +138,7 @@ export async function startTestApp(
     network,
     compute,
     async close() {
+      await volume.worker.stop();
       await compute.stop();
       await network.close();
       await s3App.close();

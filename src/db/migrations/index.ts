@@ -7,6 +7,7 @@ import * as network from './2026-11-30-network.js';
 import * as image from './2026-11-30-image.js';
 import * as compute from './2026-11-30-compute.js';
 import * as computeHosts from './2026-12-01-compute-hosts.js';
+import * as volume from './2026-12-01-volume.js';
 import * as computeResize from './2026-12-02-compute-resize.js';
 
 export const migrations: Record<string, Migration> = {
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30-image': image,
   '2026-11-30-compute': compute,
   '2026-12-01-compute-hosts': computeHosts,
+  '2026-12-01-volume': volume,
   '2026-12-02-compute-resize': computeResize,
 };

@@ -1,0 +1,108 @@
+// The adapters against the real neighbours: the VolumeHost over compute's FakeDriver, and the backup
+// objects over the real object service (in-memory SQLite with the object-store migration, blobs on disk).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../common/clock.js';
+import { FakeDriver } from '../compute/driver/fake/fake-driver.js';
+import { up as objectStoreUp } from '../db/migrations/2026-11-29-object-store.js';
+import type { Database } from '../db/schema.js';
+import { createBlobStore } from '../object-store/blob/blob-store.js';
+import { createObjectService } from '../object-store/object-service.js';
+import { createObjectStoreStore } from '../object-store/object-store-store.js';
+import { createBackupObjects, createVolumeHost, unavailableImageUploader } from './adapters.js';
+import { BackupObjectMissing } from './collaborators.js';
+import { caller } from './volume-test-support.js';
+
+const SERVER = '55555555-5555-4555-8555-555555555555';
+
+describe('VolumeHost over the compute driver', () => {
+  it('hot-plugs into a running guest, tolerates repeats, skips stopped guests', async () => {
+    const driver = new FakeDriver({ delays: { spawnMs: 1, volumeMs: 1, stopMs: 1 } });
+    const seen: string[] = [];
+    const host = createVolumeHost({
+      driver,
+      servers: {
+        async visible(_auth, id) {
+          seen.push(id);
+        },
+      },
+    });
+    await driver.spawn({
+      id: SERVER,
+      name: 'vm',
+      vcpus: 1,
+      memoryMiB: 64,
+      rootDisk: { baseImagePath: '/nonexistent' },
+      networkInterfaces: [],
+    });
+    await host.checkServer(caller('user'), SERVER);
+    expect(seen).toEqual([SERVER]);
+    const disk = { volumeId: 'vol-1', path: '/tmp/vol-1.qcow2', format: 'qcow2' as const, readOnly: false };
+    await host.attach(SERVER, disk);
+    await host.attach(SERVER, disk);
+    expect(driver.volumesOf(SERVER).map((v) => v.volumeId)).toEqual(['vol-1']);
+    await host.detach(SERVER, 'vol-1');
+    await host.detach(SERVER, 'vol-1');
+    expect(driver.volumesOf(SERVER)).toEqual([]);
+    await driver.stop(SERVER, { soft: false, timeoutMs: 0 });
+    await host.attach(SERVER, disk);
+    expect(driver.volumesOf(SERVER)).toEqual([]);
+    await host.attach('66666666-6666-4666-8666-666666666666', disk);
+    await expect(host.extend(SERVER, 'vol-1', 2 ** 31)).rejects.toThrow(/resizeVolume/);
+    await driver.close();
+  });
+});
+
+describe('backup objects over the object service', () => {
+  let dir: string;
+  let db: Kysely<Database>;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'nuage-volume-objects-'));
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SqliteDatabase(':memory:') }) });
+    await objectStoreUp(db);
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates the container once, puts, gets, deletes, and reports missing objects', async () => {
+    const objects = createObjectService({
+      store: createObjectStoreStore(db),
+      transaction: (fn) => db.transaction().execute((trx) => fn(createObjectStoreStore(trx))),
+      blobs: createBlobStore(join(dir, 'objects')),
+      clock: systemClock,
+      maxObjectBytes: 1 << 30,
+    });
+    const backups = createBackupObjects(objects);
+    await backups.ensureContainer('p-user', 'volumebackups');
+    await backups.ensureContainer('p-user', 'volumebackups');
+    const body = Buffer.from('chunk bytes');
+    await backups.put('p-user', 'volumebackups', 'backup_x/chunk_000000', body);
+    expect((await backups.get('p-user', 'volumebackups', 'backup_x/chunk_000000')).equals(body)).toBe(true);
+    await backups.delete('p-user', 'volumebackups', 'backup_x/chunk_000000');
+    await backups.delete('p-user', 'volumebackups', 'backup_x/chunk_000000');
+    await expect(backups.get('p-user', 'volumebackups', 'backup_x/chunk_000000')).rejects.toBeInstanceOf(
+      BackupObjectMissing,
+    );
+  });
+});
+
+describe('unavailable image uploader', () => {
+  it('refuses at request time with 501', async () => {
+    await expect(
+      unavailableImageUploader.createImage(caller('user'), {
+        name: 'x',
+        diskFormat: 'raw',
+        containerFormat: 'bare',
+        visibility: 'private',
+        protected: false,
+        minDiskGib: 1,
+      }),
+    ).rejects.toMatchObject({ status: 501 });
+  });
+});

@@ -1,0 +1,274 @@
+// Kysely queries for volumes, their metadata and their attachments. Writes after creation go through
+// `update` with the row's version as a compare-and-set guard, so that two writers (an API call and the
+// worker, or two processes) never both advance a row.
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { Volume, VolumeStatus, VolumeTask, VolumeTaskArgs } from './model.js';
+import { createAttachmentQueries } from './attachment-store.js';
+import type { VolumeTable, VolumeTables } from './volume-tables.js';
+
+export const LIST_LIMIT_MAX = 1000;
+
+function parseJson<T>(text: string | null, fallback: T): T {
+  return text === null ? fallback : (JSON.parse(text) as T);
+}
+
+function toVolume(row: Selectable<VolumeTable>, metadata: Record<string, string>): Volume {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    userId: row.user_id,
+    name: row.name,
+    description: row.description,
+    sizeGib: Number(row.size_gib),
+    status: row.status as VolumeStatus,
+    task: row.task as VolumeTask | null,
+    taskArgs: parseJson<VolumeTaskArgs>(row.task_args, {}),
+    typeId: row.type_id,
+    availabilityZone: row.availability_zone,
+    bootable: row.bootable === 1,
+    multiattach: row.multiattach === 1,
+    sourceVolumeId: row.source_volume_id,
+    snapshotId: row.snapshot_id,
+    imageId: row.image_id,
+    backupId: row.backup_id,
+    imageMetadata: parseJson<Record<string, string> | null>(row.image_metadata, null),
+    host: row.host,
+    providerLocation: row.provider_location,
+    errorReason: row.error_reason,
+    metadata,
+    deleted: row.deleted === 1,
+    version: Number(row.version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export type VolumePatch = Partial<
+  Pick<
+    Volume,
+    | 'name'
+    | 'description'
+    | 'sizeGib'
+    | 'status'
+    | 'task'
+    | 'taskArgs'
+    | 'bootable'
+    | 'imageMetadata'
+    | 'host'
+    | 'providerLocation'
+    | 'errorReason'
+    | 'deleted'
+  >
+>;
+
+function volumePatchToRow(p: VolumePatch): Updateable<VolumeTable> {
+  const row: Updateable<VolumeTable> = {};
+  if (p.name !== undefined) row.name = p.name;
+  if (p.description !== undefined) row.description = p.description;
+  if (p.sizeGib !== undefined) row.size_gib = p.sizeGib;
+  if (p.status !== undefined) row.status = p.status;
+  if (p.task !== undefined) row.task = p.task;
+  if (p.taskArgs !== undefined) row.task_args = JSON.stringify(p.taskArgs);
+  if (p.bootable !== undefined) row.bootable = p.bootable ? 1 : 0;
+  if (p.imageMetadata !== undefined)
+    row.image_metadata = p.imageMetadata === null ? null : JSON.stringify(p.imageMetadata);
+  if (p.host !== undefined) row.host = p.host;
+  if (p.providerLocation !== undefined) row.provider_location = p.providerLocation;
+  if (p.errorReason !== undefined) row.error_reason = p.errorReason;
+  if (p.deleted !== undefined) row.deleted = p.deleted ? 1 : 0;
+  return row;
+}
+
+export interface VolumeListQuery {
+  /** undefined: every project (admin all_tenants). */
+  projectId: string | undefined;
+  name?: string | undefined;
+  status?: string | undefined;
+  bootable?: boolean | undefined;
+  metadata?: Record<string, string> | undefined;
+  marker?: Volume | undefined;
+  limit: number;
+  sortDir: 'asc' | 'desc';
+  offset?: number | undefined;
+}
+
+export function createVolumeStore(db: Kysely<VolumeTables>) {
+  async function metadataOf(ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
+    const out = new Map<string, Record<string, string>>();
+    if (ids.length === 0) return out;
+    const rows = await db.selectFrom('volume_metadata').selectAll().where('volume_id', 'in', ids).execute();
+    for (const r of rows) {
+      const m = out.get(r.volume_id) ?? {};
+      m[r.key] = r.value;
+      out.set(r.volume_id, m);
+    }
+    return out;
+  }
+
+  async function hydrate(rows: Selectable<VolumeTable>[]): Promise<Volume[]> {
+    const meta = await metadataOf(rows.map((r) => r.id));
+    return rows.map((r) => toVolume(r, meta.get(r.id) ?? {}));
+  }
+
+  return {
+    async insert(v: Volume): Promise<void> {
+      await db
+        .insertInto('volumes')
+        .values({
+          id: v.id,
+          project_id: v.projectId,
+          user_id: v.userId,
+          name: v.name,
+          description: v.description,
+          size_gib: v.sizeGib,
+          status: v.status,
+          task: v.task,
+          task_args: JSON.stringify(v.taskArgs),
+          type_id: v.typeId,
+          availability_zone: v.availabilityZone,
+          bootable: v.bootable ? 1 : 0,
+          multiattach: v.multiattach ? 1 : 0,
+          source_volume_id: v.sourceVolumeId,
+          snapshot_id: v.snapshotId,
+          image_id: v.imageId,
+          backup_id: v.backupId,
+          image_metadata: v.imageMetadata === null ? null : JSON.stringify(v.imageMetadata),
+          host: v.host,
+          provider_location: v.providerLocation,
+          error_reason: v.errorReason,
+          deleted: 0,
+          version: v.version,
+          created_at: v.createdAt,
+          updated_at: v.updatedAt,
+          deleted_at: null,
+        })
+        .execute();
+      for (const [key, value] of Object.entries(v.metadata)) {
+        await db.insertInto('volume_metadata').values({ volume_id: v.id, key, value }).execute();
+      }
+    },
+
+    /** A live (not deleted) volume. */
+    async get(id: string): Promise<Volume | undefined> {
+      const row = await db
+        .selectFrom('volumes')
+        .selectAll()
+        .where('id', '=', id)
+        .where('deleted', '=', 0)
+        .executeTakeFirst();
+      return row ? (await hydrate([row]))[0] : undefined;
+    },
+
+    async list(q: VolumeListQuery): Promise<Volume[]> {
+      let query = db.selectFrom('volumes').selectAll().where('deleted', '=', 0);
+      if (q.projectId !== undefined) query = query.where('project_id', '=', q.projectId);
+      if (q.name !== undefined) query = query.where('name', '=', q.name);
+      if (q.status !== undefined) query = query.where('status', '=', q.status);
+      if (q.bootable !== undefined) query = query.where('bootable', '=', q.bootable ? 1 : 0);
+      for (const [key, value] of Object.entries(q.metadata ?? {})) {
+        query = query.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('volume_metadata as m')
+              .select('m.key')
+              .whereRef('m.volume_id', '=', 'volumes.id')
+              .where('m.key', '=', key)
+              .where('m.value', '=', value),
+          ),
+        );
+      }
+      const m = q.marker;
+      if (m !== undefined) {
+        const cmp = q.sortDir === 'desc' ? '<' : '>';
+        query = query.where((eb) =>
+          eb.or([
+            eb('created_at', cmp, m.createdAt),
+            eb.and([eb('created_at', '=', m.createdAt), eb('id', cmp, m.id)]),
+          ]),
+        );
+      }
+      const rows = await query
+        .orderBy('created_at', q.sortDir)
+        .orderBy('id', q.sortDir)
+        .limit(Math.min(q.limit, LIST_LIMIT_MAX))
+        .offset(q.offset ?? 0)
+        .execute();
+      return hydrate(rows);
+    },
+
+    /** Compare-and-set: applies the patch only if the row still has `version`; the new row or undefined. */
+    async update(id: string, version: number, patch: VolumePatch, now: string): Promise<Volume | undefined> {
+      const result = await db
+        .updateTable('volumes')
+        .set({
+          ...volumePatchToRow(patch),
+          ...(patch.deleted === true && { deleted_at: now }),
+          version: version + 1,
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .where('version', '=', version)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return undefined;
+      const row = await db.selectFrom('volumes').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      return (await hydrate([row]))[0];
+    },
+
+    /** Rows the worker still owes work (restart resumes them). */
+    async pending(limit: number): Promise<Volume[]> {
+      const rows = await db
+        .selectFrom('volumes')
+        .selectAll()
+        .where('task', 'is not', null)
+        .where('deleted', '=', 0)
+        .orderBy('updated_at')
+        .limit(limit)
+        .execute();
+      return hydrate(rows);
+    },
+
+    /** Live volumes and their gigabytes for a project (quota usage). */
+    async usage(projectId: string): Promise<{ count: number; gigabytes: number }> {
+      const row = await db
+        .selectFrom('volumes')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('size_gib').as('gib')])
+        .where('project_id', '=', projectId)
+        .where('deleted', '=', 0)
+        .executeTakeFirst();
+      return { count: Number(row?.n ?? 0), gigabytes: Number(row?.gib ?? 0) };
+    },
+
+    /** Volumes still being created from a backup (the backup must stay while they read it). */
+    async countCreatingFrom(backupId: string): Promise<number> {
+      const row = await db
+        .selectFrom('volumes')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('backup_id', '=', backupId)
+        .where('task', '=', 'create')
+        .where('deleted', '=', 0)
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+
+    async countOfType(typeId: string): Promise<number> {
+      const row = await db
+        .selectFrom('volumes')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('type_id', '=', typeId)
+        .where('deleted', '=', 0)
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+
+    async replaceMetadata(volumeId: string, metadata: Record<string, string>): Promise<void> {
+      await db.deleteFrom('volume_metadata').where('volume_id', '=', volumeId).execute();
+      for (const [key, value] of Object.entries(metadata)) {
+        await db.insertInto('volume_metadata').values({ volume_id: volumeId, key, value }).execute();
+      }
+    },
+
+    ...createAttachmentQueries(db),
+  };
+}
+
+export type VolumeStore = ReturnType<typeof createVolumeStore>;

@@ -1,0 +1,233 @@
+// The worker's steps for volume and snapshot rows: create (from nothing, an image, a snapshot, a volume
+// or a backup), delete (with cascade), extend (offline through the backend, online through the host)
+// and upload to an image; snapshot create and delete. Each step is idempotent (the backend's methods
+// are) and records its outcome with a compare-and-set; a failure leaves Cinder's error status.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Clock } from '../common/clock.js';
+import type { Location, VolumeBackend } from './backend/backend.js';
+import type { BackupEngine } from './backup-engine.js';
+import type { ImageUploader, VolumeHost, VolumeImages } from './collaborators.js';
+import { GIB, type Snapshot, type Volume, type VolumeStatus } from './model.js';
+import type { VolumeStores } from './service-deps.js';
+import type { VolumePatch } from './volume-store.js';
+
+export interface WorkerLog {
+  info(obj: Record<string, unknown>, msg?: string): void;
+  error(obj: Record<string, unknown>, msg?: string): void;
+}
+
+export interface TaskDeps {
+  stores: VolumeStores;
+  clock: Clock;
+  log: WorkerLog;
+  backend: VolumeBackend;
+  engine: BackupEngine;
+  images: VolumeImages;
+  uploader: ImageUploader;
+  host: VolumeHost;
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export function createVolumeTasks(deps: TaskDeps) {
+  const { stores, backend, log } = deps;
+  const now = () => deps.clock.now().toISOString();
+
+  /** Writes a patch to the volume's current version (other columns may have moved meanwhile). */
+  async function patchVolume(
+    id: string,
+    patch: VolumePatch,
+    expectTask?: Volume['task'],
+  ): Promise<Volume | undefined> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const v = await stores.volumes.get(id);
+      if (!v || (expectTask !== undefined && v.task !== expectTask)) return undefined;
+      const next = await stores.volumes.update(id, v.version, patch, now());
+      if (next) return next;
+    }
+    return undefined;
+  }
+
+  async function fail(v: Volume, status: VolumeStatus, err: unknown, extra: VolumePatch = {}): Promise<void> {
+    log.error({ event: 'volume.task.failed', volumeId: v.id, task: v.task, err }, 'volume task failed');
+    await patchVolume(
+      v.id,
+      { status, task: null, taskArgs: {}, errorReason: message(err), ...extra },
+      v.task,
+    );
+  }
+
+  async function attachedServer(volumeId: string): Promise<string | undefined> {
+    const attachments = await stores.volumes.attachmentsOf([volumeId]);
+    return attachments.find((a) => a.status === 'attached' && a.instanceId !== null)?.instanceId ?? undefined;
+  }
+
+  async function produce(v: Volume): Promise<Location> {
+    if (v.snapshotId !== null) {
+      const s = await stores.snapshots.get(v.snapshotId);
+      if (!s?.providerLocation) throw new Error(`snapshot ${v.snapshotId} has no data`);
+      return backend.clone(v.id, s.providerLocation, v.sizeGib, false);
+    }
+    if (v.sourceVolumeId !== null) {
+      const src = await stores.volumes.get(v.sourceVolumeId);
+      if (!src?.providerLocation) throw new Error(`source volume ${v.sourceVolumeId} has no data`);
+      return backend.clone(
+        v.id,
+        src.providerLocation,
+        v.sizeGib,
+        (await attachedServer(src.id)) !== undefined,
+      );
+    }
+    if (v.imageId !== null) {
+      const path = await deps.images.localCopy(v.imageId, v.projectId);
+      return backend.createFromFile(v.id, path, 'qcow2', v.sizeGib);
+    }
+    if (v.backupId !== null) {
+      const b = await stores.backups.get(v.backupId);
+      if (!b) throw new Error(`backup ${v.backupId} is gone`);
+      const location = await backend.create(v.id, v.sizeGib);
+      await restoreInto(b, location, v.sizeGib);
+      return location;
+    }
+    return backend.create(v.id, v.sizeGib);
+  }
+
+  async function restoreInto(
+    b: { id: string; projectId: string; volumeId: string; container: string; parentId: string | null },
+    location: Location,
+    sizeGib: number,
+  ): Promise<void> {
+    const scratch = await backend.scratchPath(`restore-${b.id}`);
+    try {
+      await deps.engine.restore(b, scratch);
+      await backend.importRaw(location, scratch, sizeGib);
+    } finally {
+      await backend.removeExport(scratch);
+    }
+  }
+
+  async function create(v: Volume): Promise<void> {
+    let location: Location;
+    try {
+      location = await produce(v);
+    } catch (err) {
+      return fail(v, 'error', err);
+    }
+    const done = await patchVolume(
+      v.id,
+      { status: 'available', task: null, taskArgs: {}, providerLocation: location },
+      'create',
+    );
+    // An operator reset the row meanwhile: keep the location recorded so that a delete finds the bytes.
+    if (!done) await patchVolume(v.id, { providerLocation: location });
+  }
+
+  async function remove(v: Volume): Promise<void> {
+    try {
+      if (v.taskArgs.cascade) {
+        for (const s of await stores.snapshots.list({ projectId: undefined, volumeId: v.id, limit: 1000 })) {
+          if (s.providerLocation) await backend.delete(s.providerLocation);
+          await stores.snapshots.update(
+            s.id,
+            s.version,
+            { status: 'deleting', task: null, deleted: true },
+            now(),
+          );
+        }
+      }
+      if (v.providerLocation) await backend.delete(v.providerLocation);
+    } catch (err) {
+      return fail(v, 'error_deleting', err);
+    }
+    await patchVolume(v.id, { status: 'deleting', task: null, deleted: true }, 'delete');
+  }
+
+  async function extend(v: Volume): Promise<void> {
+    const newSizeGib = v.taskArgs.newSizeGib ?? v.sizeGib;
+    const returnStatus = v.taskArgs.returnStatus ?? 'available';
+    try {
+      const server = await attachedServer(v.id);
+      if (server !== undefined) await deps.host.extend(server, v.id, newSizeGib * GIB);
+      else if (v.providerLocation) await backend.extend(v.providerLocation, newSizeGib);
+      else throw new Error(`volume ${v.id} has no data`);
+    } catch (err) {
+      return fail(v, 'error_extending', err);
+    }
+    await patchVolume(
+      v.id,
+      { status: returnStatus, task: null, taskArgs: {}, sizeGib: newSizeGib },
+      'extend',
+    );
+  }
+
+  async function uploadImage(v: Volume): Promise<void> {
+    const { imageId, diskFormat = 'raw', returnStatus = 'available' } = v.taskArgs;
+    if (imageId === undefined || !v.providerLocation) {
+      return fail(v, returnStatus, new Error('upload task without an image or data'));
+    }
+    try {
+      const inUse = (await attachedServer(v.id)) !== undefined;
+      const path = await backend.exportTo(v.providerLocation, diskFormat, inUse);
+      try {
+        const { size } = await stat(path);
+        await deps.uploader.upload(imageId, createReadStream(path, { highWaterMark: 4 << 20 }), size);
+      } finally {
+        await backend.removeExport(path);
+      }
+    } catch (err) {
+      await deps.uploader.abandon(imageId).catch(() => undefined);
+      return fail(v, returnStatus, err);
+    }
+    await patchVolume(v.id, { status: returnStatus, task: null, taskArgs: {} }, 'upload_image');
+  }
+
+  async function snapshotStep(s: Snapshot): Promise<void> {
+    const t = now();
+    if (s.task === 'delete') {
+      try {
+        if (s.providerLocation) await backend.delete(s.providerLocation);
+      } catch (err) {
+        log.error({ event: 'volume.snapshot.failed', snapshotId: s.id, err }, 'snapshot delete failed');
+        await stores.snapshots.update(s.id, s.version, { status: 'error_deleting', task: null }, t);
+        return;
+      }
+      await stores.snapshots.update(s.id, s.version, { task: null, deleted: true }, t);
+      return;
+    }
+    try {
+      const v = await stores.volumes.get(s.volumeId);
+      if (!v?.providerLocation) throw new Error(`volume ${s.volumeId} has no data`);
+      const location = await backend.snapshot(
+        s.id,
+        v.providerLocation,
+        (await attachedServer(v.id)) !== undefined,
+      );
+      const done = await stores.snapshots.update(
+        s.id,
+        s.version,
+        { status: 'available', task: null, providerLocation: location },
+        t,
+      );
+      if (!done) await backend.delete(location);
+    } catch (err) {
+      log.error({ event: 'volume.snapshot.failed', snapshotId: s.id, err }, 'snapshot create failed');
+      await stores.snapshots.update(s.id, s.version, { status: 'error', task: null }, t);
+    }
+  }
+
+  return {
+    patchVolume,
+    restoreInto,
+    attachedServer,
+    async volumeStep(v: Volume): Promise<void> {
+      if (v.task === 'create') return create(v);
+      if (v.task === 'delete') return remove(v);
+      if (v.task === 'extend') return extend(v);
+      if (v.task === 'upload_image') return uploadImage(v);
+    },
+    snapshotStep,
+  };
+}
+
+export type VolumeTasks = ReturnType<typeof createVolumeTasks>;
