@@ -41,6 +41,8 @@ import {
   createVolumeImages,
 } from './volume/adapters.js';
 import type { VolumeTables } from './volume/volume-tables.js';
+import { lateBootVolumes } from './volume/compute-adapter.js';
+import { createComputeVolumeAttacher } from './volume/compute-attacher.js';
 
 export interface AppDeps {
   config: Config;
@@ -198,6 +200,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       diskAllocationRatio: computeConfig.diskAllocationRatio,
       reservedMemoryMiB: computeConfig.reservedHostMemoryMiB,
     },
+    // os-volume_attachments through the block-storage module, built below (it needs compute's driver).
+    volumes: createComputeVolumeAttacher({
+      attachments: () => volume.services.attachments,
+      disksOf: (serverId) => volume.worker.disksOf(serverId),
+      hostName,
+    }),
+    // Boot from volume: root volumes from the block-storage module (built below, hence resolved late).
+    bootVolumes: lateBootVolumes(() => volume.bootVolumes),
     quota: {
       instances: computeConfig.instances,
       cores: computeConfig.cores,

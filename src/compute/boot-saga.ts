@@ -1,9 +1,9 @@
-// The boot saga: claim → ports → disk → config drive → spawn, each step with an undo. Completed step
-// names are persisted in the server row (steps_done) together with the step's result, so that a
+// The boot saga: claim → ports → root volume → disk → config drive → spawn, each step with an undo.
+// Completed step names are persisted in the server row (steps_done) together with the step's result, so that a
 // restarted worker resumes after the last recorded step, and a failure or a delete undoes exactly the
 // recorded steps in reverse. Every `run` and `undo` is idempotent.
 import { randomBytes } from 'node:crypto';
-import type { ConfigDriveWriter, ImageSource, PortProvider } from './collaborators.js';
+import type { BootVolumes, ConfigDriveWriter, ImageSource, PortProvider } from './collaborators.js';
 import { buildConfigDriveFiles } from './config-drive/metadata.js';
 import { serverMetadataInput } from './config-drive/server-metadata-input.js';
 import {
@@ -11,6 +11,7 @@ import {
   type ComputeDriver,
   type InstanceSpec,
   type NetworkInterfaceSpec,
+  type RootDisk,
 } from './driver/driver.js';
 import type { Server, TaskState } from './model.js';
 import type { HostClaims } from './scheduler/claims.js';
@@ -25,6 +26,8 @@ export interface BootSagaDeps {
   hostName: string;
   /** The scheduler's transactional claims (scheduler/claims.ts); without it every server lands on hostName. */
   claims?: HostClaims;
+  /** Root volumes (boot from volume); a volume-backed server fails its boot without them. */
+  bootVolumes?: BootVolumes;
 }
 
 export interface BootStep {
@@ -56,18 +59,42 @@ function configDriveFiles(server: Server) {
   return buildConfigDriveFiles(serverMetadataInput(server, randomBytes(512).toString('base64')));
 }
 
+/** The root disk: the root volume's file (recorded by the root-volume step), else an overlay on the image. */
+async function rootDiskOf(deps: BootSagaDeps, server: Server): Promise<RootDisk> {
+  const root = server.rootVolume;
+  if (root) {
+    if (root.path === undefined || root.format === undefined)
+      throw new Error(`root volume ${root.volumeId} of server ${server.id} is not prepared`);
+    return { kind: 'volume', volumeId: root.volumeId, path: root.path, format: root.format };
+  }
+  if (server.imageId === null) throw new Error(`server ${server.id} has neither an image nor a root volume`);
+  return {
+    baseImagePath: await deps.images.baseImagePath(server.imageId, server.projectId),
+    ...(server.flavor.diskGib > 0 && { sizeBytes: server.flavor.diskGib * 1024 ** 3 }),
+  };
+}
+
+/** Releases the root volume: on a failed boot a volume made for the server goes too; on delete, as asked. */
+async function releaseRootVolume(deps: BootSagaDeps, server: Server): Promise<void> {
+  const root = server.rootVolume;
+  if (!root) return;
+  if (!deps.bootVolumes) throw new Error('boot from volume is not configured on this host');
+  const createdForServer = root.sourceType !== 'volume';
+  const deleting = server.taskState === 'deleting';
+  await deps.bootVolumes.release(
+    server.id,
+    root.volumeId,
+    root.deleteOnTermination || (!deleting && createdForServer),
+  );
+}
+
 export async function spawnSpec(deps: BootSagaDeps, server: Server): Promise<InstanceSpec> {
-  if (server.imageId === null) throw new Error('boot from volume is not implemented');
-  const baseImagePath = await deps.images.baseImagePath(server.imageId, server.projectId);
   const spec: InstanceSpec = {
     id: server.id,
     name: server.name,
     vcpus: server.flavor.vcpus,
     memoryMiB: server.flavor.ramMiB,
-    rootDisk: {
-      baseImagePath,
-      ...(server.flavor.diskGib > 0 && { sizeBytes: server.flavor.diskGib * 1024 ** 3 }),
-    },
+    rootDisk: await rootDiskOf(deps, server),
     networkInterfaces: await networkInterfaces(deps, server),
   };
   if (server.configDrive)
@@ -99,6 +126,9 @@ export function bootSteps(deps: BootSagaDeps): BootStep[] {
                   networkId: requested.networkId,
                   serverId: server.id,
                   ...(requested.fixedIp !== undefined && { fixedIp: requested.fixedIp }),
+                  ...(requested.securityGroups !== undefined && {
+                    securityGroupIds: requested.securityGroups.map((g) => g.id),
+                  }),
                 }),
           );
         }
@@ -111,6 +141,20 @@ export function bootSteps(deps: BootSagaDeps): BootStep[] {
           else await deps.ports.unbindPort(port.portId);
         }
       },
+    },
+    {
+      // Boot from volume: creates the root volume from its image or snapshot (or takes the given one),
+      // attaches it to the server in the volume service and records its file. Undo releases it.
+      name: 'root-volume',
+      taskState: 'block_device_mapping',
+      run: async (server) => {
+        const root = server.rootVolume;
+        if (!root) return {};
+        if (!deps.bootVolumes) throw new Error('boot from volume is not configured on this host');
+        const target = await deps.bootVolumes.prepareRoot(server, root);
+        return { rootVolume: { ...root, path: target.path, format: target.format } };
+      },
+      undo: (server) => releaseRootVolume(deps, server),
     },
     {
       // Materialises the image on this host (the image source caches it; nothing to undo per server).

@@ -2,7 +2,7 @@
 // the worker never touch another service's tables or HTTP API. index.ts adapts the image and network
 // modules to them (see NEXT.md); tests may pass small in-memory versions.
 import type { AuthContext } from '../common/http/context.js';
-import type { ServerPort } from './model.js';
+import type { RootVolume, ServerPort } from './model.js';
 
 /** What compute needs to know about an image at request time, checked with the caller's rights. */
 export interface ImageFacts {
@@ -30,12 +30,19 @@ export interface PortProvider {
   checkPort(auth: AuthContext, portId: string): Promise<void>;
   /** Networks a server with `networks: "auto"` gets: the project's one usable network, else none. */
   autoNetwork(auth: AuthContext): Promise<string | undefined>;
+  /** Resolves security group names (or ids) in the project; 400 for an unknown one, 409 if ambiguous. */
+  securityGroups(
+    auth: AuthContext,
+    projectId: string,
+    names: string[],
+  ): Promise<{ id: string; name: string }[]>;
   /** Creates a port owned by the project, bound to the server (device_owner compute:<az>). */
   createPort(input: {
     projectId: string;
     networkId: string;
     serverId: string;
     fixedIp?: string;
+    securityGroupIds?: string[];
   }): Promise<ServerPort>;
   /** Binds an existing port to the server. */
   bindPort(portId: string, serverId: string): Promise<ServerPort>;
@@ -108,4 +115,90 @@ export interface ImageSnapshots {
   upload(imageId: string, path: string): Promise<void>;
   /** Deletes a snapshot image that failed, with any data it has (Nova deletes it too). Idempotent. */
   discard(imageId: string): Promise<void>;
+}
+
+/** A disk the block-storage service has attached to a server (a file on this host). */
+export interface AttachedDisk {
+  volumeId: string;
+  path: string;
+  format: 'qcow2' | 'raw';
+  readOnly: boolean;
+}
+
+/**
+ * The block-storage service as os-volume_attachments and the worker use it (in process; an HTTP client
+ * could implement it). Calls with an AuthContext check the caller's rights on the volume; the others act
+ * as the service, for the worker, which runs outside any request.
+ */
+export interface VolumeAttacher {
+  /**
+   * Reserves the volume for the server and starts attaching it: the block-storage worker plugs it in
+   * through this host's compute driver (volume `attaching`, then `in-use`). Resolves the attachment id.
+   * Rejects with the block-storage service's 404 for a volume the caller cannot see and its 400 for a
+   * volume that is not available.
+   */
+  attach(auth: AuthContext, input: { serverId: string; volumeId: string; device: string }): Promise<string>;
+  /** Starts detaching (volume `detaching`, then `available`); an attachment already gone resolves. */
+  detach(auth: AuthContext, attachmentId: string): Promise<void>;
+  /** The disks recorded as attached to the server, to plug back into a guest made anew (rebuild). */
+  disksOf(serverId: string): Promise<AttachedDisk[]>;
+  /**
+   * Server delete: ends every attachment of the server at once (its volumes become `available`), then
+   * deletes the volumes in `deleteVolumeIds` (delete_on_termination). Idempotent.
+   */
+  releaseServer(serverId: string, deleteVolumeIds: readonly string[]): Promise<void>;
+}
+
+/** What a boot from volume asks of the block-storage service at request time. */
+export interface RootVolumeRequest {
+  sourceType: 'volume' | 'image' | 'snapshot';
+  sourceId: string;
+  /** GiB of a volume to create; undefined: the source's size (a snapshot's) or, for a volume, its own. */
+  sizeGib: number | undefined;
+  volumeType: string | null;
+  /** How many servers the create boots (one volume each). */
+  count: number;
+}
+
+/** The root volume a server will boot from, as checked: its size and the image facts that apply. */
+export interface RootVolumeFacts {
+  sizeGib: number;
+  minRamMiB: number;
+}
+
+/** The root disk the boot step hands to the driver: the volume's file on this host. */
+export interface RootVolumeTarget {
+  volumeId: string;
+  path: string;
+  format: 'qcow2' | 'raw';
+}
+
+/**
+ * Volumes as root disks (boot from volume), adapted from the block-storage service (see
+ * volume/compute-adapter.ts). The worker runs outside any request, so prepareRoot and release act as
+ * the service; check runs with the caller's rights.
+ */
+export interface BootVolumes {
+  /**
+   * At request time: the source exists and the caller may use it; an existing volume is available and
+   * bootable; a new volume fits the source (≥ the image's min_disk and data, ≥ the snapshot) and the
+   * project's volume quota. Rejects with Nova's 400s (403 for quota).
+   */
+  check(auth: AuthContext, request: RootVolumeRequest): Promise<RootVolumeFacts>;
+  /**
+   * Worker: makes `root.volumeId` the server's root disk. For an image or snapshot source, creates that
+   * volume (owned by the server's project) unless it exists, and waits until it is available; then
+   * records the attachment (volume in-use, attached to the server at root.deviceName). Idempotent; on
+   * failure the caller runs release().
+   */
+  prepareRoot(
+    server: { id: string; projectId: string; userId: string; name: string },
+    root: RootVolume,
+  ): Promise<RootVolumeTarget>;
+  /**
+   * Drops the server's attachment of the volume (volume available again unless attached elsewhere) and,
+   * if `deleteVolume`, deletes the volume when no other server has it attached. Idempotent: a missing or
+   * deleted volume resolves.
+   */
+  release(serverId: string, volumeId: string, deleteVolume: boolean): Promise<void>;
 }

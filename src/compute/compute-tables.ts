@@ -80,6 +80,8 @@ export interface ServerTable {
   old_flavor?: string | null;
   new_flavor?: string | null;
   snapshot_image_id?: string | null;
+  /** JSON of the root volume of a volume-backed server (RootVolume), 2026-12-03-compute-root-volume. */
+  root_volume?: string | null;
   created_at: string;
   updated_at: string;
   /** What the server claims on its host (2026-12-01-compute-hosts): flavor vCPUs, RAM, root+ephemeral+swap. */
@@ -150,6 +152,19 @@ export interface ServerTagTable {
   tag: string;
 }
 
+/** Nova's side of a volume attached through os-volume_attachments (see server-volumes.ts). */
+export interface VolumeAttachmentTable {
+  id: string;
+  server_id: string;
+  volume_id: string;
+  /** The block-storage attachment's id, once it exists. */
+  attachment_id: string | null;
+  device: string;
+  tag: string | null;
+  delete_on_termination: number;
+  created_at: string;
+}
+
 export interface ComputeTables {
   compute_flavors: FlavorTable;
   compute_flavor_projects: FlavorProjectTable;
@@ -161,4 +176,5 @@ export interface ComputeTables {
   compute_hosts: HostTable;
   compute_quotas: QuotaTable;
   compute_server_tags: ServerTagTable;
+  compute_volume_attachments: VolumeAttachmentTable;
 }

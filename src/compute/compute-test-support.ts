@@ -87,6 +87,7 @@ export function memoryPorts(): PortProvider & { live: Set<string> } {
     plug: async () => ({ kind: 'user' }),
     unplug: async () => undefined,
     floatingIps: async () => new Map(),
+    securityGroups: async (_auth, _project, names) => names.map((name) => ({ id: name, name })),
   };
 }
 

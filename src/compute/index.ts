@@ -7,12 +7,14 @@ import type { Clock } from '../common/clock.js';
 import type { AuthContext, TokenValidator } from '../common/http/context.js';
 import { computePlugin } from './api/plugin.js';
 import {
+  type BootVolumes,
   type ComputeQuota,
   type ConfigDriveWriter,
   DEFAULT_COMPUTE_QUOTA,
   type ImageSnapshots,
   type ImageSource,
   type PortProvider,
+  type VolumeAttacher,
 } from './collaborators.js';
 import type { ComputeTables } from './compute-tables.js';
 import { callerProject } from './compute-policy.js';
@@ -30,6 +32,8 @@ import { createServerMetadata } from './server-metadata.js';
 import { createServerService } from './server-service.js';
 import { createServerStore } from './server-store.js';
 import { createServerWorker, type WorkerLog } from './server-worker.js';
+import { createServerVolumes } from './server-volumes.js';
+import { createVolumeAttachmentStore } from './volume-attachment-store.js';
 
 export interface ComputeModuleDeps {
   /** The app's database; its Database type must include ComputeTables (see NEXT.md). */
@@ -54,6 +58,10 @@ export interface ComputeModuleDeps {
   /** This process as a compute host, registered (with heartbeat) by start(); without it every boot is NoValidHost. */
   host?: Omit<HostRegistrationOptions, 'hostName'>;
   serviceDownSeconds?: number;
+  /** Root volumes from the block-storage service (boot from volume answers 400 without them). */
+  bootVolumes?: BootVolumes;
+  /** The block-storage service, for os-volume_attachments (absent: attach answers 501). */
+  volumes?: VolumeAttacher;
 }
 
 export function createComputeModule(deps: ComputeModuleDeps) {
@@ -73,6 +81,13 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     ...(deps.serviceDownSeconds !== undefined && { serviceDownSeconds: deps.serviceDownSeconds }),
   });
   const worker = createServerWorker({
+    // serverVolumes (below) reads servers through the server service, which kicks this worker.
+    ...(deps.volumes && {
+      volumes: {
+        disksOf: (serverId: string) => serverVolumes.disksOf(serverId),
+        releaseServer: (serverId: string) => serverVolumes.releaseServer(serverId),
+      },
+    }),
     store: stores.servers,
     clock,
     log: deps.log,
@@ -85,6 +100,7 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     snapshots: deps.snapshots,
     snapshotDir: deps.snapshotDir,
     claims: admin.claims,
+    bootVolumes: deps.bootVolumes,
   });
   const flavors = createFlavorService({
     store: stores.flavors,
@@ -103,6 +119,7 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     keyPairs: stores.keyPairs,
     images: deps.images,
     ports: deps.ports,
+    bootVolumes: deps.bootVolumes,
     clock,
     quota,
     defaultAvailabilityZone: deps.defaultAvailabilityZone ?? 'nova',
@@ -111,6 +128,12 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     quotaOf: (projectId) => admin.quotas.computeQuotaOf(projectId),
     scheduledZones: true,
     zoneAccepted: (zone) => admin.hosts.zoneAccepted(zone),
+  });
+  const serverVolumes = createServerVolumes({
+    servers,
+    store: createVolumeAttachmentStore(db),
+    volumes: deps.volumes,
+    clock,
   });
   const actions = createServerActions({
     servers,
@@ -164,7 +187,8 @@ export function createComputeModule(deps: ComputeModuleDeps) {
 
   let unwatch: (() => void) | undefined;
   return {
-    services: { flavors, keyPairs, servers, actions, metadata, lifecycle },
+    // Not `volumes`: tests spread these services into computePlugin, whose `volumes` mounts the routes.
+    services: { flavors, keyPairs, servers, actions, metadata, lifecycle, serverVolumes },
     stores,
     worker,
     driver: deps.driver,
@@ -196,6 +220,8 @@ export function createComputeModule(deps: ComputeModuleDeps) {
       lifecycle,
       admin: admin.routeDeps(servers, stores.servers),
       floatingIps: (portIds) => deps.ports.floatingIps(portIds),
+      // Without a block-storage service there is no os-volume_attachments and no volume to show.
+      ...(deps.volumes && { volumes: serverVolumes }),
       availabilityZone,
       quota,
       usage,

@@ -59,7 +59,14 @@ export type TaskState =
 
 /** A network the create request asked for: a network (a port is created) or an existing port. */
 export type RequestedNetwork =
-  { kind: 'network'; networkId: string; fixedIp?: string } | { kind: 'port'; portId: string };
+  | {
+      kind: 'network';
+      networkId: string;
+      fixedIp?: string;
+      /** Security groups the created port gets (resolved at request time); absent: the project's default. */
+      securityGroups?: { id: string; name: string }[];
+    }
+  | { kind: 'port'; portId: string };
 
 /** A port the server uses; `created` ports are deleted with the server, given ones only unbound. */
 export interface ServerPort {
@@ -70,6 +77,29 @@ export interface ServerPort {
   macAddress: string;
   fixedIps: { address: string; version: 4 | 6; subnetId?: string }[];
   created: boolean;
+}
+
+/**
+ * A volume-backed server's root disk (Nova's block device mapping with boot_index 0 and
+ * destination_type volume). The volume id is chosen at request time, also when the worker creates the
+ * volume from an image or a snapshot, so that every undo knows which volume to remove.
+ */
+export interface RootVolume {
+  /** Where the volume comes from: an existing volume, or a new one made from an image or a snapshot. */
+  sourceType: 'volume' | 'image' | 'snapshot';
+  /** The source's id (the volume itself for sourceType volume). */
+  sourceId: string;
+  volumeId: string;
+  /** The size of a volume to create (GiB); null for an existing volume. */
+  sizeGib: number | null;
+  volumeType: string | null;
+  deleteOnTermination: boolean;
+  /** Nova's device_name, default /dev/vda; recorded as the attachment's mountpoint. */
+  deviceName: string;
+  diskBus: string | null;
+  /** Set by the root-volume boot step: the volume's file on this host. */
+  path?: string;
+  format?: 'qcow2' | 'raw';
 }
 
 export interface InstanceFault {
@@ -123,6 +153,8 @@ export interface Server {
   newFlavor?: Flavor | null;
   /** While task_state is image_snapshot or image_uploading: the image that receives the snapshot. */
   snapshotImageId?: string | null;
+  /** Boot from volume: the root volume (imageId is then null). */
+  rootVolume?: RootVolume | null;
 }
 
 export interface InstanceAction {

@@ -22,6 +22,7 @@ function ops(networks: Record<string, unknown>[], device?: { tapName: string; ne
     getNetwork: async () => ({}),
     getPort: async () => ({ device_id: '' }),
     listNetworks: async () => networks,
+    listSecurityGroups: async () => [],
     createPort: async (_project, body) => (calls.push({ op: 'create', body }), port(body)),
     updatePort: async (_id, body) => (calls.push({ op: 'update', body }), port(body)),
     deletePort: async () => undefined,

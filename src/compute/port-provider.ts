@@ -14,6 +14,8 @@ export interface NetworkPortOps {
   getNetwork(auth: AuthContext, id: string): Promise<Rec>;
   getPort(auth: AuthContext, id: string): Promise<Rec>;
   listNetworks(auth: AuthContext): Promise<Rec[]>;
+  /** Security groups the caller may see (the network service's list). */
+  listSecurityGroups(auth: AuthContext): Promise<Rec[]>;
   /** Service-level writes, for the worker. */
   createPort(projectId: string, body: Rec): Promise<Rec>;
   updatePort(portId: string, body: Rec): Promise<Rec>;
@@ -80,11 +82,26 @@ export function createPortProvider(
         throw errors.conflict('Multiple possible networks found, use a Network ID to be more specific.');
       return pick === undefined ? undefined : String(pick.id);
     },
-    async createPort({ projectId, networkId, serverId, fixedIp }) {
+    async securityGroups(auth, projectId, names) {
+      const groups = (await ops.listSecurityGroups(auth)).filter((g) => g.project_id === projectId);
+      return names.map((wanted) => {
+        const byId = groups.find((g) => g.id === wanted);
+        const byName = groups.filter((g) => g.name === wanted);
+        if (byName.length > 1)
+          throw errors.conflict(
+            `Multiple security_group matches found for name '${wanted}', use an ID to be more specific.`,
+          );
+        const found = byId ?? byName[0];
+        if (!found) throw errors.badRequest(`Unable to find security_group with name or id '${wanted}'`);
+        return { id: String(found.id), name: String(found.name) };
+      });
+    },
+    async createPort({ projectId, networkId, serverId, fixedIp, securityGroupIds }) {
       const port = await ops.createPort(projectId, {
         network_id: networkId,
         ...binding(serverId),
         ...(fixedIp !== undefined && { fixed_ips: [{ ip_address: fixedIp }] }),
+        ...(securityGroupIds !== undefined && { security_groups: securityGroupIds }),
       });
       return toServerPort(port, await ops.networkName(networkId), true);
     },

@@ -108,6 +108,9 @@ export function createServerLifecycle(deps: ServerLifecycleDeps) {
   async function rebuild(auth: AuthContext, id: string, input: RebuildInput, requestId: string) {
     const server = await writable(auth, id);
     requireIdleIn(server, 'rebuild', ['active', 'stopped', 'error']);
+    // Nova before 2.93 rebuilds a volume-backed server only onto its own image; its root is a volume here.
+    if (server.rootVolume)
+      throw errors.badRequest('Unable to rebuild with a different image for a volume-backed server.');
     const image = await deps.images.describe(auth, input.imageRef).catch(() => {
       throw errors.badRequest('Cannot find requested image');
     });
@@ -221,6 +224,9 @@ export function createServerLifecycle(deps: ServerLifecycleDeps) {
     requireWriter(auth);
     const server = await deps.servers.visible(auth, id);
     requireIdleIn(server, 'createImage', ['active', 'stopped', 'paused', 'suspended']);
+    // Nova snapshots the root volume and makes an image that maps it; not done yet here.
+    if (server.rootVolume)
+      throw errors.notImplemented('createImage of a volume-backed server is not supported yet.');
     const quota = await deps.quotaFor(server.projectId);
     if (over(quota.metadataItems, Object.keys(input.metadata).length))
       throw errors.forbidden('Image metadata limit exceeded');

@@ -245,7 +245,7 @@ describe('rebuild', () => {
     });
     expect(after.image.id).toBe(IMAGE_2);
     expect(after.addresses).toEqual(before.addresses);
-    expect(h.driver.specOf(id).rootDisk.baseImagePath).toBe(`/images/${IMAGE_2}.qcow2`);
+    expect(h.driver.specOf(id).rootDisk).toMatchObject({ baseImagePath: `/images/${IMAGE_2}.qcow2` });
     expect(h.configDrivesWritten).toEqual([id]);
     expect((await actions(id)).map((a) => a.action)).toEqual(['rebuild', 'create']);
     const actionsBody = (await nova(h, 'user', 'GET', `/v2.1/servers/${id}/os-instance-actions`)).body;

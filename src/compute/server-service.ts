@@ -5,7 +5,8 @@ import type { Clock } from '../common/clock.js';
 import { errors } from '../common/errors/codes.js';
 import type { AuthContext } from '../common/http/context.js';
 import { newUuid } from '../common/ids.js';
-import type { ComputeQuota, ImageSource, PortProvider } from './collaborators.js';
+import { checkBootSource, type RootVolumeSource } from './boot-from-volume.js';
+import type { BootVolumes, ComputeQuota, ImageSource, PortProvider } from './collaborators.js';
 import { canSeeProject, isAdmin, requireProject, requireWriter } from './compute-policy.js';
 import { PowerState } from './driver/driver.js';
 import type { FlavorService } from './flavor-service.js';
@@ -19,7 +20,10 @@ import { vmStatesForStatus } from './server-state.js';
 
 export interface ServerCreateInput {
   name: string;
+  /** The image to boot on a local overlay; '' for a volume-backed server. */
   imageRef: string;
+  /** Boot from volume: the root volume's source (block_device_mapping_v2 boot_index 0, destination volume). */
+  rootVolume?: RootVolumeSource;
   flavorRef: string;
   /** `auto`, `none`, or explicit networks/ports. */
   networks: 'auto' | 'none' | RequestedNetwork[];
@@ -35,6 +39,8 @@ export interface ServerCreateInput {
   maxCount?: number;
   /** Tags set at create (2.52). */
   tags?: string[];
+  /** Security group names or ids for the ports the server gets (Nova's `security_groups`). */
+  securityGroups?: string[];
 }
 
 export interface ServerListOptions {
@@ -58,6 +64,8 @@ export interface ServerServiceDeps {
   keyPairs: KeyPairStore;
   images: ImageSource;
   ports: PortProvider;
+  /** Root volumes for boot from volume (400 without them). */
+  bootVolumes?: BootVolumes;
   clock: Clock;
   quota: ComputeQuota;
   /** The project's quota (per-project overrides, see quota-service.ts); `quota` when absent. */
@@ -137,15 +145,7 @@ export function createServerService(deps: ServerServiceDeps) {
     const flavor = await deps.flavors.visible(auth, input.flavorRef).catch(() => {
       throw errors.badRequest(`Flavor ${input.flavorRef} could not be found.`);
     });
-    const image = await deps.images.describe(auth, input.imageRef).catch(() => {
-      throw errors.badRequest(`Image ${input.imageRef} could not be found.`);
-    });
-    if (image.status !== 'active') throw errors.badRequest(`Image ${image.id} is not active.`);
-    if (flavor.ramMiB < image.minRamMiB)
-      throw errors.badRequest("Flavor's memory is too small for requested image.");
-    if (flavor.diskGib !== 0 && flavor.diskGib < image.minDiskGib) {
-      throw errors.badRequest("Flavor's disk is too small for requested image.");
-    }
+    const boot = await checkBootSource(deps, auth, input, flavor);
     const keyPair =
       input.keyName === undefined ? undefined : await deps.keyPairs.get(auth.userId, input.keyName);
     if (input.keyName !== undefined && !keyPair) throw errors.badRequest(`Invalid key_name provided.`);
@@ -156,7 +156,13 @@ export function createServerService(deps: ServerServiceDeps) {
     const zone = input.availabilityZone;
     if (zone !== undefined && deps.zoneAccepted && !(await deps.zoneAccepted(zone)))
       throw errors.badRequest('The requested availability zone is not available');
-    const networks = await resolveNetworks(auth, input.networks);
+    const groups =
+      input.securityGroups === undefined
+        ? undefined
+        : await deps.ports.securityGroups(auth, projectId, [...new Set(input.securityGroups)]);
+    const networks = (await resolveNetworks(auth, input.networks)).map((n) =>
+      n.kind === 'network' && groups !== undefined ? { ...n, securityGroups: groups } : n,
+    );
     const at = clock.now().toISOString();
     const server: Server = {
       id: newUuid(),
@@ -166,7 +172,7 @@ export function createServerService(deps: ServerServiceDeps) {
       userId: auth.userId,
       flavorId: flavor.id,
       flavor,
-      imageId: image.id,
+      imageId: boot.imageId,
       keyName: keyPair?.name ?? null,
       keyData: keyPair?.publicKey ?? null,
       userData: input.userData ?? null,
@@ -209,6 +215,7 @@ export function createServerService(deps: ServerServiceDeps) {
           reservationId,
           launchIndex: index,
           tags: input.tags ?? [],
+          rootVolume: boot.rootVolume(),
         };
         await tx.insert(one);
         if (input.tags !== undefined) await tx.replaceTags(one.id, input.tags);

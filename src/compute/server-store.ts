@@ -8,6 +8,7 @@ import type {
   InstanceAction,
   InstanceFault,
   RequestedNetwork,
+  RootVolume,
   Server,
   ServerPort,
   TaskState,
@@ -61,6 +62,7 @@ function toServer(row: Selectable<ServerTable>, fault: InstanceFault | null): Se
     oldFlavor: row.old_flavor ? (JSON.parse(row.old_flavor) as Flavor) : null,
     newFlavor: row.new_flavor ? (JSON.parse(row.new_flavor) as Flavor) : null,
     snapshotImageId: row.snapshot_image_id ?? null,
+    rootVolume: row.root_volume ? (JSON.parse(row.root_volume) as RootVolume) : null,
   };
 }
 
@@ -92,10 +94,11 @@ export type ServerPatch = Partial<
     | 'oldFlavor'
     | 'newFlavor'
     | 'snapshotImageId'
+    | 'rootVolume'
   >
 >;
 
-function patchToRow(p: ServerPatch): Updateable<ServerTable> {
+function patchToRow(p: ServerPatch, volumeBacked = false): Updateable<ServerTable> {
   const row: Updateable<ServerTable> = {};
   if (p.name !== undefined) row.name = p.name;
   if (p.description !== undefined) row.description = p.description;
@@ -114,7 +117,7 @@ function patchToRow(p: ServerPatch): Updateable<ServerTable> {
   if (p.deleted !== undefined) row.deleted = p.deleted ? 1 : 0;
   // A resize changes the flavor, and with it what the server claims (quota and host usage).
   if (p.flavor !== undefined)
-    Object.assign(row, { flavor: JSON.stringify(p.flavor) }, claimedResources(p.flavor));
+    Object.assign(row, { flavor: JSON.stringify(p.flavor) }, claimedResources(p.flavor, volumeBacked));
   if (p.flavorId !== undefined) row.flavor_id = p.flavorId;
   if (p.imageId !== undefined) row.image_id = p.imageId;
   if (p.keyName !== undefined) row.key_name = p.keyName;
@@ -123,6 +126,7 @@ function patchToRow(p: ServerPatch): Updateable<ServerTable> {
   if (p.oldFlavor !== undefined) row.old_flavor = p.oldFlavor && JSON.stringify(p.oldFlavor);
   if (p.newFlavor !== undefined) row.new_flavor = p.newFlavor && JSON.stringify(p.newFlavor);
   if (p.snapshotImageId !== undefined) row.snapshot_image_id = p.snapshotImageId;
+  if (p.rootVolume !== undefined) row.root_volume = p.rootVolume && JSON.stringify(p.rootVolume);
   return row;
 }
 
@@ -158,18 +162,26 @@ function serverToRow(s: Server): ServerTable {
     version: s.version,
     created_at: s.createdAt,
     updated_at: s.updatedAt,
-    ...claimedResources(s.flavor),
+    ...claimedResources(s.flavor, Boolean(s.rootVolume)),
     reservation_id: s.reservationId ?? null,
+    // Only when set, so that rows insert where 2026-12-03-compute-root-volume has not run (unit tests).
+    ...(s.rootVolume && { root_volume: JSON.stringify(s.rootVolume) }),
     launch_index: s.launchIndex ?? 0,
   };
 }
 
-/** What a server of this flavor claims on its host and counts against quota (disk: root+ephemeral+swap). */
-export function claimedResources(f: Flavor): { vcpus: number; memory_mib: number; disk_gib: number } {
+/**
+ * What a server of this flavor claims on its host and counts against quota (disk: root+ephemeral+swap;
+ * a volume-backed server's root is a volume, so it claims no root disk: Nova's root_gb 0 for BFV).
+ */
+export function claimedResources(
+  f: Flavor,
+  volumeBacked = false,
+): { vcpus: number; memory_mib: number; disk_gib: number } {
   return {
     vcpus: f.vcpus,
     memory_mib: f.ramMiB,
-    disk_gib: f.diskGib + f.ephemeralGib + Math.ceil(f.swapMiB / 1024),
+    disk_gib: (volumeBacked ? 0 : f.diskGib) + f.ephemeralGib + Math.ceil(f.swapMiB / 1024),
   };
 }
 
@@ -336,9 +348,11 @@ export function createServerStore(db: Kysely<ComputeTables>) {
      * writer got there first (the caller re-reads and decides again).
      */
     async update(id: string, version: number, patch: ServerPatch, at: string): Promise<Server | undefined> {
+      // A new flavor claims no root disk for a volume-backed server (see claimedResources).
+      const volumeBacked = patch.flavor !== undefined && Boolean((await this.get(id))?.rootVolume);
       const result = await db
         .updateTable('compute_servers')
-        .set({ ...patchToRow(patch), version: version + 1, updated_at: at })
+        .set({ ...patchToRow(patch, volumeBacked), version: version + 1, updated_at: at })
         .where('id', '=', id)
         .where('version', '=', version)
         .executeTakeFirst();

@@ -13,7 +13,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../common/clock.js';
 import { spawnSpec, type BootSagaDeps } from './boot-saga.js';
-import type { ImageSnapshots } from './collaborators.js';
+import type { AttachedDisk, ImageSnapshots } from './collaborators.js';
 import { PowerState, isDriverError, type ResizeTarget } from './driver/driver.js';
 import type { Flavor, Server, TaskState } from './model.js';
 import { LIFECYCLE_TASK_STATES } from './server-state.js';
@@ -29,6 +29,8 @@ export interface ServerTaskDeps extends BootSagaDeps {
   /** Where snapshot files wait on this host until they are uploaded (e.g. <dataDir>/compute/snapshots). */
   snapshotDir?: string;
   stopTimeoutMs?: number;
+  /** The disks attached to a server (block storage), plugged back into a guest a rebuild made anew. */
+  volumes?: { disksOf(serverId: string): Promise<AttachedDisk[]> };
 }
 
 /** The driver's resize target for a flavor (a disk of 0 GiB keeps the image's size). */
@@ -86,6 +88,12 @@ export function createServerTasks(deps: ServerTaskDeps) {
       powerState = (await driver.status(server.id)).powerState;
     } finally {
       if (server.configDrive) await deps.configDrives.remove(server.id);
+    }
+    // The new guest has none of the server's volumes: plug them back, as Nova re-attaches them.
+    for (const disk of (await deps.volumes?.disksOf(server.id)) ?? []) {
+      await driver.attachVolume(server.id, disk).catch((err: unknown) => {
+        if (!isDriverError(err, 'AlreadyExists')) throw err;
+      });
     }
     // Nova brings a server that was stopped before the rebuild back to stopped.
     if (server.vmState === 'stopped') {

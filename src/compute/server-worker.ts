@@ -20,10 +20,14 @@ export interface ServerWorkerDeps extends BootSagaDeps, Pick<ServerTaskDeps, 'sn
   store: ServerStore;
   clock: Clock;
   log: WorkerLog;
+  /** Rows driven at once (default 8); the others wait their turn. */
+  maxConcurrent?: number;
   /** How many pending rows one sweep takes. */
   sweepLimit?: number;
   /** Soft stop timeout for os-stop and soft reboot. */
   stopTimeoutMs?: number;
+  /** The server's volumes: plugged back after a rebuild, released when the server is deleted. */
+  volumes?: ServerTaskDeps['volumes'] & { releaseServer(serverId: string): Promise<void> };
 }
 
 /** Rounds one process() call may take on a row before leaving it to the next sweep. */
@@ -114,6 +118,9 @@ export function createServerWorker(deps: ServerWorkerDeps) {
       await fail(server, new Error('delete could not release every resource; retry the delete'), false);
       return;
     }
+    // The guest is gone: its volumes become available again (or are deleted: delete_on_termination).
+    // A failure leaves the row deleting, and the next sweep repeats this idempotent delete.
+    await deps.volumes?.releaseServer(server.id);
     const next = await store.update(
       server.id,
       server.version,
@@ -196,13 +203,30 @@ export function createServerWorker(deps: ServerWorkerDeps) {
     }
   }
 
+  // At most `maxConcurrent` rows are driven at once, so a burst of creates queues here instead of
+  // starving the API's event loop (a finished row hands its slot straight to the next one).
+  const maxConcurrent = deps.maxConcurrent ?? 8;
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  async function withSlot(fn: () => Promise<void>): Promise<void> {
+    if (active < maxConcurrent) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  }
+
   function kick(id: string): void {
     const current = running.get(id);
     if (current) {
       again.add(id);
       return;
     }
-    const run = process(id).finally(() => {
+    const run = withSlot(() => process(id)).finally(() => {
       running.delete(id);
       if (again.delete(id)) kick(id);
     });

@@ -85,6 +85,7 @@ export function createNetworkModule(deps: NetworkModuleDeps) {
     getNetwork: (auth: AuthContext, id: string) => services.networks.get(auth, id),
     getPort: (auth: AuthContext, id: string) => services.ports.get(auth, id),
     listNetworks: (auth: AuthContext) => services.networks.list(auth),
+    listSecurityGroups: (auth: AuthContext) => services.securityGroups.list(auth),
     createPort: (projectId: string, body: Rec) => services.ports.createForInstance(projectId, body),
     updatePort: (id: string, body: Rec) => services.ports.bindForInstance(id, body),
     deletePort: (id: string) => services.ports.removeForInstance(id),

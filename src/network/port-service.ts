@@ -207,7 +207,12 @@ export function createPortService(
       if (!net || (net.project_id !== projectId && net.shared !== true)) throw notFound('network', networkId);
       await quotas.check(projectId, 'port');
       const security = net.port_security_enabled !== false;
-      const def = security ? await groups.ensureDefault(projectId) : undefined;
+      const requested = Array.isArray(body.security_groups) ? body.security_groups.map(String) : undefined;
+      for (const id of requested ?? []) {
+        const group = await ctx.store.get('security_group', id);
+        if (!group || group.project_id !== projectId) throw notFound('security_group', id);
+      }
+      const def = security && !requested ? await groups.ensureDefault(projectId) : undefined;
       const fixedIps = fixedIpRequests(body.fixed_ips);
       return allocator.create(net, {
         projectId,
@@ -215,7 +220,7 @@ export function createPortService(
         deviceId: String(body.device_id ?? ''),
         deviceOwner: String(body.device_owner ?? ''),
         ...(fixedIps ? { fixedIps } : {}),
-        securityGroups: def ? [def.id] : [],
+        securityGroups: security ? (requested ?? (def ? [def.id] : [])) : [],
         portSecurityEnabled: security,
         adminStateUp: true,
         ...(typeof body['binding:host_id'] === 'string' ? { hostId: body['binding:host_id'] } : {}),

@@ -20,7 +20,7 @@ import { caller } from './volume-test-support.js';
 const SERVER = '55555555-5555-4555-8555-555555555555';
 
 describe('VolumeHost over the compute driver', () => {
-  it('hot-plugs into a running guest, tolerates repeats, skips stopped guests', async () => {
+  it('hot-plugs into a running guest, tolerates repeats, records disks of stopped guests', async () => {
     const driver = new FakeDriver({ delays: { spawnMs: 1, volumeMs: 1, stopMs: 1 } });
     const seen: string[] = [];
     const host = createVolumeHost({
@@ -42,17 +42,22 @@ describe('VolumeHost over the compute driver', () => {
     await host.checkServer(caller('user'), SERVER);
     expect(seen).toEqual([SERVER]);
     const disk = { volumeId: 'vol-1', path: '/tmp/vol-1.qcow2', format: 'qcow2' as const, readOnly: false };
-    await host.attach(SERVER, disk);
-    await host.attach(SERVER, disk);
+    // Concurrent calls for one server wait for each other (the fake refuses overlapping operations).
+    const other = { ...disk, volumeId: 'vol-0', path: '/tmp/vol-0.qcow2' };
+    await Promise.all([host.attach(SERVER, disk), host.attach(SERVER, disk), host.attach(SERVER, other)]);
+    await host.detach(SERVER, 'vol-0');
     expect(driver.volumesOf(SERVER).map((v) => v.volumeId)).toEqual(['vol-1']);
     await host.detach(SERVER, 'vol-1');
     await host.detach(SERVER, 'vol-1');
     expect(driver.volumesOf(SERVER)).toEqual([]);
     await driver.stop(SERVER, { soft: false, timeoutMs: 0 });
+    // A stopped guest gets the disk at its next start.
     await host.attach(SERVER, disk);
-    expect(driver.volumesOf(SERVER)).toEqual([]);
-    await host.attach('66666666-6666-4666-8666-666666666666', disk);
-    await expect(host.extend(SERVER, 'vol-1', 2 ** 31)).rejects.toThrow(/resizeVolume/);
+    expect(driver.volumesOf(SERVER).map((v) => v.volumeId)).toEqual(['vol-1']);
+    await host.extend(SERVER, 'vol-1', 2 ** 31);
+    expect(driver.volumeSizeOf('vol-1')).toBe(2 ** 31);
+    await expect(host.extend(SERVER, 'vol-2', 2 ** 31)).rejects.toThrow(/not attached/);
+    await expect(host.attach('66666666-6666-4666-8666-666666666666', disk)).rejects.toThrow(/not/);
     await driver.close();
   });
 });

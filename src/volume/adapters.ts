@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { AuthContext } from '../common/http/context.js';
 import { isApiError } from '../common/errors/api-error.js';
 import { errors } from '../common/errors/codes.js';
-import { isDriverError, PowerState, type ComputeDriver } from '../compute/driver/driver.js';
+import { isDriverError, type ComputeDriver } from '../compute/driver/driver.js';
 import type { StoredMetadata, StoredObject } from '../object-store/model.js';
 import type { PutObjectInput } from '../object-store/object-service.js';
 import {
@@ -14,7 +14,6 @@ import {
   type VolumeHost,
   type VolumeImages,
 } from './collaborators.js';
-import { GIB } from './model.js';
 
 /** The image service's record read, with the caller's rights (image.services.images.visible). */
 export interface ImageRecords {
@@ -154,52 +153,54 @@ export function createBackupObjects(objects: ObjectCalls): BackupObjects {
 
 /**
  * The VolumeHost over the compute driver of this host. `servers.visible` is compute's caller-checked
- * read (compute.services.servers.show); `resizeVolume` is the QMP block_resize the driver does not
- * offer yet (to add to ComputeDriver); without it, online extend fails and the volume shows
- * error_extending.
+ * read (compute.services.servers.visible). The driver records every attached disk with the guest
+ * (hot-plugged when it runs, plugged at its next start when it is stopped), so a restart of the guest
+ * brings its disks back; online extend is the driver's resizeVolume (QMP block_resize).
  */
 export function createVolumeHost(deps: {
-  driver: Pick<ComputeDriver, 'attachVolume' | 'detachVolume' | 'status'>;
+  driver: Pick<ComputeDriver, 'attachVolume' | 'detachVolume' | 'resizeVolume'>;
   servers: { visible(auth: AuthContext, serverId: string): Promise<unknown> };
-  resizeVolume?: (serverId: string, volumeId: string, newSizeBytes: number) => Promise<void>;
 }): VolumeHost {
   const { driver } = deps;
+  // The driver expects one call per guest at a time, and the worker drives several attachments at once:
+  // calls for one server wait for each other (in this process).
+  const queues = new Map<string, Promise<unknown>>();
+  function serialised<T>(serverId: string, call: () => Promise<T>): Promise<T> {
+    const run = (queues.get(serverId) ?? Promise.resolve()).then(call);
+    const tail = run.catch(() => undefined);
+    queues.set(serverId, tail);
+    void tail.then(() => queues.get(serverId) === tail && queues.delete(serverId));
+    return run;
+  }
   return {
     async checkServer(auth, serverId) {
       await deps.servers.visible(auth, serverId);
     },
-    async attach(serverId, disk) {
-      const info = await driver.status(serverId).catch((err: unknown) => {
-        if (isDriverError(err, 'NotFound')) return undefined;
-        throw err;
-      });
-      const live = info?.powerState === PowerState.Running || info?.powerState === PowerState.Paused;
-      if (!live) return;
-      try {
-        await driver.attachVolume(serverId, {
-          volumeId: disk.volumeId,
-          path: disk.path,
-          format: disk.format,
-          readOnly: disk.readOnly,
-        });
-      } catch (err) {
-        if (!isDriverError(err, 'AlreadyExists')) throw err;
-      }
-    },
-    async detach(serverId, volumeId) {
-      try {
-        await driver.detachVolume(serverId, volumeId);
-      } catch (err) {
-        if (!isDriverError(err, 'NotFound')) throw err;
-      }
-    },
-    async extend(serverId, volumeId, newSizeBytes) {
-      if (!deps.resizeVolume) {
-        throw new Error(
-          `online extend needs the compute driver's resizeVolume (QMP block_resize); volume ${volumeId} is ${newSizeBytes / GIB} GiB on disk only after a detach`,
-        );
-      }
-      await deps.resizeVolume(serverId, volumeId, newSizeBytes);
-    },
+    attach: (serverId, disk) => serialised(serverId, () => plug(serverId, disk)),
+    detach: (serverId, volumeId) => serialised(serverId, () => unplug(serverId, volumeId)),
+    extend: (serverId, volumeId, newSizeBytes) =>
+      serialised(serverId, () => driver.resizeVolume(serverId, volumeId, newSizeBytes)),
   };
+
+  async function plug(serverId: string, disk: Parameters<VolumeHost['attach']>[1]): Promise<void> {
+    try {
+      await driver.attachVolume(serverId, {
+        volumeId: disk.volumeId,
+        path: disk.path,
+        format: disk.format,
+        readOnly: disk.readOnly,
+      });
+    } catch (err) {
+      // Already recorded with the guest (a re-attach after a restart): nothing to plug twice.
+      if (!isDriverError(err, 'AlreadyExists')) throw err;
+    }
+  }
+
+  async function unplug(serverId: string, volumeId: string): Promise<void> {
+    try {
+      await driver.detachVolume(serverId, volumeId);
+    } catch (err) {
+      if (!isDriverError(err, 'NotFound')) throw err;
+    }
+  }
 }

@@ -17,6 +17,15 @@ export interface ConnectionInfo {
   data: Record<string, unknown>;
 }
 
+/** Marks an attachment detached; a worker step may hold its version, so read it again (bounded). */
+async function endAttachment(stores: ServiceDeps['stores'], a: Attachment, t: string): Promise<void> {
+  const patch = { status: 'detached', task: null, detachedAt: t, deleted: true } as const;
+  for (let attempt = 0, row: Attachment | undefined = a; row && attempt < 5; attempt++) {
+    if (await stores.volumes.updateAttachment(row.id, row.version, patch, t)) return;
+    row = await stores.volumes.getAttachment(row.id);
+  }
+}
+
 export function createAttachmentService(
   deps: ServiceDeps & {
     volumes: VolumeService;
@@ -57,6 +66,8 @@ export function createAttachmentService(
         instanceId: string | undefined;
         connector: Record<string, unknown> | undefined;
         mode: 'rw' | 'ro';
+        /** The device the consumer gives the disk (Nova's /dev/vdb), shown as the attachment's device. */
+        mountpoint?: string | undefined;
       },
     ) {
       requireWriter(auth);
@@ -82,7 +93,7 @@ export function createAttachmentService(
         task: attaching && input.instanceId !== undefined ? 'attach' : null,
         attachMode: input.mode,
         connector: input.connector ?? null,
-        mountpoint: null,
+        mountpoint: input.mountpoint ?? null,
         attachedAt: null,
         detachedAt: null,
         version: 1,
@@ -195,6 +206,44 @@ export function createAttachmentService(
         );
       }
       return (await stores.volumes.attachmentsOf([a.volumeId])).filter((o) => o.id !== id);
+    },
+
+    /**
+     * Service level (the compute worker deleting a server has no caller): unplugs and ends every
+     * attachment of the server at once (the guest is gone, nothing to wait for), so its volumes are
+     * `available` again, then deletes the volumes listed in `deleteVolumeIds` (Nova's
+     * delete_on_termination) unless they are still attached elsewhere or have snapshots. Idempotent.
+     */
+    async releaseServer(serverId: string, deleteVolumeIds: readonly string[]): Promise<void> {
+      const rows = await stores.volumes.listAttachments({
+        projectId: undefined,
+        instanceId: serverId,
+        limit: 256,
+      });
+      for (const a of rows) {
+        await deps.host.detach(serverId, a.volumeId);
+        await endAttachment(stores, a, now());
+        const others = await stores.volumes.attachmentsOf([a.volumeId]);
+        await setVolumeStatus(
+          a.volumeId,
+          others.some((o) => o.status === 'attached') ? 'in-use' : 'available',
+        );
+      }
+      for (const volumeId of deleteVolumeIds) {
+        const v = await stores.volumes.get(volumeId);
+        if (!v || v.status !== 'available' || (await stores.volumes.attachmentsOf([v.id])).length > 0)
+          continue;
+        const snapshots = await stores.snapshots.list({ projectId: undefined, volumeId, limit: 1 });
+        if (snapshots.length > 0) continue;
+        const t = now();
+        const next = await stores.volumes.update(
+          v.id,
+          v.version,
+          { status: 'deleting', task: 'delete', taskArgs: { cascade: false } },
+          t,
+        );
+        if (next) deps.kick('volume', v.id);
+      }
     },
   };
 }

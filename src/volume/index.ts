@@ -11,6 +11,7 @@ import type { VolumeBackend } from './backend/backend.js';
 import { createBackupEngine } from './backup-engine.js';
 import { createBackupService } from './backup-service.js';
 import { createBackupStore } from './backup-store.js';
+import { createBootVolumes } from './compute-adapter.js';
 import type { BackupObjects, ImageUploader, VolumeHost, VolumeImages } from './collaborators.js';
 import { DEFAULT_VOLUME_QUOTA, type VolumeQuota } from './model.js';
 import { createQuotaService } from './quota-service.js';
@@ -107,6 +108,8 @@ export function createVolumeModule(deps: VolumeModuleDeps) {
 
   return {
     services: { volumes, actions, snapshots, backups, attachments, types, quotas },
+    /** Root volumes for compute's boot from volume (compute/collaborators.ts BootVolumes). */
+    bootVolumes: createBootVolumes({ ...serviceDeps, volumes, backend }),
     stores,
     worker,
     plugin: volumePlugin({

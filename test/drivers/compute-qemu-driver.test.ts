@@ -2,7 +2,7 @@
 // injected key, pause/unpause, hot-plug a volume, re-attach from a new driver object (a control-plane
 // restart), ACPI stop, start, and destroy leaving nothing behind. One guest at a time.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -177,11 +177,15 @@ describe('QEMU compute driver (real guest)', () => {
 
     const volumePath = path.join(scratch, 'volume.raw');
     await run('qemu-img', ['create', '-q', '-f', 'raw', volumePath, '16M']);
-    await driver.attachVolume(spec.id, { volumeId: 'vol-e2e-0001', path: volumePath, format: 'raw' });
+    const volume = { volumeId: 'vol-e2e-0001', path: volumePath, format: 'raw' as const };
+    await driver.attachVolume(spec.id, volume);
     await waitForConsole(driver, spec.id, 'GUEST-HOTPLUG action=add');
     expect(await ssh('cat /proc/partitions')).toMatch(/vdb/);
-    await driver.detachVolume(spec.id, 'vol-e2e-0001', 30_000);
-    await waitForConsole(driver, spec.id, 'GUEST-HOTPLUG action=remove');
+    // Online extend (QMP block_resize): the guest sees the new capacity at once, in 512-byte sectors.
+    await driver.resizeVolume(spec.id, volume.volumeId, 32 * 1024 * 1024);
+    expect((await ssh('cat /sys/block/vdb/size')).trim()).toBe('65536');
+    // Re-attaching a recorded volume (what a control-plane restart does) never plugs it twice.
+    await expect(driver.attachVolume(spec.id, volume)).rejects.toMatchObject({ code: 'AlreadyExists' });
 
     // Soft reboot: ACPI power-off, then a new QEMU from the same spec (a new pid, the same disk).
     await driver.reboot(spec.id, 'soft', 60_000);
@@ -191,6 +195,17 @@ describe('QEMU compute driver (real guest)', () => {
     expect(await isAlive(info.pid ?? 0)).toBe(false);
     await waitForConsole(driver, spec.id, 'GUEST-READY', 3);
     info.pid = rebooted.pid;
+    // The new QEMU got the volume back from the instance directory, at its extended size.
+    expect((await ssh('cat /sys/block/vdb/size')).trim()).toBe('65536');
+    await driver.detachVolume(spec.id, volume.volumeId, 30_000);
+    await waitForConsole(driver, spec.id, 'GUEST-HOTPLUG action=remove');
+    expect(await ssh('cat /proc/partitions')).not.toMatch(/vdb/);
+
+    // A stopped guest: attach records the disk for the next start; extend grows the file itself.
+    await driver.stop(spec.id, { soft: false, timeoutMs: 0 });
+    await driver.attachVolume(spec.id, volume);
+    await driver.resizeVolume(spec.id, volume.volumeId, 48 * 1024 * 1024);
+    expect((await stat(volumePath)).size).toBe(48 * 1024 * 1024);
 
     await driver.destroy(spec.id);
     expect(await isAlive(info.pid ?? 0)).toBe(false);

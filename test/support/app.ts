@@ -14,6 +14,7 @@ import { bootstrapIdentity, syncCatalog } from '../../src/identity/bootstrap.js'
 import { createFakeNetworkDriver } from '../../src/network/driver/fake/fake-driver.js';
 import type { NetworkModule } from '../../src/network/index.js';
 import type { ComputeModule } from '../../src/compute/index.js';
+import type { VolumeModule } from '../../src/volume/index.js';
 import type { ComputeDriver } from '../../src/compute/driver/driver.js';
 import { FakeDriver } from '../../src/compute/driver/fake/fake-driver.js';
 
@@ -33,6 +34,10 @@ export interface TestApp {
   network: NetworkModule;
   /** The compute module (its driver is a FakeDriver unless a test passes another). */
   compute: ComputeModule;
+  /** The block-storage module (its worker runs; `volume.worker.idle()` waits for it). */
+  volume: VolumeModule;
+  /** The app's data directory (volumes live in `<dataDir>/volumes`). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -137,6 +142,8 @@ export async function startTestApp(
     audit: createAuditStore(handle.db),
     network,
     compute,
+    volume,
+    dataDir,
     async close() {
       await volume.worker.stop();
       await compute.stop();

@@ -19,6 +19,7 @@ import { MIN_VERSION, echoMicroversion, parseMicroversion } from './microversion
 import { renderNovaError } from './render-nova.js';
 import type { ComputeRouteDeps } from './route-deps.js';
 import { registerServerRoutes } from './server-routes.js';
+import { registerVolumeAttachmentRoutes } from './volume-attachment-routes.js';
 
 export function computePlugin(deps: ComputeRouteDeps & { validator: TokenValidator }) {
   return async function compute(app: FastifyInstance): Promise<void> {
@@ -42,6 +43,7 @@ export function computePlugin(deps: ComputeRouteDeps & { validator: TokenValidat
     registerServerRoutes(app, deps);
     registerActionRoutes(app, deps);
     registerMetadataRoutes(app, deps);
+    if (deps.volumes) registerVolumeAttachmentRoutes(app, deps.volumes);
     if (deps.admin) {
       const admin = { ...deps.admin, publicUrl: deps.publicUrl };
       registerHypervisorRoutes(app, admin);

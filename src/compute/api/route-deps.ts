@@ -12,6 +12,7 @@ import type { ServerActions } from '../server-actions.js';
 import type { ServerMetadata } from '../server-metadata.js';
 import type { ServerLifecycle } from '../server-lifecycle.js';
 import type { ServerService } from '../server-service.js';
+import type { ServerVolumes } from '../server-volumes.js';
 import { MIN_VERSION, type Microversion } from './microversion.js';
 import type { LinkBase } from './views.js';
 
@@ -31,6 +32,8 @@ export interface ComputeRouteDeps {
   publicUrl: string;
   /** Floating IPs per port id (Nova shows them in `addresses`); absent: fixed addresses only. */
   floatingIps?: (portIds: string[]) => Promise<Map<string, string[]>>;
+  /** os-volume_attachments and volumes_attached (absent: no routes, and servers show no volumes). */
+  volumes?: ServerVolumes;
   /** Hosts, per-project quotas and server tags (see compute-admin.ts); absent until index.ts wires them. */
   admin?: {
     hosts: HostService;

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../../common/errors/codes.js';
 import { isUuid } from '../../common/ids.js';
 import { isAdmin } from '../compute-policy.js';
+import { bootSourceOf } from '../block-device-mapping.js';
 import type { RequestedNetwork } from '../model.js';
 import type { ServerCreateInput } from '../server-service.js';
 import { validateTags } from '../server-tags.js';
@@ -19,7 +20,7 @@ import {
   wrapped,
 } from './route-deps.js';
 import { serverListOptions, serversLinks } from './server-list-params.js';
-import { instanceActionView, serverBrief, serverDetail } from './views.js';
+import { instanceActionView, securityGroupNames, serverBrief, serverDetail } from './views.js';
 
 type Params = { id: string };
 
@@ -80,9 +81,12 @@ function createInput(body: unknown, v: Microversion): ServerCreateInput {
   const metadata = parseMetadata(s.metadata);
   const availabilityZone = optionalString(s, 'availability_zone');
   const description = atLeast(v, 19) ? optionalString(s, 'description') : undefined;
+  const boot = bootSourceOf(s.imageRef, s.block_device_mapping_v2, maxCount);
+  const securityGroups = parseSecurityGroups(s.security_groups);
   return {
     name: requiredString(s, 'name'),
-    imageRef: requiredString(s, 'imageRef'),
+    imageRef: boot.kind === 'image' ? boot.imageId : '',
+    ...(boot.kind === 'volume' && { rootVolume: boot }),
     flavorRef: requiredString(s, 'flavorRef'),
     networks: parseNetworks(s.networks, v),
     configDrive: s.config_drive === true || s.config_drive === 'true' || s.config_drive === 'True',
@@ -95,7 +99,21 @@ function createInput(body: unknown, v: Microversion): ServerCreateInput {
     // One request boots at most MAX_COUNT servers (fewer still when quota allows fewer).
     maxCount: Math.min(maxCount, MAX_COUNT),
     ...(tags !== undefined && { tags }),
+    ...(securityGroups !== undefined && { securityGroups }),
   };
+}
+
+/** `security_groups: [{"name": "web"}, …]` (a name or an id in `name`, as Nova accepts). */
+function parseSecurityGroups(raw: unknown): string[] | undefined {
+  if (raw === undefined) return undefined;
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw errors.badRequest('Invalid input for field/attribute security_groups.');
+  return raw.map((g: unknown) => {
+    const name = typeof g === 'object' && g !== null ? (g as Record<string, unknown>).name : undefined;
+    if (typeof name !== 'string' || name.length === 0 || name.length > 255)
+      throw errors.badRequest('Invalid input for field/attribute security_groups.');
+    return name;
+  });
 }
 
 /** The most servers one create request boots. */
@@ -119,13 +137,16 @@ export function registerServerRoutes(app: FastifyInstance, deps: ComputeRouteDep
       server: {
         ...serverBrief(server, base),
         'OS-DCF:diskConfig': 'MANUAL',
-        security_groups: [{ name: 'default' }],
+        security_groups: securityGroupNames(server),
       },
     });
   });
 
   const floatingOf = async (list: { ports: { portId: string }[] }[]) =>
     deps.floatingIps?.(list.flatMap((s) => s.ports.map((p) => p.portId))) ?? new Map<string, string[]>();
+
+  type Listed = Parameters<NonNullable<ComputeRouteDeps['volumes']>['volumesOf']>[0];
+  const volumesOf = async (list: Listed) => (await deps.volumes?.volumesOf(list)) ?? new Map();
 
   const list = (detail: boolean) => async (request: FastifyRequest) => {
     const auth = callerOf(request);
@@ -136,7 +157,7 @@ export function registerServerRoutes(app: FastifyInstance, deps: ComputeRouteDep
     const options = {
       admin: isAdmin(auth),
       single: false,
-      ...(detail && { floatingIps: await floatingOf(found) }),
+      ...(detail && { floatingIps: await floatingOf(found), volumes: await volumesOf(found) }),
     };
     const links = serversLinks(
       request,
@@ -156,7 +177,12 @@ export function registerServerRoutes(app: FastifyInstance, deps: ComputeRouteDep
     const auth = callerOf(request);
     const server = await servers.visible(auth, request.params.id);
     const base = linkBase(request, deps.publicUrl);
-    const options = { admin: isAdmin(auth), single: true, floatingIps: await floatingOf([server]) };
+    const options = {
+      admin: isAdmin(auth),
+      single: true,
+      floatingIps: await floatingOf([server]),
+      volumes: await volumesOf([server]),
+    };
     return { server: serverDetail(server, versionOf(request), base, options) };
   });
 

@@ -79,6 +79,14 @@ export function keyPairDetail(k: KeyPair, v: Microversion) {
   };
 }
 
+/** The security groups a server's created ports got (Nova lists them by name); `default` otherwise. */
+export function securityGroupNames(s: Server): { name: string }[] {
+  const names = new Set<string>();
+  for (const n of s.networks)
+    if (n.kind === 'network') for (const g of n.securityGroups ?? []) names.add(g.name);
+  return names.size === 0 ? [{ name: 'default' }] : [...names].map((name) => ({ name }));
+}
+
 export function serverBrief(s: Server, base: LinkBase) {
   return { id: s.id, name: s.name, links: links(base, 'servers', s.id) };
 }
@@ -146,6 +154,8 @@ export interface ServerViewOptions {
   single: boolean;
   /** Floating IPs by port id, listed after the port's fixed addresses. */
   floatingIps?: Map<string, string[]>;
+  /** Attached volumes by server id (os-extended-volumes:volumes_attached). */
+  volumes?: Map<string, { volumeId: string; deleteOnTermination: boolean }[]>;
 }
 
 export function serverDetail(s: Server, v: Microversion, base: LinkBase, o: ServerViewOptions) {
@@ -181,11 +191,14 @@ export function serverDetail(s: Server, v: Microversion, base: LinkBase, o: Serv
     key_name: s.keyName,
     'OS-SRV-USG:launched_at': isoMicros(s.launchedAt),
     'OS-SRV-USG:terminated_at': isoMicros(s.terminatedAt),
-    security_groups: [{ name: 'default' }],
+    security_groups: securityGroupNames(s),
     'OS-EXT-STS:task_state': s.taskState,
     'OS-EXT-STS:vm_state': s.vmState,
     'OS-EXT-STS:power_state': s.powerState,
-    'os-extended-volumes:volumes_attached': [],
+    'os-extended-volumes:volumes_attached': (o.volumes?.get(s.id) ?? []).map((a) => ({
+      id: a.volumeId,
+      ...(atLeast(v, 3) && { delete_on_termination: a.deleteOnTermination }),
+    })),
     ...(o.admin && adminAttributes(s, v)),
     ...(s.fault !== null &&
       (status === 'ERROR' || status === 'DELETED') && {

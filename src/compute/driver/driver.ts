@@ -53,18 +53,42 @@ export interface InstanceSpec {
   name: string;
   vcpus: number;
   memoryMiB: number;
-  rootDisk: {
-    /** A qcow2 base image on this host. It is never written; the guest writes to a qcow2 overlay. */
-    baseImagePath: string;
-    /** Virtual size of the overlay. Omitted: the base image's size. Must not be smaller than it. */
-    sizeBytes?: number;
-  };
+  rootDisk: RootDisk;
   networkInterfaces: readonly NetworkInterfaceSpec[];
   /**
    * A config-2 ISO on this host (see compute/config-drive). The driver copies it into the instance
    * directory at spawn, so the caller may delete its file once spawn returns.
    */
   configDrive?: { isoPath: string };
+}
+
+/** The guest's first disk: a qcow2 overlay on a base image, or a volume used as it is (boot from volume). */
+export type RootDisk = ImageRootDisk | VolumeRootDisk;
+
+export interface ImageRootDisk {
+  /** Absent in specs written before volume roots existed. */
+  kind?: 'image';
+  /** A qcow2 base image on this host. It is never written; the guest writes to a qcow2 overlay. */
+  baseImagePath: string;
+  /** Virtual size of the overlay. Omitted: the base image's size. Must not be smaller than it. */
+  sizeBytes?: number;
+}
+
+/**
+ * A volume's file (or block device) on this host as the root disk: no overlay; the guest writes to it.
+ * The driver never creates, resizes or deletes it (destroy leaves it; the volume service owns it).
+ */
+export interface VolumeRootDisk {
+  kind: 'volume';
+  volumeId: string;
+  path: string;
+  format: 'qcow2' | 'raw';
+  /** Never set: a volume keeps its own size (present so that `rootDisk.sizeBytes` reads on both kinds). */
+  sizeBytes?: undefined;
+}
+
+export function isVolumeRoot(disk: RootDisk): disk is VolumeRootDisk {
+  return disk.kind === 'volume';
 }
 
 /** A block device to hot-plug. */
@@ -212,8 +236,12 @@ export interface ComputeDriver {
   attach(id: string): Promise<InstanceInfo>;
 
   /**
-   * Hot-plug a volume as a virtio disk. Resolves when the hypervisor has the device (the guest notices
-   * a moment later). If it fails, nothing stays attached. Requires a running or paused guest.
+   * Attach a volume as a virtio disk. A running or paused guest gets it hot-plugged: resolves when the
+   * hypervisor has the device (the guest notices a moment later). A stopped guest gets it at its next
+   * start (cold attach). Either way the host records it, so every later start (os-start, resize, a
+   * reboot that restarts the hypervisor) plugs it again. AlreadyExists if the volume is recorded for
+   * this guest or is its root disk (a re-attach after a control-plane restart relies on this: no
+   * double plug). If it fails, nothing stays attached.
    */
   attachVolume(id: string, volume: VolumeAttachment): Promise<void>;
 
@@ -222,6 +250,13 @@ export interface ComputeDriver {
    * device stays attached and the call may be retried.
    */
   detachVolume(id: string, volumeId: string, timeoutMs?: number): Promise<void>;
+
+  /**
+   * Grow an attached volume to `newSizeBytes` while the host holds it open: QMP block_resize on a live
+   * guest (the guest sees the new capacity at once), the image file itself for a stopped one. NotFound
+   * if the volume is not attached to this guest; never shrinks (InvalidState if newSizeBytes is smaller).
+   */
+  resizeVolume(id: string, volumeId: string, newSizeBytes: number): Promise<void>;
 
   /**
    * Same-host resize of a stopped guest (InvalidState if it runs or is paused): keep its current disk

@@ -70,7 +70,7 @@ export function hostState(host: ComputeHost, usage: HostUsage, up: boolean): Hos
 }
 
 export function requestSpecOf(server: Server): RequestSpec {
-  const claimed = claimedResources(server.flavor);
+  const claimed = claimedResources(server.flavor, Boolean(server.rootVolume));
   return {
     vcpus: claimed.vcpus,
     memoryMiB: claimed.memory_mib,

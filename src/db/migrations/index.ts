@@ -9,6 +9,8 @@ import * as compute from './2026-11-30-compute.js';
 import * as computeHosts from './2026-12-01-compute-hosts.js';
 import * as volume from './2026-12-01-volume.js';
 import * as computeResize from './2026-12-02-compute-resize.js';
+import * as computeRootVolume from './2026-12-03-compute-root-volume.js';
+import * as computeVolumeAttachments from './2026-12-03-compute-volume-attachments.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-identity': identity,
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-compute-hosts': computeHosts,
   '2026-12-01-volume': volume,
   '2026-12-02-compute-resize': computeResize,
+  '2026-12-03-compute-root-volume': computeRootVolume,
+  '2026-12-03-compute-volume-attachments': computeVolumeAttachments,
 };

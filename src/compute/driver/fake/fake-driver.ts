@@ -5,6 +5,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { systemClock, type Clock } from '../../../common/clock.js';
 import {
   DriverError,
+  isVolumeRoot,
   PowerState,
   type ComputeDriver,
   type DriverEvent,
@@ -64,6 +65,8 @@ const DEFAULT_DELAYS: FakeDelays = {
 export class FakeDriver implements ComputeDriver {
   private readonly instances = new Map<string, FakeInstance>();
   private readonly listeners = new Set<(event: DriverEvent) => void>();
+  /** Sizes given by resizeVolume, by volume id. */
+  private readonly volumeSizes = new Map<string, number>();
   private readonly delays: FakeDelays;
   private readonly clock: Clock;
   private readonly maxInstances: number;
@@ -174,12 +177,15 @@ export class FakeDriver implements ComputeDriver {
 
   async attachVolume(id: string, volume: VolumeAttachment): Promise<void> {
     const instance = this.get(id);
+    // A stopped guest gets the disk at its next start (cold attach), as the contract says.
     this.require(
       instance,
-      [PowerState.Running, PowerState.Paused, PowerState.Suspended],
+      [PowerState.Running, PowerState.Paused, PowerState.Suspended, PowerState.Shutdown],
       'attach a volume to',
     );
-    if (instance.volumes.has(volume.volumeId)) {
+    // The root volume (boot from volume) is the guest's first disk already: never plug it twice.
+    const root = instance.spec.rootDisk;
+    if (instance.volumes.has(volume.volumeId) || (isVolumeRoot(root) && root.volumeId === volume.volumeId)) {
       throw new DriverError('AlreadyExists', `volume ${volume.volumeId} is attached to ${id}`, {
         instanceId: id,
       });
@@ -201,6 +207,24 @@ export class FakeDriver implements ComputeDriver {
     });
   }
 
+  async resizeVolume(id: string, volumeId: string, newSizeBytes: number): Promise<void> {
+    const instance = this.get(id);
+    if (!instance.volumes.has(volumeId)) {
+      throw new DriverError('NotFound', `volume ${volumeId} is not attached to ${id}`, { instanceId: id });
+    }
+    if (newSizeBytes < (this.volumeSizes.get(volumeId) ?? 0)) {
+      throw new DriverError('InvalidState', `cannot shrink volume ${volumeId}`, { instanceId: id });
+    }
+    await this.task(instance, 'resize-volume', this.delays.volumeMs, () => {
+      this.volumeSizes.set(volumeId, newSizeBytes);
+    });
+  }
+
+  /** Test hook: the size the last resizeVolume gave a volume (undefined: never resized). */
+  volumeSizeOf(volumeId: string): number | undefined {
+    return this.volumeSizes.get(volumeId);
+  }
+
   async resize(id: string, target: ResizeTarget): Promise<void> {
     const instance = this.get(id);
     this.require(instance, [PowerState.Shutdown], 'resize');
@@ -217,7 +241,9 @@ export class FakeDriver implements ComputeDriver {
         ...spec,
         vcpus: target.vcpus,
         memoryMiB: target.memoryMiB,
-        rootDisk: { ...spec.rootDisk, ...(grown > 0 && { sizeBytes: grown }) },
+        rootDisk: isVolumeRoot(spec.rootDisk)
+          ? spec.rootDisk
+          : { ...spec.rootDisk, ...(grown > 0 && { sizeBytes: grown }) },
       };
     });
   }

@@ -103,6 +103,9 @@ export class FaultyDriver implements ComputeDriver {
   detachVolume(id: string, volumeId: string, timeoutMs?: number): Promise<void> {
     return this.call('detachVolume', () => this.inner.detachVolume(id, volumeId, timeoutMs));
   }
+  resizeVolume(id: string, volumeId: string, newSizeBytes: number): Promise<void> {
+    return this.call('resizeVolume', () => this.inner.resizeVolume(id, volumeId, newSizeBytes));
+  }
   resize(id: string, target: ResizeTarget): Promise<void> {
     return this.call('resize', () => this.inner.resize(id, target));
   }

@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { copyFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DriverError, type InstanceSpec, type ResizeTarget } from '../driver.js';
+import { DriverError, isVolumeRoot, type InstanceSpec, type ResizeTarget } from '../driver.js';
 import { exists, type InstancePaths } from './instance-files.js';
 
 const execFileAsync = promisify(execFile);
@@ -37,7 +37,10 @@ export function resizedSpec(spec: InstanceSpec, target: ResizeTarget, diskBytes:
     ...spec,
     vcpus: target.vcpus,
     memoryMiB: target.memoryMiB,
-    rootDisk: { ...spec.rootDisk, sizeBytes: Math.max(diskBytes, target.rootDiskBytes ?? 0) },
+    // A volume root keeps its size: the volume service owns it (Nova does not resize a boot volume).
+    rootDisk: isVolumeRoot(spec.rootDisk)
+      ? spec.rootDisk
+      : { ...spec.rootDisk, sizeBytes: Math.max(diskBytes, target.rootDiskBytes ?? 0) },
   };
 }
 
@@ -65,8 +68,13 @@ export async function qemuImg(binary: string, args: readonly string[], id: strin
 }
 
 /** The virtual size of a qcow2 image (read with -U, so a running guest's disk can be asked too). */
-export async function virtualSizeBytes(binary: string, file: string, id: string): Promise<number> {
-  const out = await qemuImg(binary, ['info', '-U', '--output=json', '-f', 'qcow2', file], id);
+export async function virtualSizeBytes(
+  binary: string,
+  file: string,
+  id: string,
+  format: 'qcow2' | 'raw' = 'qcow2',
+): Promise<number> {
+  const out = await qemuImg(binary, ['info', '-U', '--output=json', '-f', format, file], id);
   const size = (JSON.parse(out) as { 'virtual-size'?: unknown })['virtual-size'];
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
     throw new DriverError('HypervisorError', `qemu-img info gave no virtual size for ${file}`, {

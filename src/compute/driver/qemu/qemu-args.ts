@@ -33,7 +33,7 @@ export function buildQemuArgs(
     ...['-smbios', `type=1,manufacturer=Nuage,product=OpenStack Nova,serial=${spec.id},uuid=${spec.id}`],
     ...['-chardev', consoleChardev(paths), '-serial', 'chardev:console0'],
     ...['-qmp', `unix:${escapeOptionValue(paths.qmpSocket)},server=on,wait=off`],
-    ...['-drive', `file=${escapeOptionValue(paths.disk)},if=none,id=drive-root,format=qcow2`],
+    ...['-drive', rootDrive(spec, paths)],
     ...['-device', 'virtio-blk-pci,drive=drive-root,id=disk-root,bootindex=1'],
   ];
   if (spec.configDrive !== undefined) {
@@ -46,6 +46,14 @@ export function buildQemuArgs(
   spec.networkInterfaces.forEach((nic, index) => args.push(...nicArgs(nic, index)));
   for (const volume of volumes) args.push(...volumeArgs(volume));
   return args;
+}
+
+/** The root drive: the instance's qcow2 overlay, or a volume's own file (boot from volume). */
+function rootDrive(spec: InstanceSpec, paths: InstancePaths): string {
+  const root = spec.rootDisk;
+  if (root.kind !== 'volume')
+    return `file=${escapeOptionValue(paths.disk)},if=none,id=drive-root,format=qcow2`;
+  return `file=${escapeOptionValue(root.path)},if=none,id=drive-root,format=${root.format}`;
 }
 
 function consoleChardev(paths: InstancePaths): string {

@@ -6,6 +6,7 @@ import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { systemClock, type Clock } from '../../../common/clock.js';
 import {
+  isVolumeRoot,
   DriverError,
   PowerState,
   type ComputeDriver,
@@ -25,6 +26,7 @@ import * as files from './instance-files.js';
 import { buildQemuArgs } from './qemu-args.js';
 import { asDriverError, invalidState, powerStateOf, UUID, validateSpec, wrapQmp } from './qemu-support.js';
 import { attachVolumeLive, detachVolumeLive } from './volume-hotplug.js';
+import { volumeNodeNames } from './volume-names.js';
 
 const execFileAsync = promisify(execFile);
 /** sockaddr_un.sun_path is 108 bytes including the NUL. */
@@ -222,15 +224,44 @@ export class QemuDriver implements ComputeDriver {
   async attachVolume(id: string, volume: VolumeAttachment): Promise<void> {
     const paths = await this.existingPaths(id);
     const monitor = await this.runningMonitor(id);
-    if (monitor === undefined) throw invalidState(id, 'is not running');
     const volumes = await files.readVolumes(paths);
-    if (volumes.some((v) => v.volumeId === volume.volumeId)) {
+    // The root volume (boot from volume) is the guest's first disk already: never plug it twice.
+    const root = (await files.readSpec(paths))?.rootDisk;
+    const isRoot = root !== undefined && isVolumeRoot(root) && root.volumeId === volume.volumeId;
+    if (isRoot || volumes.some((v) => v.volumeId === volume.volumeId)) {
       throw new DriverError('AlreadyExists', `volume ${volume.volumeId} is attached to ${id}`, {
         instanceId: id,
       });
     }
-    await wrapQmp(id, async () => attachVolumeLive(await monitor.client(), volume));
+    // A stopped guest gets the disk on its command line at the next launch (volumes.json).
+    if (monitor !== undefined) {
+      await wrapQmp(id, async () => attachVolumeLive(await monitor.client(), volume));
+    }
     await files.writeVolumes(paths, [...volumes, volume]);
+  }
+
+  async resizeVolume(id: string, volumeId: string, newSizeBytes: number): Promise<void> {
+    const paths = await this.existingPaths(id);
+    const volume = (await files.readVolumes(paths)).find((v) => v.volumeId === volumeId);
+    if (volume === undefined) {
+      throw new DriverError('NotFound', `volume ${volumeId} is not attached to ${id}`, { instanceId: id });
+    }
+    const monitor = await this.runningMonitor(id);
+    if (monitor !== undefined) {
+      const node = volumeNodeNames(volumeId).formatNode;
+      await wrapQmp(id, async () =>
+        (await monitor.client()).execute({
+          execute: 'block_resize',
+          arguments: { 'node-name': node, size: newSizeBytes },
+        }),
+      );
+      return;
+    }
+    const current = await disks.virtualSizeBytes(this.config.qemuImgBinary, volume.path, id, volume.format);
+    if (newSizeBytes < current) throw invalidState(id, `cannot shrink volume ${volumeId}`);
+    if (newSizeBytes === current) return;
+    const args = ['resize', '-q', '-f', volume.format, volume.path, String(newSizeBytes)];
+    await disks.qemuImg(this.config.qemuImgBinary, args, id);
   }
 
   async detachVolume(id: string, volumeId: string, timeoutMs = 30_000): Promise<void> {
@@ -256,6 +287,12 @@ export class QemuDriver implements ComputeDriver {
     if (spec === undefined)
       throw new DriverError('NotFound', `instance ${id} has no spec`, { instanceId: id });
     const point = disks.revertPointOf(paths);
+    // A volume root (boot from volume) keeps its disk: only the spec changes, and only it is kept.
+    if (isVolumeRoot(spec.rootDisk)) {
+      if (!(await files.exists(point.spec))) await files.writeFileAtomic(point.spec, JSON.stringify(spec));
+      await files.writeFileAtomic(paths.specFile, JSON.stringify(disks.resizedSpec(spec, target, 0)));
+      return;
+    }
     // A complete revert point belongs to this resize (taken before a crash): keep it, finish the rest.
     if (!(await disks.hasRevertPoint(point))) {
       await disks.copyAtomic(paths.disk, point.disk);
@@ -320,18 +357,11 @@ export class QemuDriver implements ComputeDriver {
   }
 
   private async createOverlay(spec: InstanceSpec, paths: files.InstancePaths): Promise<void> {
-    const args = [
-      'create',
-      '-q',
-      '-f',
-      'qcow2',
-      '-b',
-      spec.rootDisk.baseImagePath,
-      '-F',
-      'qcow2',
-      paths.disk,
-    ];
-    if (spec.rootDisk.sizeBytes !== undefined) args.push(String(spec.rootDisk.sizeBytes));
+    const root = spec.rootDisk;
+    // A volume root is the volume's own file: no overlay (qemu-args opens it directly).
+    if (isVolumeRoot(root)) return;
+    const args = ['create', '-q', '-f', 'qcow2', '-b', root.baseImagePath, '-F', 'qcow2', paths.disk];
+    if (root.sizeBytes !== undefined) args.push(String(root.sizeBytes));
     try {
       await execFileAsync(this.config.qemuImgBinary, args, { timeout: 60_000 });
     } catch (err) {

@@ -32,7 +32,8 @@ export type QmpCommand =
       execute: 'device_add';
       arguments: { driver: 'virtio-blk-pci'; id: string; drive: string; serial?: string };
     }
-  | { execute: 'device_del'; arguments: { id: string } };
+  | { execute: 'device_del'; arguments: { id: string } }
+  | { execute: 'block_resize'; arguments: { 'node-name': string; size: number } };
 
 /** QEMU RunState values the driver cares about (qapi/run-state.json has more). */
 export interface QueryStatusReturn {
