@@ -166,6 +166,9 @@ describe.skipIf(!isRoot)('compute e2e (QEMU guests, linux data plane)', () => {
   });
 
   afterAll(async () => {
+    // The server's own errors, for a failure that the CLI output alone does not explain.
+    const errors = (nuage?.logs() ?? '').split('\n').filter((l) => l.includes('"level":50'));
+    if (errors.length > 0) console.error(errors.slice(-20).join('\n'));
     await nuage?.stop();
     await teardownDataPlane();
     if (scratch) await rm(scratch, { recursive: true, force: true });
