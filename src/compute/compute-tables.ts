@@ -1,6 +1,6 @@
-// The compute service's table interfaces, matching db/migrations/2026-11-30-compute.ts. They belong in
-// db/schema.ts (`interface Database` gains the entries of ComputeTables); until that wiring lands the
-// stores are typed over `Kysely<ComputeTables>` and index.ts narrows the app's database to it.
+// The compute service's table interfaces, matching its migrations (db/migrations/*-compute*.ts). The app's
+// `Database` (db/schema.ts) extends ComputeTables; the stores are typed over `Kysely<ComputeTables>` so
+// that module tests can open a database with the compute tables alone.
 export interface FlavorTable {
   id: string;
   name: string;

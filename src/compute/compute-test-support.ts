@@ -1,6 +1,7 @@
-// Test support for the compute module before it is wired into app.ts: an in-memory SQLite database with
-// the compute migration applied, a token validator that knows fixed callers, and small in-memory
-// image/port/config-drive collaborators. Used by compute-module.test.ts only.
+// Test support for module-level compute tests (no app, no HTTP listener of the other services): an
+// in-memory SQLite database with the compute migrations applied, a token validator that knows fixed
+// callers, and small in-memory image/port/config-drive collaborators. Flows through the whole app live
+// in test/integration.
 import SqliteDatabase from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Kysely, SqliteDialect } from 'kysely';

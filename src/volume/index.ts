@@ -1,7 +1,7 @@
 // Composition of the block-storage service (Cinder v3): stores over the database, the volume, action,
 // snapshot, backup, attachment, type and quota services, the worker that drives pending rows over the
-// backend, the object store and the host, and the Fastify plugin served under /volume. Not yet wired
-// into app.ts: see NEXT.md for the lines to add.
+// backend, the object store and the host, and the Fastify plugin served under /volume (app.ts mounts it;
+// main.ts re-attaches recorded attachments and starts the worker).
 import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
 import type { TokenValidator } from '../common/http/context.js';

@@ -1,5 +1,6 @@
-// Table interfaces of the block-storage service, matching migrations/2026-12-01-volume.ts. To be moved
-// into db/schema.ts when the module is wired (see NEXT.md); until then the stores use Kysely<VolumeTables>.
+// Table interfaces of the block-storage service, matching migrations/2026-12-01-volume.ts. The app's
+// `Database` (db/schema.ts) extends VolumeTables; the stores use Kysely<VolumeTables> so that module tests
+// can open a database with these tables alone.
 
 export interface VolumeTypeTable {
   id: string;

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureGuestImage } from '../support/guest-image.js';
+import { killGuestsUnder } from '../support/leaked-guests.js';
 import { startNuage, type NuageServer } from '../support/nuage-server.js';
 import { openstackJson, openstackOk, type CliOptions } from '../support/openstack-cli.js';
 
@@ -60,7 +61,10 @@ describe('boot from volume e2e (QEMU guests)', () => {
   }, 300_000);
 
   afterAll(async () => {
+    const dataDir = nuage?.dataDir;
     await nuage?.stop();
+    // A failed run leaves its guests behind (they outlive the control plane by design).
+    if (dataDir) killGuestsUnder(dataDir);
   });
 
   it('boots `server create --volume` and `--image --boot-from-volume 1`, then releases the volumes', async () => {

@@ -12,6 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureGuestImage } from '../support/guest-image.js';
+import { killGuestsUnder } from '../support/leaked-guests.js';
 import { startNuage, type NuageServer } from '../support/nuage-server.js';
 import { openstack, openstackJson, openstackOk, type CliOptions } from '../support/openstack-cli.js';
 import { teardownDataPlane } from './network-helpers.js';
@@ -169,7 +170,10 @@ describe.skipIf(!isRoot)('compute e2e (QEMU guests, linux data plane)', () => {
     // The server's own errors, for a failure that the CLI output alone does not explain.
     const errors = (nuage?.logs() ?? '').split('\n').filter((l) => l.includes('"level":50'));
     if (errors.length > 0) console.error(errors.slice(-20).join('\n'));
+    const dataDir = nuage?.dataDir;
     await nuage?.stop();
+    // A failed run leaves its guests behind (they outlive the control plane by design).
+    if (dataDir) killGuestsUnder(dataDir);
     await teardownDataPlane();
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });

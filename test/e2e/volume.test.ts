@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureGuestImage } from '../support/guest-image.js';
+import { killGuestsUnder } from '../support/leaked-guests.js';
 import { startNuage, type NuageServer } from '../support/nuage-server.js';
 import { openstack, openstackJson, openstackOk, type CliOptions } from '../support/openstack-cli.js';
 import { teardownDataPlane } from './network-helpers.js';
@@ -113,6 +114,9 @@ async function boot(name: string): Promise<string> {
     ],
     admin,
   );
+  // `server create --wait` exits 0 even when the server ends in ERROR (OSC 6.0), so look.
+  const server = await openstackJson<{ status: string; fault?: unknown }>(['server', 'show', name], admin);
+  expect(server.status, JSON.stringify(server.fault)).toBe('ACTIVE');
   await waitFor(
     `${name} GUEST-READY`,
     () => openstackOk(['console', 'log', 'show', name], admin),
@@ -169,7 +173,10 @@ describe.skipIf(!isRoot)('volume e2e (QEMU guests, linux data plane)', () => {
     // The server's own errors, for a failure that the CLI output alone does not explain.
     const errors = (nuage?.logs() ?? '').split('\n').filter((l) => l.includes('"level":50'));
     if (errors.length > 0) console.error(errors.slice(-20).join('\n'));
+    const dataDir = nuage?.dataDir;
     await nuage?.stop();
+    // A failed run leaves its guests behind (they outlive the control plane by design).
+    if (dataDir) killGuestsUnder(dataDir);
     await teardownDataPlane();
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });

@@ -1,12 +1,9 @@
 // The Nova v2.1 API through the real app (SQLite, or PG with TEST_PG_URL), with the fake compute driver.
-// Skipped until src/app.ts mounts the compute module at /compute (see src/compute/NEXT.md): the probe
-// below detects the mount, so the file starts running by itself once the wiring lands.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { tenant } from './network-helpers.js';
 
 let t: TestApp;
-let mounted = false;
 let user: string;
 
 async function nova(token: string, method: string, path: string, body?: unknown) {
@@ -25,24 +22,21 @@ async function nova(token: string, method: string, path: string, body?: unknown)
 
 beforeAll(async () => {
   t = await startTestApp();
-  mounted = (await fetch(`${t.url}/compute/v2.1`)).status === 200;
-  if (mounted) user = (await tenant(t, 'compute-user')).token;
+  user = (await tenant(t, 'compute-user')).token;
 });
 afterAll(async () => {
   await t?.close();
 });
 
-describe('compute API (runs once wired)', () => {
-  it('discovers v2.1 and renders Nova faults', async ({ skip }) => {
-    if (!mounted) skip();
+describe('compute API', () => {
+  it('discovers v2.1 and renders Nova faults', async () => {
     const version = await nova(user, 'GET', '/v2.1');
     expect(version.body.version).toMatchObject({ id: 'v2.1', min_version: '2.1' });
     const missing = await nova(user, 'GET', '/v2.1/servers/00000000-0000-4000-8000-000000000000');
     expect(missing.body).toEqual({ itemNotFound: { code: 404, message: expect.any(String) } });
   });
 
-  it('lets the admin manage flavors and a member generate a key pair', async ({ skip }) => {
-    if (!mounted) skip();
+  it('lets the admin manage flavors and a member generate a key pair', async () => {
     const flavor = await nova(t.adminToken, 'POST', '/v2.1/flavors', {
       flavor: { name: 'it.tiny', vcpus: 1, ram: 128, disk: 1 },
     });
