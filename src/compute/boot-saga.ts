@@ -102,6 +102,14 @@ export async function spawnSpec(deps: BootSagaDeps, server: Server): Promise<Ins
   return spec;
 }
 
+/** Deletes ports bound to the server that it neither recorded nor was given (a crash's leftovers). */
+async function deleteUnrecordedPorts(deps: BootSagaDeps, server: Server): Promise<void> {
+  const known = new Set(server.ports.map((p) => p.portId));
+  for (const n of server.networks) if (n.kind === 'port') known.add(n.portId);
+  for (const portId of await deps.ports.portsOfServer(server.id))
+    if (!known.has(portId)) await deps.ports.deletePort(portId);
+}
+
 export function bootSteps(deps: BootSagaDeps): BootStep[] {
   return [
     {
@@ -117,6 +125,9 @@ export function bootSteps(deps: BootSagaDeps): BootStep[] {
       taskState: 'networking',
       run: async (server) => {
         const ports = [...server.ports];
+        // A crash between creating a port and recording it leaves a port bound to this server that the
+        // row does not list: delete those before creating the missing ones.
+        await deleteUnrecordedPorts(deps, server);
         for (const requested of server.networks.slice(ports.length)) {
           ports.push(
             requested.kind === 'port'
@@ -140,6 +151,7 @@ export function bootSteps(deps: BootSagaDeps): BootStep[] {
           if (port.created) await deps.ports.deletePort(port.portId);
           else await deps.ports.unbindPort(port.portId);
         }
+        await deleteUnrecordedPorts(deps, server);
       },
     },
     {

@@ -56,6 +56,8 @@ export interface PortProvider {
     serverId: string,
   ): Promise<{ kind: 'tap'; tapName: string; netns?: string } | { kind: 'user' }>;
   unplug(port: ServerPort, serverId: string): Promise<void>;
+  /** Ids of every port whose device is this server (also those a crash kept out of the row). */
+  portsOfServer(serverId: string): Promise<string[]>;
   /** The floating IPs associated with each of these ports (ports without any are absent). */
   floatingIps(portIds: string[]): Promise<Map<string, string[]>>;
 }

@@ -72,18 +72,21 @@ export function memoryPorts(): PortProvider & { live: Set<string> } {
     fixedIps: [{ address: `10.0.0.${next++}`, version: 4 }],
     created,
   });
+  const owners = new Map<string, string>();
   return {
     live,
     checkNetwork: async () => undefined,
     checkPort: async () => undefined,
     autoNetwork: async () => NETWORK_ID,
-    async createPort() {
+    async createPort({ serverId }) {
       const p = port(`port-${next}`, true);
       live.add(p.portId);
+      owners.set(p.portId, serverId);
       return p;
     },
     bindPort: async (portId) => port(portId, false),
-    deletePort: async (portId) => void live.delete(portId),
+    deletePort: async (portId) => void (live.delete(portId), owners.delete(portId)),
+    portsOfServer: async (serverId) => [...owners].filter(([, s]) => s === serverId).map(([p]) => p),
     unbindPort: async () => undefined,
     plug: async () => ({ kind: 'user' }),
     unplug: async () => undefined,

@@ -29,6 +29,7 @@ function ops(networks: Record<string, unknown>[], device?: { tapName: string; ne
     networkName: async () => 'private',
     deviceOf: async () => device,
     floatingIpsOf: async () => new Map(),
+    portsOfDevice: async () => [],
   };
   return { o, calls };
 }

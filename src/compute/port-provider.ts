@@ -27,6 +27,8 @@ export interface NetworkPortOps {
    * undefined when the data plane has no device (user/fake drivers: the guest gets user networking).
    */
   deviceOf(portId: string): Promise<{ tapName: string; netns?: string } | undefined>;
+  /** Ids of the ports whose device_id is `deviceId`. */
+  portsOfDevice(deviceId: string): Promise<string[]>;
   /** Floating IP addresses by port id, for the given ports. */
   floatingIpsOf(portIds: string[]): Promise<Map<string, string[]>>;
 }
@@ -124,5 +126,6 @@ export function createPortProvider(
     // Unbinding (or deleting) the port makes the network service unplug its device.
     unplug: async () => undefined,
     floatingIps: (portIds) => ops.floatingIpsOf(portIds),
+    portsOfServer: (serverId) => ops.portsOfDevice(serverId),
   };
 }

@@ -54,6 +54,17 @@ describe('recovery', () => {
     expect(await h.driver.list()).toHaveLength(0);
   });
 
+  it('deletes a port that a crash left bound to the server but unrecorded', async () => {
+    const id = await bootedServer('vm');
+    // What a crash between creating a port and recording it leaves behind.
+    const leftover = await h.ports.createPort({ projectId: 'p', networkId: 'n', serverId: id });
+    expect(h.ports.live.size).toBe(2);
+    expect((await nova(h, 'user', 'DELETE', `/v2.1/servers/${id}`)).status).toBe(204);
+    await h.module.worker.idle();
+    expect(h.ports.live.has(leftover.portId)).toBe(false);
+    expect(h.ports.live.size).toBe(0);
+  });
+
   it('reconcile destroys orphan guests and marks vanished ones', async () => {
     const id = await bootedServer('vm');
     await h.driver.spawn({

@@ -94,6 +94,9 @@ export function createNetworkModule(deps: NetworkModuleDeps) {
       return typeof net?.name === 'string' ? net.name : id;
     },
     deviceOf: async (portId: string) => driver.portDevice(portId),
+    async portsOfDevice(deviceId: string) {
+      return (await store.list('port')).filter((p) => p.device_id === deviceId).map((p) => String(p.id));
+    },
     async floatingIpsOf(portIds: string[]) {
       const wanted = new Set(portIds);
       const out = new Map<string, string[]>();
