@@ -64,6 +64,8 @@ export async function checkQuota(
   projectId: string,
   add: Partial<VolumeUsage>,
 ): Promise<void> {
+  // Callers run this inside the transaction that then writes the new row (see type-store.ts).
+  await stores.types.lockProjectQuota(projectId);
   const limits = await limitsOf(stores, defaults, projectId);
   const used = await usageOf(stores, projectId);
   const gib = add.gigabytes ?? 0;

@@ -1,5 +1,5 @@
 // Kysely queries for volume types (with extra specs and project access) and per-project quota overrides.
-import type { Kysely, Selectable } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import type { VolumeType } from './model.js';
 import type { VolumeTables, VolumeTypeTable } from './volume-tables.js';
 
@@ -130,6 +130,15 @@ export function createTypeStore(db: Kysely<VolumeTables>) {
         .where('key', '=', key)
         .executeTakeFirst();
       return Number(r.numDeletedRows);
+    },
+
+    /**
+     * Serialises quota checks of one project until the transaction ends, so that two concurrent creates
+     * cannot both fit under the limit (PostgreSQL advisory lock; SQLite transactions are serial already).
+     */
+    async lockProjectQuota(projectId: string): Promise<void> {
+      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+      await sql`select pg_advisory_xact_lock(hashtext(${`volume-quota:${projectId}`}))`.execute(db);
     },
 
     async quotaOverrides(projectId: string): Promise<Record<string, number>> {

@@ -182,6 +182,19 @@ describe.each(DIALECTS)('volume module ($name)', (dialect) => {
     await h.module.worker.idle();
   });
 
+  it('lets concurrent creates use the volume quota at most once', async () => {
+    await cinder(h, 'admin', 'PUT', '/os-quota-sets/p-user', { quota_set: { volumes: 3 } });
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => cinder(h, 'user', 'POST', '/volumes', { volume: { size: 1 } })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([202, 202, 202, 413, 413, 413, 413, 413]);
+    await h.module.worker.idle();
+    for (const r of results.filter((x) => x.status === 202))
+      await cinder(h, 'user', 'DELETE', `/volumes/${r.body.volume.id}`);
+    await h.module.worker.idle();
+    await cinder(h, 'admin', 'DELETE', '/os-quota-sets/p-user');
+  });
+
   it('enforces quotas with 413 VolumeSizeExceedsAvailableQuota', async () => {
     const big = await cinder(h, 'user', 'POST', '/volumes', { volume: { size: 21 } });
     expect(big.status).toBe(413);
