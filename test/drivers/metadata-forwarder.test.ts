@@ -221,6 +221,22 @@ describe.skipIf(!isRoot)('metadata forwarder in a router namespace', () => {
     expect(lookups.at(-1)).toEqual({ routerId, ip: '10.250.0.6' });
   });
 
+  it('answers a client that half-closes after its request (as busybox nc does)', async () => {
+    // The request is written, then the client shuts its sending side at once; the answer must still come.
+    const script = [
+      "const s = require('node:net').connect({ host: '169.254.169.254', port: 80, allowHalfOpen: true }, () => {",
+      "  s.end('GET /openstack/latest/meta_data.json HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n');",
+      '});',
+      "let out = ''; s.on('data', (d) => (out += d)); s.on('end', () => process.stdout.write(out));",
+      'setTimeout(() => s.destroy(), 5000).unref();',
+    ].join('\n');
+    for (let i = 0; i < 5; i++) {
+      const { stdout } = await exec('ip', ['netns', 'exec', guestNs, process.execPath, '-e', script]);
+      expect(stdout.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+      expect(stdout).toContain(server.id);
+    }
+  });
+
   it('restarts a forwarder that dies, reports its memory, and stops it with the router', async () => {
     const pid = proxies.pidOf(routerId);
     expect(pid).toBeTypeOf('number');

@@ -59,6 +59,9 @@ function forward(options, req, res) {
 function main() {
   const options = parseArgs(process.argv.slice(2));
   const server = http.createServer((req, res) => forward(options, req, res));
+  // Simple clients (busybox nc) half-close after sending the request; without this, Node drops the
+  // response and closes the socket when the client's FIN arrives before the answer.
+  server.httpAllowHalfOpen = true;
   server.maxConnections = MAX_CONNECTIONS;
   server.requestTimeout = TIMEOUT_MS;
   server.headersTimeout = TIMEOUT_MS / 2;
