@@ -111,6 +111,10 @@ async function fakeRun() {
     NUAGE_COMPUTE_INSTANCES: String(count * 2),
     NUAGE_COMPUTE_CORES: String(count * 2),
     NUAGE_COMPUTE_RAM_MI_B: String(count * 2 * 256),
+    // The fake guests use no host resources: let the scheduler place them all on this one host.
+    NUAGE_COMPUTE_CPU_ALLOCATION_RATIO: '1000',
+    NUAGE_COMPUTE_RAM_ALLOCATION_RATIO: '16',
+    NUAGE_COMPUTE_DISK_ALLOCATION_RATIO: '64',
   });
   try {
     const api = await login(server);

@@ -156,6 +156,9 @@ async function guestRun(server, api) {
       },
     });
     await until(async () => {
+      const { server: now } = await api('GET', `/compute/v2.1/servers/${vm.id}`);
+      if (now.status === 'ERROR') throw new Error(`boot failed: ${JSON.stringify(now.fault)}`);
+      if (now.status !== 'ACTIVE') return false;
       const out = await api('POST', `/compute/v2.1/servers/${vm.id}/action`, { 'os-getConsoleOutput': {} });
       return /GUEST-READY/.test(out.output ?? '');
     }, 'GUEST-READY');

@@ -141,7 +141,7 @@ export const ComputeConfigSchema = Type.Object(
     }),
     cpuAllocationRatio: Type.Number({
       minimum: 0.1,
-      maximum: 64,
+      maximum: 1000,
       default: 4.0,
       description: 'vCPUs scheduled per host CPU (Nova cpu_allocation_ratio).',
     }),
