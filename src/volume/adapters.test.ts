@@ -8,6 +8,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../common/clock.js';
 import { FakeDriver } from '../compute/driver/fake/fake-driver.js';
+import { PowerState } from '../compute/driver/driver.js';
 import { up as objectStoreUp } from '../db/migrations/2026-11-29-object-store.js';
 import type { Database } from '../db/schema.js';
 import { createBlobStore } from '../object-store/blob/blob-store.js';
@@ -50,7 +51,19 @@ describe('VolumeHost over the compute driver', () => {
     await host.detach(SERVER, 'vol-1');
     await host.detach(SERVER, 'vol-1');
     expect(driver.volumesOf(SERVER)).toEqual([]);
+    // A copy of an attached disk runs with the vCPUs frozen, and the guest runs again afterwards.
+    const during = await host.quiesced(SERVER, async () => (await driver.status(SERVER)).powerState);
+    expect(during).toBe(PowerState.Paused);
+    expect((await driver.status(SERVER)).powerState).toBe(PowerState.Running);
+    await expect(host.quiesced(SERVER, () => Promise.reject(new Error('copy failed')))).rejects.toThrow(
+      'copy failed',
+    );
+    expect((await driver.status(SERVER)).powerState).toBe(PowerState.Running);
     await driver.stop(SERVER, { soft: false, timeoutMs: 0 });
+    // A stopped guest is left as it is.
+    expect(await host.quiesced(SERVER, async () => (await driver.status(SERVER)).powerState)).toBe(
+      PowerState.Shutdown,
+    );
     // A stopped guest gets the disk at its next start.
     await host.attach(SERVER, disk);
     expect(driver.volumesOf(SERVER).map((v) => v.volumeId)).toEqual(['vol-1']);

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { AuthContext } from '../common/http/context.js';
 import { isApiError } from '../common/errors/api-error.js';
 import { errors } from '../common/errors/codes.js';
-import { isDriverError, type ComputeDriver } from '../compute/driver/driver.js';
+import { isDriverError, PowerState, type ComputeDriver } from '../compute/driver/driver.js';
 import type { StoredMetadata, StoredObject } from '../object-store/model.js';
 import type { PutObjectInput } from '../object-store/object-service.js';
 import {
@@ -158,7 +158,10 @@ export function createBackupObjects(objects: ObjectCalls): BackupObjects {
  * brings its disks back; online extend is the driver's resizeVolume (QMP block_resize).
  */
 export function createVolumeHost(deps: {
-  driver: Pick<ComputeDriver, 'attachVolume' | 'detachVolume' | 'resizeVolume'>;
+  driver: Pick<
+    ComputeDriver,
+    'attachVolume' | 'detachVolume' | 'resizeVolume' | 'status' | 'pause' | 'unpause'
+  >;
   servers: { visible(auth: AuthContext, serverId: string): Promise<unknown> };
 }): VolumeHost {
   const { driver } = deps;
@@ -180,6 +183,17 @@ export function createVolumeHost(deps: {
     detach: (serverId, volumeId) => serialised(serverId, () => unplug(serverId, volumeId)),
     extend: (serverId, volumeId, newSizeBytes) =>
       serialised(serverId, () => driver.resizeVolume(serverId, volumeId, newSizeBytes)),
+    quiesced: (serverId, work) =>
+      serialised(serverId, async () => {
+        const info = await driver.status(serverId).catch(() => undefined);
+        const freeze = info?.powerState === PowerState.Running;
+        if (freeze) await driver.pause(serverId);
+        try {
+          return await work();
+        } finally {
+          if (freeze) await driver.unpause(serverId);
+        }
+      }),
   };
 
   async function plug(serverId: string, disk: Parameters<VolumeHost['attach']>[1]): Promise<void> {

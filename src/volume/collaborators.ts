@@ -79,4 +79,10 @@ export interface VolumeHost {
   detach(serverId: string, volumeId: string): Promise<void>;
   /** Grows an attached disk through the hypervisor (QMP block_resize), which owns the image while it runs. */
   extend(serverId: string, volumeId: string, newSizeBytes: number): Promise<void>;
+  /**
+   * Runs `work` (a copy of an attached disk's file) while the server's vCPUs are frozen, so the copy is
+   * one point in time rather than blocks from different moments; a guest that does not run is left as
+   * it is. The guest resumes even when `work` fails.
+   */
+  quiesced<T>(serverId: string, work: () => Promise<T>): Promise<T>;
 }

@@ -247,6 +247,8 @@ describe.each(DIALECTS)('volume data paths ($name)', (dialect) => {
     expect((await settled(h, 'user', forced.body.snapshot.id, 'snapshots')).body.snapshot.status).toBe(
       'available',
     );
+    // The copy of the attached volume ran with the guest frozen.
+    expect(h.host.calls.slice(-2)).toEqual([`freeze ${SERVER_ID}`, `thaw ${SERVER_ID}`]);
 
     // Online extend at 3.42+ goes through the host.
     const grow = await cinder(

@@ -63,6 +63,16 @@ export function createVolumeTasks(deps: TaskDeps) {
     return attachments.find((a) => a.status === 'attached' && a.instanceId !== null)?.instanceId ?? undefined;
   }
 
+  /**
+   * Copies of a volume's file (clone, snapshot, backup, upload) run with `inUse` false when it is not
+   * attached, else with the guest frozen so the copy is one point in time (read with `-U`).
+   */
+  async function readingVolume<T>(volumeId: string, copy: (inUse: boolean) => Promise<T>): Promise<T> {
+    const server = await attachedServer(volumeId);
+    if (server === undefined) return copy(false);
+    return deps.host.quiesced(server, () => copy(true));
+  }
+
   async function produce(v: Volume): Promise<Location> {
     if (v.snapshotId !== null) {
       const s = await stores.snapshots.get(v.snapshotId);
@@ -72,12 +82,8 @@ export function createVolumeTasks(deps: TaskDeps) {
     if (v.sourceVolumeId !== null) {
       const src = await stores.volumes.get(v.sourceVolumeId);
       if (!src?.providerLocation) throw new Error(`source volume ${v.sourceVolumeId} has no data`);
-      return backend.clone(
-        v.id,
-        src.providerLocation,
-        v.sizeGib,
-        (await attachedServer(src.id)) !== undefined,
-      );
+      const from = src.providerLocation;
+      return readingVolume(src.id, (inUse) => backend.clone(v.id, from, v.sizeGib, inUse));
     }
     if (v.imageId !== null) {
       const path = await deps.images.localCopy(v.imageId, v.projectId);
@@ -167,8 +173,8 @@ export function createVolumeTasks(deps: TaskDeps) {
       return fail(v, returnStatus, new Error('upload task without an image or data'));
     }
     try {
-      const inUse = (await attachedServer(v.id)) !== undefined;
-      const path = await backend.exportTo(v.providerLocation, diskFormat, inUse);
+      const from = v.providerLocation;
+      const path = await readingVolume(v.id, (inUse) => backend.exportTo(from, diskFormat, inUse));
       try {
         const { size } = await stat(path);
         await deps.uploader.upload(imageId, createReadStream(path, { highWaterMark: 4 << 20 }), size);
@@ -198,11 +204,8 @@ export function createVolumeTasks(deps: TaskDeps) {
     try {
       const v = await stores.volumes.get(s.volumeId);
       if (!v?.providerLocation) throw new Error(`volume ${s.volumeId} has no data`);
-      const location = await backend.snapshot(
-        s.id,
-        v.providerLocation,
-        (await attachedServer(v.id)) !== undefined,
-      );
+      const from = v.providerLocation;
+      const location = await readingVolume(v.id, (inUse) => backend.snapshot(s.id, from, inUse));
       const done = await stores.snapshots.update(
         s.id,
         s.version,
@@ -220,6 +223,7 @@ export function createVolumeTasks(deps: TaskDeps) {
     patchVolume,
     restoreInto,
     attachedServer,
+    readingVolume,
     async volumeStep(v: Volume): Promise<void> {
       if (v.task === 'create') return create(v);
       if (v.task === 'delete') return remove(v);

@@ -121,6 +121,14 @@ export function fakeHost(): VolumeHost & {
     async extend(serverId: string, volumeId: string, bytes: number) {
       calls.push(`extend ${serverId} ${volumeId} ${bytes}`);
     },
+    async quiesced<T>(serverId: string, work: () => Promise<T>): Promise<T> {
+      calls.push(`freeze ${serverId}`);
+      try {
+        return await work();
+      } finally {
+        calls.push(`thaw ${serverId}`);
+      }
+    },
   };
   return host;
 }

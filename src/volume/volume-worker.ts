@@ -66,11 +66,8 @@ export function createVolumeWorker(deps: VolumeWorkerDeps) {
     try {
       const v = await stores.volumes.get(b.volumeId);
       if (!v?.providerLocation) throw new Error(`volume ${b.volumeId} has no data`);
-      const raw = await backend.exportTo(
-        v.providerLocation,
-        'raw',
-        (await tasks.attachedServer(v.id)) !== undefined,
-      );
+      const from = v.providerLocation;
+      const raw = await tasks.readingVolume(v.id, (inUse) => backend.exportTo(from, 'raw', inUse));
       try {
         const { objectCount } = await deps.engine.backup(b, raw, await backend.dataRanges(raw));
         await stores.backups.update(
