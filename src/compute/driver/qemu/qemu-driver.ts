@@ -410,8 +410,14 @@ export class QemuDriver implements ComputeDriver {
     const attempts = Math.ceil(this.config.launchTimeoutMs / 100);
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (!(await isOurProcess(pid, id))) {
-        const log = await files.tailFile(paths.qemuLog, 5);
-        throw new DriverError('HypervisorError', `QEMU exited at start: ${log.trim()}`, { instanceId: id });
+        // Give QEMU's last words a moment to reach the log, then quote them (or say there were none).
+        await sleep(100);
+        const said = (await files.tailFile(paths.qemuLog, 8))
+          .split('\n')
+          .filter((line) => line.trim() !== '' && !line.startsWith('--- launch'))
+          .join('\n');
+        const why = said === '' ? `pid ${pid} exited without a word (killed?)` : said;
+        throw new DriverError('HypervisorError', `QEMU exited at start: ${why}`, { instanceId: id });
       }
       if (await files.exists(paths.qmpSocket)) {
         try {
