@@ -21,7 +21,7 @@ import {
 import { chooseAccelerator, type Accelerator } from './accel.js';
 import * as disks from './disk-ops.js';
 import { GuestMonitor } from './guest-monitor.js';
-import { isOurProcess, killVerified, spawnDetached, sleep, waitUntilDead } from './host-process.js';
+import { isAlive, isOurProcess, killVerified, spawnDetached, sleep, waitUntilDead } from './host-process.js';
 import * as files from './instance-files.js';
 import { buildQemuArgs } from './qemu-args.js';
 import { asDriverError, invalidState, powerStateOf, UUID, validateSpec, wrapQmp } from './qemu-support.js';
@@ -409,7 +409,9 @@ export class QemuDriver implements ComputeDriver {
   private async connectWhenReady(id: string, pid: number, paths: files.InstancePaths): Promise<GuestMonitor> {
     const attempts = Math.ceil(this.config.launchTimeoutMs / 100);
     for (let attempt = 0; attempt < attempts; attempt++) {
-      if (!(await isOurProcess(pid, id))) {
+      // The pid is the child we just started: only its death counts. (Its command line is briefly
+      // unreadable while `ip netns exec` execs QEMU; reading that as "gone" made us kill a healthy QEMU.)
+      if (!(await isAlive(pid))) {
         // Give QEMU's last words a moment to reach the log, then quote them (or say there were none).
         await sleep(100);
         const said = (await files.tailFile(paths.qemuLog, 8))
