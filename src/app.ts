@@ -10,6 +10,7 @@ import type { Clock } from './common/clock.js';
 import { newRequestId, addRequestIdHeader } from './common/http/request-id.js';
 import { logSerializers } from './common/http/log-serializers.js';
 import { installErrorHandler } from './common/http/error-handler.js';
+import { acceptEmptyJsonBodies } from './common/http/json-body.js';
 import { renderKeystoneError } from './common/errors/render-keystone.js';
 import { renderS3Error } from './common/errors/render-s3.js';
 import { s3FrameworkError, s3Plugin } from './object-store/api/s3/plugin.js';
@@ -118,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorateRequest('auth', undefined);
   // Swift's server-side copy verb.
   app.addHttpMethod('COPY');
+  acceptEmptyJsonBodies(app);
   addRequestIdHeader(app);
   // Paths outside every service (and framework errors before routing) answer in Keystone's shape.
   installErrorHandler(app, (err, message) => renderKeystoneError(err, message));
