@@ -25,6 +25,7 @@ import { createNetworkModule, type NetworkModule } from './network/index.js';
 import type { NetworkDriver } from './network/driver/driver.js';
 import { createImageModule, type ImageModule } from './image/index.js';
 import { swiftRouterError } from './object-store/api/swift/plugin.js';
+import { requestIdFor } from './object-store/api/swift/trans-id.js';
 import { createComputeModule, type ComputeModule } from './compute/index.js';
 import type { ComputeTables } from './compute/compute-tables.js';
 import { createImageSource } from './compute/image-source.js';
@@ -86,7 +87,8 @@ function commonOptions(deps: AppDeps) {
       deps.logger === false
         ? false
         : { ...(typeof deps.logger === 'object' ? deps.logger : {}), serializers: logSerializers },
-    genReqId: newRequestId,
+    // Swift's requests carry its own transaction id form (X-Trans-Id, also X-Openstack-Request-Id).
+    genReqId: (req: { url?: string }) => requestIdFor(req.url, () => deps.clock.now(), newRequestId),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 2048 },
   } satisfies FastifyServerOptions;

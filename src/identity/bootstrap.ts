@@ -1,5 +1,6 @@
 // First-start setup of a cloud (Keystone's `keystone-manage bootstrap`): the default domain, the admin,
-// member and reader roles with their implications, the admin project and user, and the region.
+// member and reader roles with their implications, Swift's ResellerAdmin role, the admin project and
+// user, and the region.
 // Also keeps the catalog equal to the services this process really serves, on every start.
 import type { Clock } from '../common/clock.js';
 import { hashPassword } from '../common/crypto/password-hash.js';
@@ -38,6 +39,8 @@ export async function bootstrapIdentity(
   const member = await ensureRole(stores, 'member');
   const reader = await ensureRole(stores, 'reader');
   await ensureRole(stores, 'service');
+  // Swift's reseller_admin_role: its holders manage every account (account quotas among others).
+  await ensureRole(stores, 'ResellerAdmin');
   await stores.roles.addImplication(admin.id, member.id);
   await stores.roles.addImplication(member.id, reader.id);
 

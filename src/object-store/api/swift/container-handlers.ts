@@ -7,6 +7,7 @@ import { authorizeSwift } from './access.js';
 import { CONTENT_TYPES, listingFormat, renderObjectListing } from './listing-format.js';
 import { listOptions } from './listing-params.js';
 import { applyMetadataHeaders, metadataHeaders } from './metadata-headers.js';
+import { checkStoragePolicy, DEFAULT_POLICY_NAME } from './storage-policy.js';
 import { sendEmpty, type SwiftContext } from './swift-context.js';
 
 const OWNER_ONLY =
@@ -20,8 +21,9 @@ function containerHeaders(ctx: SwiftContext, c: Container, isOwner: boolean): Re
     'X-Container-Bytes-Used': String(c.bytesUsed),
     'X-Timestamp': c.putTimestamp,
     'X-Put-Timestamp': c.putTimestamp,
-    'X-Storage-Policy': 'Policy-0',
     ...meta,
+    // After the metadata: rows written before policies were validated may hold a stored copy.
+    'X-Storage-Policy': DEFAULT_POLICY_NAME,
   };
 }
 
@@ -74,14 +76,14 @@ export async function handleContainer(ctx: SwiftContext): Promise<FastifyReply> 
     });
     if (!c) throw errors.notFound('container', name);
     ctx.reply.headers(containerHeaders(ctx, c, isOwner(ctx)));
-    if (method === 'HEAD') return sendEmpty(ctx, 204);
     const format = listingFormat(ctx.query, ctx.headers.accept);
+    if (method === 'HEAD') return sendEmpty(ctx, 204, CONTENT_TYPES[format]);
     const items = await objects.listObjects(
       path.projectId,
       name,
       listOptions(ctx.query, LIMITS.containerListingLimit),
     );
-    if (items.length === 0 && format === 'plain') return sendEmpty(ctx, 204);
+    if (items.length === 0 && format === 'plain') return sendEmpty(ctx, 204, CONTENT_TYPES[format]);
     ctx.reply.header('content-type', CONTENT_TYPES[format]);
     return ctx.reply.status(200).send(renderObjectListing(items, name, format));
   }
@@ -93,6 +95,7 @@ export async function handleContainer(ctx: SwiftContext): Promise<FastifyReply> 
   });
   if (method === 'PUT') {
     validateAcls(ctx.headers);
+    checkStoragePolicy(ctx.headers['x-storage-policy']);
     const existing = await objects.getContainer(path.projectId, name);
     const metadata = applyMetadataHeaders(
       'container',

@@ -28,7 +28,6 @@ export const PERSISTED_HEADERS: Record<Level, readonly string[]> = {
     'x-container-meta-access-control-allow-origin',
     'x-container-meta-access-control-max-age',
     'x-container-meta-access-control-expose-headers',
-    'x-storage-policy',
   ],
   object: [
     'content-disposition',

@@ -39,8 +39,16 @@ export function truthy(value: string | undefined): boolean {
   return value !== undefined && ['true', '1', 'yes', 'on', 't', 'y'].includes(value.toLowerCase());
 }
 
-/** Sends a response with no body but the given status (Content-Length: 0, as Swift does). */
-export function sendEmpty(ctx: SwiftContext, status: number): FastifyReply {
-  ctx.reply.header('content-type', 'text/html; charset=UTF-8');
-  return ctx.reply.status(status).send('');
+/**
+ * Sends a response with no body but the given status. Swift always names a Content-Type, even on a 204
+ * (text/html for its plain replies, the listing's type on account and container HEADs), so the payload is
+ * left undefined: Fastify drops Content-Type from a 204 that carries a payload, even an empty one.
+ */
+export function sendEmpty(
+  ctx: SwiftContext,
+  status: number,
+  contentType = 'text/html; charset=UTF-8',
+): FastifyReply {
+  ctx.reply.header('content-type', contentType);
+  return ctx.reply.status(status).send();
 }

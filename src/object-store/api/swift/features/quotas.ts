@@ -1,11 +1,11 @@
 // Swift feature: container quotas (X-Container-Meta-Quota-Bytes / -Quota-Count, set by the container's
 // writers) and account quotas (X-Account-Quota-Bytes / -Quota-Count and the older
-// X-Account-Meta-Quota-Bytes, set only by a reseller admin, which for us is a cloud admin). An upload
+// X-Account-Meta-Quota-Bytes, set only by a reseller: a ResellerAdmin or the cloud admin). An upload
 // that would exceed one is refused with 413 "Upload exceeds quota."; the declared Content-Length is
 // checked before the upload, and the real size of a chunked upload before it is committed.
 import { ApiError } from '../../../../common/errors/api-error.js';
 import { errors } from '../../../../common/errors/codes.js';
-import { isCloudAdmin } from '../../../../identity/policy.js';
+import { isSwiftReseller } from '../access.js';
 import type { Account, Container } from '../../../model.js';
 import type { ObjectWritePlan } from '../extensions.js';
 import type { SwiftContext } from '../swift-context.js';
@@ -33,7 +33,7 @@ function checkContainerQuotaHeaders(ctx: SwiftContext): void {
   if (count && !/^\d+$/.test(count)) throw errors.badRequest('Invalid count quota.');
 }
 
-/** Account POST: only a reseller (cloud) admin may set or remove quotas, and only to digits. */
+/** Account POST: only a reseller may set or remove quotas, and only to digits. */
 function checkAccountQuotaHeaders(ctx: SwiftContext): void {
   const h = ctx.headers;
   // The older header is an alias of X-Account-Quota-Bytes, as Swift translates it.
@@ -51,7 +51,7 @@ function checkAccountQuotaHeaders(ctx: SwiftContext): void {
     (name) => h[name] !== undefined || h[name.replace('x-', 'x-remove-')] !== undefined,
   );
   if (touched.length === 0) return;
-  if (!ctx.auth || !isCloudAdmin(ctx.auth)) throw errors.forbidden('Access was denied to this resource.');
+  if (!isSwiftReseller(ctx.auth)) throw errors.forbidden('Access was denied to this resource.');
   for (const name of touched) {
     const value = h[name];
     if (value && !/^\d+$/.test(value)) throw errors.badRequest('Invalid quota value.');
@@ -87,7 +87,7 @@ async function beforeWrite(
   if (!c) return;
   const account = await ctx.objects.getAccount(ctx.path.projectId);
   // Resellers are not bound by account quotas; container quotas bind everyone.
-  const exempt = ctx.auth !== undefined && isCloudAdmin(ctx.auth);
+  const exempt = isSwiftReseller(ctx.auth);
   checkCounts(c, account, incomingBytes ?? 0, exempt);
   if (incomingBytes !== undefined) return;
   return { beforeCommit: ({ sizeBytes }) => checkCounts(c, account, sizeBytes, exempt) };

@@ -16,6 +16,7 @@ import { authorizeSwift, type Operation } from '../../access.js';
 import { listingTime } from '../../listing-format.js';
 import { listOptions } from '../../listing-params.js';
 import { authorizeObjectRead, handleObjectRead } from '../../object-read.js';
+import { DEFAULT_POLICY_NAME } from '../../storage-policy.js';
 import { sendEmpty, type SwiftContext } from '../../swift-context.js';
 
 async function authorize(ctx: SwiftContext, operation: Operation): Promise<Container> {
@@ -84,7 +85,7 @@ export async function listContainerVersions(
     'X-Container-Object-Count': String(c.objectCount),
     'X-Container-Bytes-Used': String(c.bytesUsed),
     'X-Timestamp': c.putTimestamp,
-    'X-Storage-Policy': 'Policy-0',
+    'X-Storage-Policy': DEFAULT_POLICY_NAME,
   });
   const state = versioningStateOf(c.metadata);
   if (state !== 'unversioned') ctx.reply.header('X-Versions-Enabled', state === 'enabled' ? 'True' : 'False');
