@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { errors } from '../../../common/errors/codes.js';
 import { LIMITS, type Container } from '../../model.js';
 import { authorizeSwift } from './access.js';
-import { CONTENT_TYPES, listingFormat, renderObjectListing } from './listing-format.js';
+import { negotiateListing, renderObjectListing } from './listing-format.js';
 import { listOptions } from './listing-params.js';
 import { applyMetadataHeaders, metadataHeaders } from './metadata-headers.js';
 import { checkStoragePolicy, DEFAULT_POLICY_NAME } from './storage-policy.js';
@@ -76,15 +76,15 @@ export async function handleContainer(ctx: SwiftContext): Promise<FastifyReply> 
     });
     if (!c) throw errors.notFound('container', name);
     ctx.reply.headers(containerHeaders(ctx, c, isOwner(ctx)));
-    const format = listingFormat(ctx.query, ctx.headers.accept);
-    if (method === 'HEAD') return sendEmpty(ctx, 204, CONTENT_TYPES[format]);
+    const { format, contentType } = negotiateListing(ctx.query, ctx.headers.accept);
+    if (method === 'HEAD') return sendEmpty(ctx, 204, contentType);
     const items = await objects.listObjects(
       path.projectId,
       name,
-      listOptions(ctx.query, LIMITS.containerListingLimit),
+      listOptions(ctx.query, LIMITS.containerListingLimit, 'container'),
     );
-    if (items.length === 0 && format === 'plain') return sendEmpty(ctx, 204, CONTENT_TYPES[format]);
-    ctx.reply.header('content-type', CONTENT_TYPES[format]);
+    if (items.length === 0 && format === 'plain') return sendEmpty(ctx, 204, contentType);
+    ctx.reply.header('content-type', contentType);
     return ctx.reply.status(200).send(renderObjectListing(items, name, format));
   }
   authorizeSwift({

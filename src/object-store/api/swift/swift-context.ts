@@ -27,14 +27,6 @@ export function flatHeaders(
   return out;
 }
 
-export function flatQuery(raw: unknown): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
-    out[k] = Array.isArray(v) ? String(v[0]) : v === undefined ? undefined : String(v);
-  }
-  return out;
-}
-
 export function truthy(value: string | undefined): boolean {
   return value !== undefined && ['true', '1', 'yes', 'on', 't', 'y'].includes(value.toLowerCase());
 }
