@@ -122,7 +122,12 @@ async function keystone(app: SwiftTestApp, method: string, path: string, body?: 
 /** Creates a project (unless `projectId` names an existing one) and a user holding `role` on it. */
 export async function createProjectUser(
   app: SwiftTestApp,
-  opts: { userName: string; role: 'member' | 'reader' | 'admin'; projectName?: string; projectId?: string },
+  opts: {
+    userName: string;
+    role: 'member' | 'reader' | 'admin' | 'ResellerAdmin';
+    projectName?: string;
+    projectId?: string;
+  },
 ): Promise<ProjectUser> {
   let projectId = opts.projectId;
   if (!projectId) {

@@ -17,12 +17,16 @@ const SWIFT_TEXT: Record<number, string> = {
 
 const PLAIN_TEXT = 'text/plain; charset=UTF-8';
 
-export function renderSwiftError(err: ApiError, message: string): { body: string; contentType: string } {
+export function renderSwiftError(
+  err: ApiError,
+  message: string,
+): { body: string | Buffer; contentType: string } {
   const context = err.internalContext;
-  // A middleware's own body (quotas' "Upload exceeds quota.") is sent as is, not as the proxy's page.
+  // A middleware's own body (quotas' "Upload exceeds quota.") is sent as is, not as the proxy's page;
+  // as bytes, so that its Content-Type goes out exactly as given (Fastify adds a charset to a string).
   if (context?.verbatimBody === true && err.status < 500) {
     const contentType = typeof context.contentType === 'string' ? context.contentType : PLAIN_TEXT;
-    return { body: message, contentType };
+    return { body: Buffer.from(message, 'utf8'), contentType };
   }
   const text = SWIFT_TEXT[err.status];
   if (text !== undefined || err.status >= 500) {

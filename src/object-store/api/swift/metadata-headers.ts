@@ -14,6 +14,8 @@ export const PERSISTED_HEADERS: Record<Level, readonly string[]> = {
     'x-account-meta-quota-bytes',
     'x-account-quota-bytes',
     'x-account-quota-count',
+    'x-account-quota-bytes-policy-policy-0',
+    'x-account-quota-count-policy-policy-0',
   ],
   container: [
     'x-container-read',

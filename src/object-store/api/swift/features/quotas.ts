@@ -1,21 +1,30 @@
 // Swift feature: container quotas (X-Container-Meta-Quota-Bytes / -Quota-Count, set by the container's
 // writers) and account quotas (X-Account-Quota-Bytes / -Quota-Count and the older
-// X-Account-Meta-Quota-Bytes, set only by a reseller: a ResellerAdmin or the cloud admin). An upload
-// that would exceed one is refused with 413 "Upload exceeds quota."; the declared Content-Length is
-// checked before the upload, and the real size of a chunked upload before it is committed.
+// X-Account-Meta-Quota-Bytes, and per policy X-Account-Quota-Bytes-Policy-Policy-0…, set only by a
+// reseller: a ResellerAdmin or the cloud admin). An upload that would exceed one is refused with 413
+// "Upload exceeds quota." (or "policy quota."); the declared Content-Length is checked before the
+// upload, and the real size of a chunked upload before it is committed.
 import { ApiError } from '../../../../common/errors/api-error.js';
 import { errors } from '../../../../common/errors/codes.js';
 import { isSwiftReseller } from '../access.js';
+import { DEFAULT_POLICY_NAME } from '../storage-policy.js';
 import type { Account, Container } from '../../../model.js';
 import type { ObjectWritePlan } from '../extensions.js';
 import type { SwiftContext } from '../swift-context.js';
 import type { InstallFeature } from './feature-deps.js';
 
-const ACCOUNT_QUOTA_HEADERS = ['x-account-quota-bytes', 'x-account-quota-count'] as const;
+/** The account's quotas, overall and for its (only) storage policy, as Swift's account_quotas names them. */
+const POLICY_SUFFIX = `-policy-${DEFAULT_POLICY_NAME.toLowerCase()}`;
+const ACCOUNT_QUOTA_HEADERS = [
+  'x-account-quota-bytes',
+  'x-account-quota-count',
+  `x-account-quota-bytes${POLICY_SUFFIX}`,
+  `x-account-quota-count${POLICY_SUFFIX}`,
+] as const;
 const LEGACY_ACCOUNT_BYTES = 'x-account-meta-quota-bytes';
 
-function exceeded(): ApiError {
-  return new ApiError(413, 'PayloadTooLarge', 'Upload exceeds quota.', {
+function exceeded(kind: '' | 'policy ' = ''): ApiError {
+  return new ApiError(413, 'PayloadTooLarge', `Upload exceeds ${kind}quota.`, {
     internalContext: { verbatimBody: true },
   });
 }
@@ -77,6 +86,11 @@ function checkCounts(c: Container, account: Account, bytes: number, accountExemp
   if (accountBytes !== undefined && account.bytesUsed + bytes > accountBytes) throw exceeded();
   const accountCount = quota(h['x-account-quota-count']);
   if (accountCount !== undefined && account.objectCount + 1 > accountCount) throw exceeded();
+  // Every container is of the one policy, so the policy's usage is the account's.
+  const policyBytes = quota(h[`x-account-quota-bytes${POLICY_SUFFIX}`]);
+  if (policyBytes !== undefined && account.bytesUsed + bytes > policyBytes) throw exceeded('policy ');
+  const policyCount = quota(h[`x-account-quota-count${POLICY_SUFFIX}`]);
+  if (policyCount !== undefined && account.objectCount + 1 > policyCount) throw exceeded('policy ');
 }
 
 async function beforeWrite(
