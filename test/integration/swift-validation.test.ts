@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createProjectUser,
   startSwiftTestApp,
+  waitFor,
   type ProjectUser,
   type SwiftTestApp,
 } from '../support/swift-test-app.js';
@@ -49,7 +50,8 @@ function expectPlain(r: Reply, status: number, text: string): void {
 }
 
 beforeAll(async () => {
-  t = await startSwiftTestApp();
+  // The reaper runs at start and then hourly: a test below must see an expired object not yet reaped.
+  t = await startSwiftTestApp({ expirerIntervalSeconds: 3600 });
   alice = await createProjectUser(t, { userName: 'alice', role: 'member', projectName: 'valid-a' });
   bob = await createProjectUser(t, { userName: 'bob', role: 'member', projectName: 'valid-b' });
 });
@@ -145,6 +147,14 @@ describe('X-Delete-At and X-Delete-After', () => {
     await ok('POST', '/expiry/kept', { 'X-Object-Meta-A': '1' });
     expect((await sw('HEAD', '/expiry/kept')).headers.get('x-delete-at')).toBeNull();
   });
+
+  it('an expired object the reaper has not removed yet does not keep its container from being deleted', async () => {
+    await ok('PUT', '/short-lived');
+    await ok('PUT', '/short-lived/o', { 'X-Delete-After': '1' }, 'x');
+    await waitFor('the object to expire', async () => (await sw('GET', '/short-lived/o')).status === 404);
+    expect((await sw('GET', '/short-lived')).status).toBe(204);
+    expect((await sw('DELETE', '/short-lived')).status).toBe(204);
+  });
 });
 
 describe('server-side copies', () => {
@@ -193,6 +203,8 @@ describe('server-side copies', () => {
     expect(r.headers.get('x-copied-from')).toBe('src/a%20b');
     expect(r.headers.get('x-copied-from-account')).toBe(`AUTH_${alice.projectId}`);
     expect(r.headers.get('x-copied-from-last-modified')).toBeTruthy();
+    // The reply carries the new object's user metadata, as Swift's copy middleware sends it.
+    expect(r.headers.get('x-object-meta-color')).toBe('red');
     expect((await sw('GET', '/dst/copy')).headers.get('x-object-meta-color')).toBe('red');
   });
 
@@ -262,6 +274,11 @@ describe('object metadata', () => {
     await ok('PUT', '/meta/dlo', { 'X-Object-Manifest': 'meta/o' }, '');
     await ok('POST', '/meta/dlo', { 'X-Object-Meta-A': '1' });
     expect((await sw('HEAD', '/meta/dlo')).headers.get('x-object-manifest')).toBeNull();
+  });
+
+  it('reads underscores in header names as dashes, as Swift’s WSGI does', async () => {
+    await ok('POST', '/meta', { 'X-Container-Meta-test_key': 'v' });
+    expect((await sw('HEAD', '/meta')).headers.get('x-container-meta-test-key')).toBe('v');
   });
 
   it('requires UTF-8 account and container metadata, not object metadata, and bounds header values', async () => {

@@ -10,6 +10,9 @@ import { applyMetadataHeaders, metadataHeaders } from './metadata-headers.js';
 import { checkStoragePolicy, DEFAULT_POLICY_NAME } from './storage-policy.js';
 import { sendEmpty, type SwiftContext } from './swift-context.js';
 
+/** Expired objects a container DELETE removes first (the reaper's batch size). */
+const REAP_ON_DELETE_LIMIT = 1000;
+
 const OWNER_ONLY =
   /^x-container-(read|write|meta-temp-url-key.*)$|^x-versions-location$|^x-history-location$/i;
 
@@ -116,6 +119,9 @@ export async function handleContainer(ctx: SwiftContext): Promise<FastifyReply> 
     return sendEmpty(ctx, 204);
   }
   if (method === 'DELETE') {
+    // Expired objects are already gone from listings; they must not keep the container "not empty"
+    // until the reaper's next round.
+    await objects.reapExpired(REAP_ON_DELETE_LIMIT, { projectId: path.projectId, container: name });
     await objects.deleteContainer(path.projectId, name);
     return sendEmpty(ctx, 204);
   }

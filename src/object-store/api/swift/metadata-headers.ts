@@ -55,6 +55,14 @@ function isUtf8(latin1: string): boolean {
   }
 }
 
+/**
+ * A header name as Swift sees it through WSGI, where underscores arrive as dashes (HTTP_X_A_B): a
+ * client's X-Container-Meta-test_key is stored as X-Container-Meta-Test-Key.
+ */
+export function wsgiHeaderName(name: string): string {
+  return name.toLowerCase().replaceAll('_', '-');
+}
+
 type HeaderBag = Record<string, string | string[] | undefined>;
 
 export function headerValue(headers: HeaderBag, name: string): string | undefined {
@@ -92,7 +100,7 @@ export function applyMetadataHeaders(
     ? { meta: {}, headers: { ...current.headers } }
     : { meta: { ...current.meta }, headers: { ...current.headers } };
   for (const [rawName, rawValue] of Object.entries(headers)) {
-    const name = rawName.toLowerCase();
+    const name = wsgiHeaderName(rawName);
     const value = Array.isArray(rawValue) ? rawValue.join(',') : (rawValue ?? '');
     if (value.length > LIMITS.maxHeaderSize)
       throw errors.badRequest(`Header value too long: ${name.slice(0, LIMITS.maxMetaNameLength)}`);

@@ -8,7 +8,7 @@ import { errors } from '../../../common/errors/codes.js';
 import { httpDate } from '../../http/conditions.js';
 import { LIMITS, type StoredMetadata, type StoredObject } from '../../model.js';
 import { planObjectWrite } from './extensions.js';
-import { applyMetadataHeaders } from './metadata-headers.js';
+import { applyMetadataHeaders, metadataHeaders } from './metadata-headers.js';
 import { authorizeObjectWrite } from './object-access.js';
 import { deleteAtFrom } from './object-expiry.js';
 import { authorizeObjectRead } from './object-read.js';
@@ -124,6 +124,14 @@ async function writeCopy(ctx: SwiftContext, from: CopyEnd, to: CopyEnd, source: 
   return written.object;
 }
 
+function copiedHeaders(object: StoredObject): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(metadataHeaders('object', object.metadata)))
+    if (name.startsWith('X-Object-Meta-')) headers[name] = value;
+  if (object.deleteAt !== null) headers['X-Delete-At'] = String(object.deleteAt);
+  return headers;
+}
+
 /** `preauthorized`: a temp URL granted the write (the source is still read with the caller's rights). */
 export async function copyObject(
   ctx: SwiftContext,
@@ -139,6 +147,8 @@ export async function copyObject(
   const source = await ctx.objects.requireObject(from.projectId, from.container, from.object);
   const object = await writeCopy(ctx, from, to, source);
   ctx.reply.headers({
+    // Swift's copy answers with the new object's user metadata and expiry too.
+    ...copiedHeaders(object),
     Etag: object.etag,
     'Last-Modified': httpDate(new Date(object.lastModified)),
     'X-Copied-From': pyQuote(`${from.container}/${from.object}`, '/'),

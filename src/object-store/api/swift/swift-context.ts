@@ -23,7 +23,9 @@ export function flatHeaders(
   raw: Record<string, string | string[] | undefined>,
 ): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(raw)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  // Underscores become dashes, as in Swift's WSGI environ (see wsgiHeaderName).
+  for (const [k, v] of Object.entries(raw))
+    out[k.toLowerCase().replaceAll('_', '-')] = Array.isArray(v) ? v.join(',') : v;
   return out;
 }
 
