@@ -311,6 +311,57 @@ describe('object metadata', () => {
   });
 });
 
+describe('reads', () => {
+  beforeAll(async () => {
+    await ok('PUT', '/parts');
+    for (const [name, body] of [
+      ['p1', 'hello '],
+      ['p2', 'large '],
+      ['p3', 'world'],
+    ])
+      await ok('PUT', `/parts/${name}`, {}, body);
+    const manifest = ['p1', 'p2', 'p3'].map((p) => ({ path: `/parts/${p}` }));
+    await ok('PUT', '/parts/slo?multipart-manifest=put', {}, JSON.stringify(manifest));
+  });
+
+  it('a HEAD ignores Range, as swob does', async () => {
+    const head = await sw('HEAD', '/parts/p1', { headers: { Range: 'bytes=0-1' } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe('6');
+    expect(head.headers.get('content-range')).toBeNull();
+  });
+
+  it('?part-number= serves one part of an SLO as a 206, and is ignored on other objects', async () => {
+    const get = await sw('GET', '/parts/slo?part-number=2');
+    expect(get.status).toBe(206);
+    expect(get.text).toBe('large ');
+    expect(get.headers.get('content-range')).toBe('bytes 6-11/17');
+    expect(get.headers.get('x-parts-count')).toBe('3');
+    const head = await sw('HEAD', '/parts/slo?part-number=3');
+    expect(head.status).toBe(206);
+    expect(head.headers.get('content-length')).toBe('5');
+    expect(head.headers.get('content-range')).toBe('bytes 12-16/17');
+    const beyond = await sw('GET', '/parts/slo?part-number=4');
+    expect(beyond.status).toBe(416);
+    expect(beyond.text).toBe('The requested part number is not satisfiable');
+    expect(beyond.headers.get('content-range')).toBe('bytes */17');
+    expect(beyond.headers.get('x-parts-count')).toBe('3');
+    expectPlain(
+      await sw('GET', '/parts/slo?part-number=0'),
+      400,
+      'Part number must be an integer greater than 0',
+    );
+    expectPlain(
+      await sw('GET', '/parts/slo?part-number=1', { headers: { Range: 'bytes=0-1' } }),
+      400,
+      'Range requests are not supported with part number queries',
+    );
+    const plain = await sw('GET', '/parts/p1?part-number=7');
+    expect(plain.status).toBe(200);
+    expect(plain.text).toBe('hello ');
+  });
+});
+
 describe('special replies, rendered as Swift errors', () => {
   beforeAll(async () => {
     await ok('PUT', '/special', { 'X-Versions-Enabled': 'true', 'X-Container-Meta-Temp-URL-Key': 'k' });

@@ -2,19 +2,13 @@
 // sign and digit underscores allowed), X-Delete-After added to now, both clamped to Swift's timestamp
 // range, and a time that is not in the future refused.
 import { ApiError } from '../../../common/errors/api-error.js';
+import { pythonInt } from './python-int.js';
 
 /** normalize_delete_at_timestamp's range: 0 to 9999999999 (ten digits). */
 const MAX_DELETE_AT = 9_999_999_999;
 
 function refuse(message: string): ApiError {
   return new ApiError(400, 'BadRequest', message);
-}
-
-/** Python's int(text), or undefined when it raises ValueError. */
-function pythonInt(text: string): number | undefined {
-  const trimmed = text.trim();
-  if (!/^[+-]?\d+(_\d+)*$/.test(trimmed)) return undefined;
-  return Number(trimmed.replaceAll('_', ''));
 }
 
 function clamp(seconds: number): number {
