@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import type { RegisteredRoute } from '../../src/app.js';
 
 const VALIDATOR = path.resolve(import.meta.dirname, '../../scripts/conformance/validate-responses.py');
+const OUR_SCHEMAS = path.resolve(import.meta.dirname, '../contract/schemas');
 
 /** A schema of Tempest's: `client` picks the module per microversion as Tempest does; `module` is fixed. */
 export type SchemaRef =
@@ -153,7 +154,7 @@ export function responseContract(
     if ('none' in ref) return response;
     const echoed = res.headers.get('openstack-api-version')?.split(' ')[1];
     const result = await validator.validate({
-      ...ref,
+      ...('file' in ref ? { file: path.join(OUR_SCHEMAS, ref.file) } : ref),
       microversion: echoed ?? null,
       status: res.status,
       headers: Object.fromEntries(res.headers.entries()),
