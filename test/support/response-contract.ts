@@ -18,6 +18,7 @@ export type SchemaRef =
 /** Why a route has no Tempest schema (e.g. "Tempest has no schema for os-services PUT"). */
 export interface NoSchema {
   none: string;
+  file?: never;
 }
 
 /** Keyed by "METHOD /route/pattern/:param", exactly as Fastify registered it. */
@@ -154,7 +155,7 @@ export function responseContract(
     if ('none' in ref) return response;
     const echoed = res.headers.get('openstack-api-version')?.split(' ')[1];
     const result = await validator.validate({
-      ...('file' in ref ? { file: path.join(OUR_SCHEMAS, ref.file) } : ref),
+      ...(typeof ref.file === 'string' ? { file: path.join(OUR_SCHEMAS, ref.file) } : ref),
       microversion: echoed ?? null,
       status: res.status,
       headers: Object.fromEntries(res.headers.entries()),
