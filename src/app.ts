@@ -77,6 +77,9 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   public: boolean;
+  /** The route's declared body and query schemas (TypeBox / JSON Schema), for the schema tests. */
+  bodySchema?: unknown;
+  querySchema?: unknown;
 }
 
 /** Options both listeners share: logging with redaction, OpenStack request ids, size limits. */
@@ -114,7 +117,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods)
-      routes.push({ method, url: route.url, public: route.config?.public === true });
+      routes.push({
+        method,
+        url: route.url,
+        public: route.config?.public === true,
+        ...(route.schema?.body !== undefined && { bodySchema: route.schema.body }),
+        ...(route.schema?.querystring !== undefined && { querySchema: route.schema.querystring }),
+      });
   });
   app.decorateRequest('auth', undefined);
   // Swift's server-side copy verb.
