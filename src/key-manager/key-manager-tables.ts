@@ -46,7 +46,7 @@ export interface ContainerTable {
 export interface ContainerSecretTable {
   container_id: string;
   secret_id: string;
-  name: string;
+  name: string | null;
   position: number;
 }
 

@@ -27,6 +27,9 @@ export interface SecretServiceDeps {
 /** The filters of GET /v1/secrets, as api/ parsed them. */
 export type SecretListFilters = Omit<SecretListQuery, 'projectId' | 'now'> & { aclOnly: boolean };
 
+/** The media types PUT accepts (controllers.enforce_content_types). */
+const PUT_TYPES = ['application/octet-stream', 'text/plain'];
+
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 export function isUuid(id: string): boolean {
@@ -162,6 +165,12 @@ export function createSecretService(deps: SecretServiceDeps) {
     ) {
       const secret = await lookup(id);
       policy.changeSecret(auth, secret);
+      if (!PUT_TYPES.includes(input.contentType)) {
+        throw kmErrors.abort(
+          415,
+          "Unexpected content type. Expected content types are: ['application/octet-stream', 'text/plain']",
+        );
+      }
       if (input.body.length === 0) throw kmErrors.issue(400, 'No data supplied to process.');
       if (input.body.length > deps.maxSecretBytes)
         throw kmErrors.issue(413, 'Provided information too large to process');

@@ -90,10 +90,10 @@ async function createContainerAndOrderTables(db: Kysely<any>): Promise<void> {
     .addColumn('secret_id', 'text', (c) =>
       c.notNull().references('key_manager_secrets.id').onDelete('cascade'),
     )
-    // The empty string stands for "no name", so that the unique constraint also covers unnamed references.
-    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('name', 'text')
+    // The order the references were given in; (container, secret, name) is unique, checked by the service.
     .addColumn('position', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('key_manager_container_secrets_pk', ['container_id', 'secret_id', 'name'])
+    .addPrimaryKeyConstraint('key_manager_container_secrets_pk', ['container_id', 'position'])
     .execute();
   await db.schema
     .createIndex('key_manager_container_secrets_secret')
