@@ -46,7 +46,8 @@ const WRAPPED_DATA_KEY_BYTES = 1 + UUID_BYTES + IV_BYTES + KEY_BYTES + TAG_BYTES
 // Unwrapped KEKs kept in memory, each checked against its row (status and wrapped bytes) on every use.
 const KEK_CACHE_ENTRIES = 256;
 
-function aad(kind: 'kek' | 'dek', projectId: string, kekId: string): Buffer {
+/** The additional data that binds a wrapped KEK (or data key) to its project and KEK id. */
+export function keyAad(kind: 'kek' | 'dek', projectId: string, kekId: string): Buffer {
   return Buffer.from(`nuage-key-manager/${kind}/v1\0${projectId}\0${kekId}`, 'utf8');
 }
 
@@ -66,7 +67,7 @@ export function createKeyService(deps: { keks: KekStore; root: RootOfTrust; cloc
   function newKekRow(projectId: string): KekRow {
     const id = randomUUID();
     const key = randomBytes(KEY_BYTES);
-    const wrapped = root.wrap(key, aad('kek', projectId, id));
+    const wrapped = root.wrap(key, keyAad('kek', projectId, id));
     remember(id, wrapped.toString('base64'), key);
     return {
       id,
@@ -101,7 +102,7 @@ export function createKeyService(deps: { keks: KekStore; root: RootOfTrust; cloc
     }
     const cached = cache.get(row.id);
     if (cached && cached.wrapped === row.wrapped_key) return cached.key;
-    const key = root.unwrap(Buffer.from(row.wrapped_key, 'base64'), aad('kek', row.project_id, row.id));
+    const key = root.unwrap(Buffer.from(row.wrapped_key, 'base64'), keyAad('kek', row.project_id, row.id));
     remember(row.id, row.wrapped_key, key);
     return key;
   }
@@ -123,7 +124,7 @@ export function createKeyService(deps: { keks: KekStore; root: RootOfTrust; cloc
   }
 
   function wrapUnder(kek: KekRow, projectId: string, dataKey: Buffer): Buffer {
-    const sealed = gcmSeal(openKek(kek), dataKey, aad('dek', projectId, kek.id));
+    const sealed = gcmSeal(openKek(kek), dataKey, keyAad('dek', projectId, kek.id));
     const out = Buffer.concat([Buffer.from([WRAPPED_VERSION]), uuidBytes(kek.id), sealed]);
     assert(out.length === WRAPPED_DATA_KEY_BYTES);
     return out;
@@ -136,7 +137,7 @@ export function createKeyService(deps: { keks: KekStore; root: RootOfTrust; cloc
     const kekId = uuidText(wrapped.subarray(1, 1 + UUID_BYTES));
     const row = await keks.get(kekId);
     if (!row || row.project_id !== projectId) throw kmErrors.unwrapFailed('no such key for this project');
-    const plain = gcmOpen(openKek(row), wrapped.subarray(1 + UUID_BYTES), aad('dek', projectId, kekId));
+    const plain = gcmOpen(openKek(row), wrapped.subarray(1 + UUID_BYTES), keyAad('dek', projectId, kekId));
     if (!plain) throw kmErrors.unwrapFailed('the wrapped data key does not verify');
     return plain;
   }
