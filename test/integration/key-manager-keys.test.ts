@@ -38,7 +38,7 @@ describe('data keys', () => {
     expect((await keys.unwrapDataKey('project-a', a.wrapped)).equals(a.plaintext)).toBe(true);
     await expect(keys.unwrapDataKey('project-b', a.wrapped)).rejects.toMatchObject({ status: 500 });
     const tampered = Buffer.from(a.wrapped);
-    tampered[tampered.length - 1] ^= 1;
+    tampered.writeUInt8((tampered.at(-1) as number) ^ 1, tampered.length - 1);
     await expect(keys.unwrapDataKey('project-a', tampered)).rejects.toMatchObject({ code: 'InternalError' });
   });
 
