@@ -80,7 +80,7 @@ function pkcs11Root(lib: Pkcs11, session: Buffer, key: Buffer, options: Pkcs11Ro
       if (!open) return;
       open = false;
       try {
-        lib.C_Logout(session);
+        // No C_Logout: login state belongs to the whole process, and closing its last session logs out.
         lib.C_CloseSession(session);
       } catch {
         // The token may already be gone; releasing the module below is all that is left to do.
