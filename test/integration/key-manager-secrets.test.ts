@@ -42,7 +42,9 @@ describe('discovery and authentication', () => {
   });
 
   it('refuses anonymous callers with 401 and serves microversion 1.0 only', async () => {
-    expect((await km(app, undefined, 'GET', '/v1/secrets')).status).toBe(401);
+    const anonymous = await km(app, undefined, 'GET', '/v1/secrets');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe(`Keystone uri="${app.url}/identity"`);
     const listed = await km(app, p.member, 'GET', '/v1/secrets');
     expect(listed.headers.get('openstack-api-version')).toBe('key-manager 1.0');
     const newer = await km(app, p.member, 'GET', '/v1/secrets', undefined, {

@@ -35,7 +35,7 @@ export function keyManagerPlugin(
   deps: KeyManagerRouteDeps & { validator: TokenValidator; maxRequestBytes: number },
 ) {
   return async function keyManager(app: FastifyInstance): Promise<void> {
-    installBarbicanErrors(app);
+    installBarbicanErrors(app, deps.publicUrl);
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(
       '*',

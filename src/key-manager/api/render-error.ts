@@ -45,7 +45,7 @@ export function barbicanBody(status: number, description: string | null) {
   return { code: status, title: title(status), description };
 }
 
-export function installBarbicanErrors(app: FastifyInstance): void {
+export function installBarbicanErrors(app: FastifyInstance, publicUrl: string): void {
   app.setErrorHandler((raw, request: FastifyRequest, reply) => {
     const err = toApiError(raw);
     if (err.status >= 500) {
@@ -60,8 +60,11 @@ export function installBarbicanErrors(app: FastifyInstance): void {
     }
     if (err.headers) reply.headers(err.headers);
     if (err.status === 401) {
+      // keystonemiddleware tells the client where to authenticate.
+      const base = publicUrl ? publicUrl.replace(/\/+$/, '') : `${request.protocol}://${request.host}`;
       return reply
         .status(401)
+        .header('www-authenticate', `Keystone uri="${base}/identity"`)
         .send({ error: { code: 401, title: 'Unauthorized', message: err.publicMessage } });
     }
     const operation = request.routeOptions.config?.operation;
