@@ -187,6 +187,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     hostName,
     defaultAvailabilityZone: computeConfig.availabilityZone,
     stopTimeoutMs: computeConfig.stopTimeoutSeconds * 1000,
+    enableInstancePassword: computeConfig.enableInstancePassword,
     snapshots: createImageSnapshots({
       create: (owner, input) => image.services.snapshots.create(owner, input),
       get: (id) => image.services.snapshots.get(id),

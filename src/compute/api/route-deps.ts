@@ -30,6 +30,8 @@ export interface ComputeRouteDeps {
   /** What the caller's project uses now, for limits and os-quota-sets. */
   usage(auth: AuthContext): Promise<{ instances: number; cores: number; ramMiB: number; keyPairs: number }>;
   publicUrl: string;
+  /** Nova's [api] enable_instance_password: adminPass in create and rebuild responses (default true). */
+  enableInstancePassword?: boolean;
   /** Floating IPs per port id (Nova shows them in `addresses`); absent: fixed addresses only. */
   floatingIps?: (portIds: string[]) => Promise<Map<string, string[]>>;
   /** os-volume_attachments and volumes_attached (absent: no routes, and servers show no volumes). */
