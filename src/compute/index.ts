@@ -28,6 +28,7 @@ import { createServerActions } from './server-actions.js';
 import { createServerLifecycle } from './server-lifecycle.js';
 import { createComputeAdmin } from './compute-admin.js';
 import type { HostRegistrationOptions } from './host-registration.js';
+import type { ImageProxy } from './image-proxy.js';
 import { reconcileHost, watchDriverEvents } from './server-reconcile.js';
 import { createServerMetadata } from './server-metadata.js';
 import { createServerService } from './server-service.js';
@@ -65,6 +66,8 @@ export interface ComputeModuleDeps {
   volumes?: VolumeAttacher;
   /** Nova's [api] enable_instance_password (default true). */
   enableInstancePassword?: boolean;
+  /** The image service for Nova's image proxy API (absent: no /images routes). */
+  imageProxy?: ImageProxy;
 }
 
 export function createComputeModule(deps: ComputeModuleDeps) {
@@ -235,6 +238,7 @@ export function createComputeModule(deps: ComputeModuleDeps) {
       usage,
       publicUrl: deps.publicUrl,
       enableInstancePassword: deps.enableInstancePassword ?? true,
+      ...(deps.imageProxy && { images: deps.imageProxy }),
       validator: deps.validator,
     }),
   };

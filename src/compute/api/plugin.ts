@@ -11,6 +11,7 @@ import { registerActionRoutes } from './action-routes.js';
 import { registerDiscoveryRoutes } from './discovery-routes.js';
 import { registerFlavorRoutes } from './flavor-routes.js';
 import { registerHypervisorRoutes } from './hypervisor-routes.js';
+import { registerImageRoutes } from './image-routes.js';
 import { registerKeyPairRoutes } from './keypair-routes.js';
 import { registerMetadataRoutes } from './metadata-routes.js';
 import { registerQuotaRoutes } from './quota-routes.js';
@@ -56,6 +57,7 @@ export function computePlugin(deps: ComputeRouteDeps & { validator: TokenValidat
     registerActionRoutes(app, deps);
     registerMetadataRoutes(app, deps);
     if (deps.volumes) registerVolumeAttachmentRoutes(app, deps.volumes);
+    if (deps.images) registerImageRoutes(app, deps, deps.images);
     if (deps.admin) {
       const admin = { ...deps.admin, publicUrl: deps.publicUrl };
       registerHypervisorRoutes(app, admin);

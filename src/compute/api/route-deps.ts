@@ -5,6 +5,7 @@ import type { AuthContext } from '../../common/http/context.js';
 import type { ComputeQuota } from '../collaborators.js';
 import type { FlavorService } from '../flavor-service.js';
 import type { HostService } from '../host-service.js';
+import type { ImageProxy } from '../image-proxy.js';
 import type { QuotaService } from '../quota-service.js';
 import type { ServerTags } from '../server-tags.js';
 import type { KeyPairService } from '../keypair-service.js';
@@ -34,6 +35,8 @@ export interface ComputeRouteDeps {
   enableInstancePassword?: boolean;
   /** Floating IPs per port id (Nova shows them in `addresses`); absent: fixed addresses only. */
   floatingIps?: (portIds: string[]) => Promise<Map<string, string[]>>;
+  /** The image service for Nova's image proxy API (absent: no /images routes). */
+  images?: ImageProxy;
   /** os-volume_attachments and volumes_attached (absent: no routes, and servers show no volumes). */
   volumes?: ServerVolumes;
   /** Hosts, per-project quotas and server tags (see compute-admin.ts); absent until index.ts wires them. */
