@@ -10,7 +10,7 @@ import { atLeast } from './microversion.js';
 import { type ComputeRouteDeps, callerOf, linkBase, versionOf } from './route-deps.js';
 import type { CreateImageBody, RebuildBody, ResizeBody } from './schemas/action-schemas.js';
 import { idFromHref, personalityFiles } from './server-create-input.js';
-import { canonicalUuid } from './validation/nova-formats.js';
+import { canonicalIpv6, canonicalUuid } from './validation/nova-formats.js';
 import { serverDetail } from './views.js';
 
 export const LIFECYCLE_ACTIONS = new Set([
@@ -36,7 +36,7 @@ export function rebuildInput(body: RebuildBody): RebuildInput {
   if (r.user_data !== undefined) input.userData = r.user_data;
   if (r.adminPass !== undefined) input.adminPass = r.adminPass;
   if (r.accessIPv4 !== undefined) input.accessIpv4 = r.accessIPv4;
-  if (r.accessIPv6 !== undefined) input.accessIpv6 = r.accessIPv6;
+  if (r.accessIPv6 !== undefined) input.accessIpv6 = canonicalIpv6(r.accessIPv6);
   if (r['OS-DCF:diskConfig'] !== undefined) input.autoDiskConfig = r['OS-DCF:diskConfig'] === 'AUTO';
   const files = personalityFiles(r.personality);
   if (files !== undefined) input.files = files;

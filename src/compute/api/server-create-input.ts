@@ -10,7 +10,7 @@ import type { ServerCreateInput } from '../server-service.js';
 import { atLeast, type Microversion } from './microversion.js';
 import { isTrue } from './schemas/parameter-types.js';
 import type { SchedulerHints, ServerCreateBody } from './schemas/server-schemas.js';
-import { canonicalUuid, isUuidLike } from './validation/nova-formats.js';
+import { canonicalIpv6, canonicalUuid, isUuidLike } from './validation/nova-formats.js';
 
 type Body = ServerCreateBody['server'];
 
@@ -133,7 +133,7 @@ export function serverCreateInput(body: ServerCreateBody, v: Microversion): Serv
     ...(s.adminPass !== undefined && { adminPass: s.adminPass }),
     ...(files !== undefined && { files }),
     ...(s.accessIPv4 !== undefined && { accessIpv4: s.accessIPv4 }),
-    ...(s.accessIPv6 !== undefined && { accessIpv6: s.accessIPv6 }),
+    ...(s.accessIPv6 !== undefined && { accessIpv6: canonicalIpv6(s.accessIPv6) }),
     ...(s['OS-DCF:diskConfig'] !== undefined && { autoDiskConfig: s['OS-DCF:diskConfig'] === 'AUTO' }),
     ...(requestSpec !== undefined && { requestSpec }),
   };

@@ -16,6 +16,7 @@ import {
   type ServerUpdateBody,
 } from './schemas/server-schemas.js';
 import { securityGroupNames, serverBrief, serverDetail } from './views.js';
+import { canonicalIpv6 } from './validation/nova-formats.js';
 
 type Params = { id: string };
 
@@ -107,7 +108,7 @@ export function registerServerRoutes(app: FastifyInstance, deps: ComputeRouteDep
         ...(s.name !== undefined && { name: s.name }),
         ...(atLeast(v, 19) && 'description' in s && { description: s.description ?? null }),
         ...(s.accessIPv4 !== undefined && { accessIpv4: s.accessIPv4 }),
-        ...(s.accessIPv6 !== undefined && { accessIpv6: s.accessIPv6 }),
+        ...(s.accessIPv6 !== undefined && { accessIpv6: canonicalIpv6(s.accessIPv6) }),
         ...(s['OS-DCF:diskConfig'] !== undefined && { autoDiskConfig: s['OS-DCF:diskConfig'] === 'AUTO' }),
       });
       const full = atLeast(v, 75);

@@ -125,3 +125,12 @@ export const NOVA_FORMATS: Readonly<Record<string, FormatCheck>> = {
     'printable characters except :, with at least one non space character',
   ),
 };
+
+/**
+ * An IPv6 address as Nova stores and shows it (its IPAddress column keeps str(netaddr.IPAddress)):
+ * lower case, the longest zero run compressed, an embedded IPv4 tail in hex. The WHATWG URL host
+ * serializer writes exactly that canonical (RFC 5952) form. Input is already format-checked.
+ */
+export function canonicalIpv6(value: string): string {
+  return new URL(`http://[${value}]/`).hostname.slice(1, -1);
+}
