@@ -28,6 +28,7 @@ import { swiftRouterError } from './object-store/api/swift/plugin.js';
 import { requestIdFor } from './object-store/api/swift/trans-id.js';
 import { createComputeModule, type ComputeModule } from './compute/index.js';
 import type { ComputeTables } from './compute/compute-tables.js';
+import { createImageProxy } from './compute/image-proxy.js';
 import { createImageSource } from './compute/image-source.js';
 import { createImageSnapshots } from './compute/image-snapshots.js';
 import { createPortProvider } from './compute/port-provider.js';
@@ -202,6 +203,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     hostName,
     defaultAvailabilityZone: computeConfig.availabilityZone,
     stopTimeoutMs: computeConfig.stopTimeoutSeconds * 1000,
+    enableInstancePassword: computeConfig.enableInstancePassword,
+    // Nova's image proxy API (/compute/v2.1/images up to 2.35) over the image service.
+    imageProxy: createImageProxy(image.services.images),
     snapshots: createImageSnapshots({
       create: (owner, input) => image.services.snapshots.create(owner, input),
       get: (id) => image.services.snapshots.get(id),

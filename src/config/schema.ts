@@ -175,6 +175,11 @@ export const ComputeConfigSchema = Type.Object(
       default: 128,
       description: 'Default quota: metadata items per server.',
     }),
+    enableInstancePassword: Type.Boolean({
+      default: true,
+      description:
+        'Return the admin password (given or generated) in server create and rebuild responses (Nova [api] enable_instance_password).',
+    }),
   },
   { additionalProperties: false, default: {} },
 );
