@@ -10,6 +10,7 @@ import type {
   Topology,
 } from './driver/driver.js';
 import { parseCidr } from './ipam.js';
+import { hasUplink } from './provider.js';
 import type { NetworkStore, Rec } from './network-store.js';
 
 interface Fixed {
@@ -71,6 +72,10 @@ function routerSpecs(routers: Rec[], ports: Rec[], fips: Rec[], subnets: Map<str
     return {
       id: r.id,
       adminStateUp: r.admin_state_up !== false,
+      routes: ((r.routes as { destination: string; nexthop: string }[] | undefined) ?? []).map((x) => ({
+        destination: x.destination,
+        nexthop: x.nexthop,
+      })),
       interfaces: own
         .filter((p) => p.device_owner === 'network:router_interface')
         .map((p) => ({
@@ -120,7 +125,7 @@ export async function buildTopology(store: NetworkStore): Promise<Topology> {
   const networks: NetworkSpec[] = nets.map((n) => ({
     id: n.id,
     mtu: Number(n.mtu),
-    external: n['router:external'] === true,
+    uplink: hasUplink(n),
     subnets: subnetRows
       .filter((s) => s.network_id === n.id)
       .map((s) => ({
@@ -138,6 +143,7 @@ export async function buildTopology(store: NetworkStore): Promise<Topology> {
     networks,
     securityGroups: groups.map((g) => ({
       id: g.id,
+      stateful: g.stateful !== false,
       rules: ruleSpecs(
         rules.filter((r) => r.security_group_id === g.id),
         membersOf,

@@ -168,6 +168,7 @@ describe.skipIf(!isRoot)('metadata forwarder in a router namespace', () => {
       {
         id: routerId,
         adminStateUp: true,
+        routes: [],
         interfaces: [{ portId: 'rif', networkId: 'net-1', macAddress: '', addresses: ['10.250.0.1/24'] }],
         floatingIps: [],
       },
