@@ -19,6 +19,7 @@ function subjectTokenOf(request: FastifyRequest): string {
 
 export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { auth, tokens, catalog, assignments } = deps.services;
+  const { adminProjectConfigured } = deps;
 
   async function catalogOf(v: ValidatedToken) {
     const s = v.context.scope;
@@ -46,7 +47,12 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
     request.auditTarget = { action: 'authenticate', targetType: 'token', targetId: validated.context.userId };
     const noCatalog = queryOf(request).nocatalog !== undefined;
     reply.header('x-subject-token', token);
-    return reply.status(201).send(tokenView(validated, noCatalog ? undefined : await catalogOf(validated)));
+    const view = tokenView(
+      validated,
+      noCatalog ? undefined : await catalogOf(validated),
+      adminProjectConfigured,
+    );
+    return reply.status(201).send(view);
   });
 
   // Fastify answers HEAD through this GET route (exposeHeadRoutes), without the body.
@@ -54,7 +60,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
     const validated = await subject(request);
     const noCatalog = queryOf(request).nocatalog !== undefined;
     reply.header('x-subject-token', subjectTokenOf(request));
-    return tokenView(validated, noCatalog ? undefined : await catalogOf(validated));
+    return tokenView(validated, noCatalog ? undefined : await catalogOf(validated), adminProjectConfigured);
   });
 
   app.delete('/v3/auth/tokens', async (request, reply) => {
