@@ -199,7 +199,7 @@ export const gatewayInfoKind: Kind = {
       network_id: v.network_id,
       ...(v.enable_snat !== undefined ? { enable_snat: toBoolean(v.enable_snat) } : {}),
       ...(v.external_fixed_ips !== undefined
-        ? { external_fixed_ips: kinds.fixedIps().convert?.(v.external_fixed_ips) }
+        ? { external_fixed_ips: kinds.fixedIps().convert?.(v.external_fixed_ips, 'external_fixed_ips') }
         : {}),
     };
   },

@@ -17,8 +17,8 @@ export interface Kind {
   schema: TSchema;
   /** Neutron's error for a value the schema rejects. */
   fail(value: unknown, attr: string): ApiError;
-  /** The canonical stored form of an accepted value (Neutron's convert_to). */
-  convert?(value: unknown): unknown;
+  /** The canonical stored form of an accepted value (Neutron's convert_to); may still refuse it. */
+  convert?(value: unknown, attr: string): unknown;
 }
 
 /** A kind built on first use and shared, so its compiled schema is too. */
@@ -56,7 +56,7 @@ const BoolLike = Type.Union([
   Type.Literal(0),
   Type.Literal(1),
 ]);
-const IntLike = Type.Union([Type.Integer(), Type.String({ pattern: '^\\s*[-+]?\\d{1,15}\\s*$' })]);
+const INT_TEXT = '^\\s*[-+]?\\d{1,15}\\s*$';
 
 const notString = (v: unknown) => `'${pyStr(v)}' is not a valid string`;
 const tooLong = (v: unknown, max: number) => `'${pyStr(v)}' exceeds maximum length of ${max}`;
@@ -127,17 +127,24 @@ export const kinds = {
     convert: (v) => Number(v),
   }),
   /** converters.convert_to_int then an integer range (type:range or type:non_negative). */
-  intRange: (min: number, max: number): Kind => ({
-    schema: Type.Union([Type.Integer({ minimum: min, maximum: max }), IntLike]),
-    fail: (v, attr) => {
-      if (!isIntLike(v)) return invalidInput(`'${pyStr(v)}' is not an integer`);
-      const n = Number(v);
+  intRange: (min: number, max: number): Kind => {
+    const outOfRange = (n: number, attr: string) => {
       if (min === 0 && n < 0) return reasonFor(attr, `'${n}' should be non-negative`);
       if (n < min) return reasonFor(attr, `'${n}' is too small - must be at least '${min}'`);
       return reasonFor(attr, `'${n}' is too large - must be no larger than '${max}'`);
-    },
-    convert: (v) => Number(v),
-  }),
+    };
+    return {
+      // Numeric strings convert first (convert_to_int), then the range applies to the number.
+      schema: Type.Union([Type.Integer({ minimum: min, maximum: max }), Type.String({ pattern: INT_TEXT })]),
+      fail: (v, attr) =>
+        isIntLike(v) ? outOfRange(Number(v), attr) : invalidInput(`'${pyStr(v)}' is not an integer`),
+      convert: (v, attr) => {
+        const n = Number(v);
+        if (n < min || n > max) throw outOfRange(n, attr);
+        return n;
+      },
+    };
+  },
   /** type:values over strings. */
   values: (values: string[]): Kind =>
     validated(

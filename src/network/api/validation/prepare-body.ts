@@ -70,7 +70,7 @@ function convertValues(map: AttributeMap, item: Item): Item {
     const kind = map[name]?.kind;
     if (!kind) continue;
     if (!accepts(kind, value)) throw kind.fail(value, name);
-    out[name] = kind.convert ? kind.convert(value) : value;
+    out[name] = kind.convert ? kind.convert(value, name) : value;
   }
   return out;
 }
