@@ -7,10 +7,12 @@ import { hashPassword } from '../common/crypto/password-hash.js';
 import { randomSecret } from '../common/crypto/secret-token.js';
 import { newHexId } from '../common/ids.js';
 import type { IdentityStores } from './index.js';
+import { bootstrapProjectName } from './admin-project.js';
 import { ADMIN_PROJECT_SETTING } from './index.js';
 import { DEFAULT_DOMAIN_ID, SYSTEM_TARGET, type Role } from './model.js';
 
 export interface BootstrapResult {
+  /** The bootstrap admin's project (the admin project, unless none is configured). */
   adminProjectId: string;
   /** Only on the start that created the admin user; never logged, written to clouds.yaml only. */
   newAdminPassword?: string | undefined;
@@ -44,11 +46,12 @@ export async function bootstrapIdentity(
   await stores.roles.addImplication(admin.id, member.id);
   await stores.roles.addImplication(member.id, reader.id);
 
-  let project = await stores.resources.getProjectByName(DEFAULT_DOMAIN_ID, options.adminProjectName);
+  const projectName = bootstrapProjectName(options.adminProjectName);
+  let project = await stores.resources.getProjectByName(DEFAULT_DOMAIN_ID, projectName);
   if (!project) {
     project = {
       id: newHexId(),
-      name: options.adminProjectName,
+      name: projectName,
       domainId: DEFAULT_DOMAIN_ID,
       parentId: null,
       description: 'Bootstrap project for the cloud administrators',

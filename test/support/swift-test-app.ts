@@ -62,7 +62,6 @@ export async function startSwiftTestApp(options: SwiftTestAppOptions = {}): Prom
     region: config.region,
     adminProjectName: 'admin',
   });
-  identity.setAdminProjectId(boot.adminProjectId);
   await objectStore.recover();
   const reaperErrors: unknown[] = [];
   objectStore.startReaper((err) => reaperErrors.push(err));
