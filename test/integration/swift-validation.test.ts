@@ -346,6 +346,10 @@ describe('reads', () => {
     expect(beyond.text).toBe('The requested part number is not satisfiable');
     expect(beyond.headers.get('content-range')).toBe('bytes */17');
     expect(beyond.headers.get('x-parts-count')).toBe('3');
+    // the SLO's own headers, as Swift's slo answers a part beyond the last
+    expect(beyond.headers.get('x-static-large-object')).toBe('True');
+    expect(beyond.headers.get('etag')).toBe(get.headers.get('etag'));
+    expect(beyond.headers.get('content-type')).toBe(get.headers.get('content-type'));
     expectPlain(
       await sw('GET', '/parts/slo?part-number=0'),
       400,

@@ -3,12 +3,13 @@
 // ignores the parameter, as in Swift.
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '../../../../../common/errors/api-error.js';
-import { handleObjectRead, authorizeObjectRead } from '../../object-read.js';
+import type { StoredObject } from '../../../../model.js';
+import { handleObjectRead, authorizeObjectRead, objectHeaders } from '../../object-read.js';
 import { pythonInt } from '../../python-int.js';
 import type { SwiftContext } from '../../swift-context.js';
 import { swiftReply } from '../../swift-errors.js';
 import { segmentLength } from './slo-manifest.js';
-import { isSlo, sloSummary } from './slo-read.js';
+import { isSlo, sloSummary, sloView } from './slo-read.js';
 
 function partNumber(ctx: SwiftContext, raw: string): number {
   const part = pythonInt(raw);
@@ -17,6 +18,21 @@ function partNumber(ctx: SwiftContext, raw: string): number {
   if (ctx.headers.range !== undefined)
     throw new ApiError(400, 'BadRequest', 'Range requests are not supported with part number queries');
   return part;
+}
+
+/** Swift's 416 for a part beyond the last: the SLO's own headers (type, etag, metadata) with its length. */
+async function beyondLastPart(
+  ctx: SwiftContext,
+  object: StoredObject,
+  sizeBytes: number,
+  count: string,
+): Promise<ApiError> {
+  const { 'Content-Type': contentType, ...headers } = objectHeaders(object, await sloView(ctx, object));
+  const body = ctx.request.method === 'HEAD' ? '' : 'The requested part number is not satisfiable';
+  return swiftReply(416, body, {
+    ...(contentType === undefined ? {} : { contentType }),
+    headers: { ...headers, 'Content-Range': `bytes */${sizeBytes}`, 'X-Parts-Count': count },
+  });
 }
 
 export async function handlePartNumber(ctx: SwiftContext): Promise<FastifyReply | false> {
@@ -29,13 +45,7 @@ export async function handlePartNumber(ctx: SwiftContext): Promise<FastifyReply 
   const part = partNumber(ctx, raw);
   const { segments, sizeBytes } = await sloSummary(ctx, object);
   const count = String(segments.length);
-  if (part > segments.length) {
-    const body = ctx.request.method === 'HEAD' ? '' : 'The requested part number is not satisfiable';
-    throw swiftReply(416, body, {
-      contentType: 'text/html; charset=UTF-8',
-      headers: { 'Content-Range': `bytes */${sizeBytes}`, 'X-Parts-Count': count },
-    });
-  }
+  if (part > segments.length) throw await beyondLastPart(ctx, object, sizeBytes, count);
   let start = 0;
   for (const segment of segments.slice(0, part - 1)) start += segmentLength(segment);
   const end = start + segmentLength(segments[part - 1] as (typeof segments)[number]) - 1;
