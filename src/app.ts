@@ -44,6 +44,8 @@ import {
 import type { VolumeTables } from './volume/volume-tables.js';
 import { lateBootVolumes } from './volume/compute-adapter.js';
 import { createComputeVolumeAttacher } from './volume/compute-attacher.js';
+import { createKeyManagerModule, type KeyManagerModule } from './key-manager/index.js';
+import type { KeyManagerTables } from './key-manager/key-manager-tables.js';
 
 export interface AppDeps {
   config: Config;
@@ -66,6 +68,8 @@ export interface App {
   image: ImageModule;
   compute: ComputeModule;
   volume: VolumeModule;
+  /** The key manager (Barbican v1) and its in-process KeyService for data keys. */
+  keyManager: KeyManagerModule;
   /** The S3 API, on its own listener. */
   s3App: FastifyInstance;
   /** What the catalog must list: the services this process serves. */
@@ -77,6 +81,9 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   public: boolean;
+  /** The route's declared body and query schemas (TypeBox / JSON Schema), for the schema tests. */
+  bodySchema?: unknown;
+  querySchema?: unknown;
 }
 
 /** Options both listeners share: logging with redaction, OpenStack request ids, size limits. */
@@ -114,7 +121,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods)
-      routes.push({ method, url: route.url, public: route.config?.public === true });
+      routes.push({
+        method,
+        url: route.url,
+        public: route.config?.public === true,
+        ...(route.schema?.body !== undefined && { bodySchema: route.schema.body }),
+        ...(route.schema?.querystring !== undefined && { querySchema: route.schema.querystring }),
+      });
   });
   app.decorateRequest('auth', undefined);
   // Swift's server-side copy verb.
@@ -257,6 +270,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(volume.plugin, { prefix: '/volume' });
 
+  const keyManager = createKeyManagerModule({
+    // Database does not list the key manager's tables; the migration creates them, hence the cast.
+    db: deps.db as unknown as Kysely<KeyManagerTables>,
+    dialect: deps.dialect,
+    clock: deps.clock,
+    config: deps.config,
+    validator: identity.validator,
+  });
+  app.addHook('onClose', async () => keyManager.close());
+  await app.register(keyManager.plugin, { prefix: '/key-manager' });
+
   const served: ServedService[] = [
     { type: 'identity', name: 'keystone', path: '/identity' },
     { type: 'object-store', name: 'swift', path: '/object-store/v1/AUTH_$(project_id)s' },
@@ -265,6 +289,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     { type: 'compute', name: 'nova', path: '/compute/v2.1' },
     { type: 'block-storage', name: 'cinder', path: '/volume/v3/$(project_id)s' },
     { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/$(project_id)s' },
+    { type: 'key-manager', name: 'barbican', path: '/key-manager' },
   ];
   const s3App = Fastify({
     ...commonOptions(deps),
@@ -290,5 +315,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       config: deps.config,
     }),
   );
-  return { app, s3App, identity, objectStore, network, image, compute, volume, served, routes };
+  return { app, s3App, identity, objectStore, network, image, compute, volume, keyManager, served, routes };
 }
