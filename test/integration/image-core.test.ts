@@ -72,6 +72,13 @@ describe('image data', () => {
       os_hash_algo: 'sha512',
       os_hash_value: sha512(data),
     });
+    // Glance filters by its size columns exactly, not as custom properties.
+    for (const query of [`size=${data.length}`, `virtual_size=in:1,${64 * 1024 * 1024}`, 'min_ram=0']) {
+      const ids = (await glance(app, token, 'GET', `/v2/images?${query}`)).body.images.map((i: any) => i.id);
+      expect(ids, query).toContain(image.id);
+    }
+    expect((await glance(app, token, 'GET', `/v2/images?size=${data.length + 1}`)).body.images).toEqual([]);
+
     const got = await glance(app, token, 'GET', `/v2/images/${image.id}/file`);
     expect(got.status).toBe(200);
     expect(got.headers.get('content-md5')).toBe(md5(data));
@@ -230,6 +237,7 @@ describe('image records', () => {
     expect((await glance(app, token, 'GET', '/v2/images/not-a-uuid')).status).toBe(404);
     expect((await glance(app, token, 'GET', '/v2/images?sort_key=bogus')).status).toBe(400);
     expect((await glance(app, token, 'GET', '/v2/images?size_min=abc')).status).toBe(400);
+    expect((await glance(app, token, 'GET', '/v2/images?size=abc')).status).toBe(400);
     const noFormat = (await glance(app, token, 'POST', '/v2/images', { name: 'nf' })).body;
     expect((await glance(app, token, 'PUT', `/v2/images/${noFormat.id}/file`, Buffer.from('x'))).status).toBe(
       400,
