@@ -74,7 +74,13 @@ class Parser {
       this.space();
       if (this.text[this.i] !== ':') throw new SyntaxError('expected :');
       this.i++;
-      out[String(key)] = this.value();
+      // Defined, not assigned: a key named __proto__ must stay a key, never replace the prototype.
+      Object.defineProperty(out, String(key), {
+        value: this.value(),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     });
     return out;
   }
