@@ -25,8 +25,10 @@ import { createNetworkModule, type NetworkModule } from './network/index.js';
 import type { NetworkDriver } from './network/driver/driver.js';
 import { createImageModule, type ImageModule } from './image/index.js';
 import { swiftRouterError } from './object-store/api/swift/plugin.js';
+import { requestIdFor } from './object-store/api/swift/trans-id.js';
 import { createComputeModule, type ComputeModule } from './compute/index.js';
 import type { ComputeTables } from './compute/compute-tables.js';
+import { createImageProxy } from './compute/image-proxy.js';
 import { createImageSource } from './compute/image-source.js';
 import { createImageSnapshots } from './compute/image-snapshots.js';
 import { createPortProvider } from './compute/port-provider.js';
@@ -93,7 +95,8 @@ function commonOptions(deps: AppDeps) {
       deps.logger === false
         ? false
         : { ...(typeof deps.logger === 'object' ? deps.logger : {}), serializers: logSerializers },
-    genReqId: newRequestId,
+    // Swift's requests carry its own transaction id form (X-Trans-Id, also X-Openstack-Request-Id).
+    genReqId: (req: { url?: string }) => requestIdFor(req.url, () => deps.clock.now(), newRequestId),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 2048 },
   } satisfies FastifyServerOptions;
@@ -200,6 +203,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     hostName,
     defaultAvailabilityZone: computeConfig.availabilityZone,
     stopTimeoutMs: computeConfig.stopTimeoutSeconds * 1000,
+    enableInstancePassword: computeConfig.enableInstancePassword,
+    // Nova's image proxy API (/compute/v2.1/images up to 2.35) over the image service.
+    imageProxy: createImageProxy(image.services.images),
     snapshots: createImageSnapshots({
       create: (owner, input) => image.services.snapshots.create(owner, input),
       get: (id) => image.services.snapshots.get(id),

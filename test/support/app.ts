@@ -123,7 +123,6 @@ export async function startTestApp(
     region: config.region,
     adminProjectName: 'admin',
   });
-  identity.setAdminProjectId(boot.adminProjectId);
   await network.start(boot.adminProjectId);
   await compute.start(200);
   await volume.worker.reattach();
