@@ -2,6 +2,7 @@
 // with. They are ApiErrors whose code is AWS's, so the S3 renderer passes them through unchanged.
 // (Request authentication and body integrity codes live in api/s3/auth/s3-auth-error.ts.)
 import { ApiError } from '../../common/errors/api-error.js';
+import type { S3ErrorFields } from '../../common/errors/render-s3.js';
 
 export const S3_ERROR_STATUS = {
   AccessDenied: 403,
@@ -51,8 +52,10 @@ export type S3ErrorCode = keyof typeof S3_ERROR_STATUS;
 /** The codes above as a list, for documentation checks. */
 export const S3_ERROR_CODES = Object.keys(S3_ERROR_STATUS) as S3ErrorCode[];
 
-export class S3Error extends ApiError {
+export class S3Error extends ApiError implements S3ErrorFields {
   declare readonly code: S3ErrorCode;
+  /** Elements AWS adds to the error body (the Key of NoSuchKey…): public, unlike internalContext. */
+  readonly s3Fields: Readonly<Record<string, string>> | undefined;
   constructor(
     code: S3ErrorCode,
     message: string,
@@ -60,10 +63,12 @@ export class S3Error extends ApiError {
       internalContext?: Record<string, unknown>;
       headers?: Record<string, string>;
       cause?: unknown;
+      fields?: Record<string, string>;
     } = {},
   ) {
     super(S3_ERROR_STATUS[code], code, message, options);
     this.name = 'S3Error';
+    this.s3Fields = options.fields;
   }
 }
 
@@ -79,8 +84,12 @@ export function s3Error(
 export const s3Errors = {
   accessDenied: () => s3Error('AccessDenied', 'Access Denied'),
   noSuchBucket: (bucket: string) =>
-    s3Error('NoSuchBucket', 'The specified bucket does not exist', { bucket }),
-  noSuchKey: (key: string) => s3Error('NoSuchKey', 'The specified key does not exist.', { key }),
+    new S3Error('NoSuchBucket', 'The specified bucket does not exist', { fields: { BucketName: bucket } }),
+  noSuchKey: (key: string) =>
+    new S3Error('NoSuchKey', 'The specified key does not exist.', { fields: { Key: key } }),
+  /** InvalidArgument naming the argument and echoing its value, as AWS does. */
+  invalidArgumentValue: (message: string, name: string, value: string) =>
+    new S3Error('InvalidArgument', message, { fields: { ArgumentName: name, ArgumentValue: value } }),
   noSuchUpload: (uploadId: string) =>
     s3Error(
       'NoSuchUpload',

@@ -31,7 +31,7 @@ export function stateOf(bucket: ResolvedBucket): VersioningState {
 export function parseVersionId(raw: string): string {
   if (raw === NULL_VERSION_ID) return raw;
   const id = normalizeVersionId(raw);
-  if (id === undefined) throw s3Error('InvalidArgument', 'Invalid version id specified');
+  if (id === undefined) throw s3Errors.invalidArgumentValue('Invalid version id specified', 'versionId', raw);
   return id;
 }
 
@@ -143,21 +143,25 @@ export async function putBucketVersioning(ctx: S3Context): Promise<FastifyReply>
   return sendEmpty(ctx, 200);
 }
 
-function versionXml(v: ObjectVersion, encode: (value: string) => string): string {
+/**
+ * One Version or DeleteMarker entry. Its Owner is the bucket owner's canonical id: archived versions are
+ * rows of the hidden version store, whose account name must never reach a client.
+ */
+function versionXml(v: ObjectVersion, encode: (value: string) => string, ownerId: string): string {
   const common = [
     leaf('Key', encode(v.name)),
     leaf('VersionId', v.versionId),
     leaf('IsLatest', v.isLatest),
     leaf('LastModified', v.object.lastModified),
   ];
-  if (v.isDeleteMarker) return el('DeleteMarker', ...common, ownerXml('Owner', v.object.projectId));
+  if (v.isDeleteMarker) return el('DeleteMarker', ...common, ownerXml('Owner', ownerId));
   return el(
     'Version',
     ...common,
     leaf('ETag', quoteEtag(v.object.etag)),
     leaf('Size', v.object.sizeBytes),
     leaf('StorageClass', 'STANDARD'),
-    ownerXml('Owner', v.object.projectId),
+    ownerXml('Owner', ownerId),
   );
 }
 
@@ -193,7 +197,7 @@ export async function listObjectVersions(ctx: S3Context): Promise<FastifyReply> 
     leaf('MaxKeys', maxKeys),
     encode && leaf('EncodingType', 'url'),
     leaf('IsTruncated', listing.truncated),
-    ...listing.versions.map((v) => versionXml(v, e)),
+    ...listing.versions.map((v) => versionXml(v, e, bucket.projectId)),
   );
   return sendXml(ctx, 200, body);
 }
