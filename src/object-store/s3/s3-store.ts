@@ -88,6 +88,20 @@ function bucketQueries(db: Kysely<Database>) {
         .where('project_id', '=', fromProjectId)
         .execute();
     },
+    /**
+     * Another project that has a container of this name (made through Swift or S3), if any. Hidden
+     * version-store accounts (their ids start with U+0001) are not owners.
+     */
+    async otherContainerOwner(name: string, projectId: string): Promise<string | undefined> {
+      const r = await db
+        .selectFrom('os_containers')
+        .select('project_id')
+        .where('name', '=', name)
+        .where('project_id', '!=', projectId)
+        .where('project_id', 'not like', '\u0001%')
+        .executeTakeFirst();
+      return r?.project_id;
+    },
     async unregisterBucket(name: string, projectId: string): Promise<void> {
       await db
         .deleteFrom('s3_bucket_names')
