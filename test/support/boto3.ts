@@ -1,6 +1,6 @@
 // Runs a Python snippet against the S3 listener with Debian's boto3 (/usr/bin/python3), as a real
 // client would. The snippet gets `s3` (a path-style client for the given keys), `client(access,
-// secret)` for other keys, `raw(method, path, query, body, headers)` for a SigV4-signed request that
+// secret)` for other keys, `anon()` for an unsigned client, `http(method, url, headers, body)`, `raw(method, path, query, body, headers)` for a SigV4-signed request that
 // returns (status, headers, body bytes) untouched, `strict_xml(body)` (expat, which rejects anything
 // XML 1.0 forbids), `error_code(fn, ...)` and `out(value)`, which hands a JSON value back to the test.
 // botocore parses every response with expat too, so a malformed XML body fails the snippet.
@@ -16,6 +16,16 @@ def client(access, secret, **kw):
         aws_access_key_id=access, aws_secret_access_key=secret,
         config=Config(s3={'addressing_style': 'path'}, retries={'max_attempts': 1}, **kw))
 s3 = client(os.environ['NUAGE_S3_ACCESS'], os.environ['NUAGE_S3_SECRET'])
+def anon():
+    return boto3.client('s3', endpoint_url=endpoint, region_name='us-east-1',
+        config=Config(signature_version=botocore.UNSIGNED, s3={'addressing_style': 'path'}, retries={'max_attempts': 1}))
+def http(method, url, headers=None, body=None):
+    r = urllib.request.Request(url, data=body, headers=headers or {}, method=method)
+    try:
+        resp = urllib.request.urlopen(r)
+        return resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
 def error_code(fn, *args, **kw):
     try:
         fn(*args, **kw)
@@ -54,9 +64,17 @@ export interface Boto3Keys {
   secret: string;
 }
 
-/** Runs `code` (Python, dedented) and returns the value it passed to out(); throws on a failure. */
-export async function runBoto3<T = unknown>(s3Url: string, keys: Boto3Keys, code: string): Promise<T> {
-  const script = `${PRELUDE}\n${dedent(code)}\n`;
+/**
+ * Runs `code` (Python, dedented) after `setup` (Python at column 0: definitions the test shares between
+ * snippets) and returns the value it passed to out(); throws on a failure.
+ */
+export async function runBoto3<T = unknown>(
+  s3Url: string,
+  keys: Boto3Keys,
+  code: string,
+  setup = '',
+): Promise<T> {
+  const script = `${PRELUDE}\n${setup}\n${dedent(code)}\n`;
   const child = spawn('/usr/bin/python3', ['-c', script], {
     env: {
       PATH: '/usr/bin:/bin',

@@ -5,6 +5,7 @@ import { ApiError } from '../../common/errors/api-error.js';
 import type { S3ErrorFields } from '../../common/errors/render-s3.js';
 
 export const S3_ERROR_STATUS = {
+  AccessControlListNotSupported: 400,
   AccessDenied: 403,
   AccessForbidden: 403,
   BadDigest: 400,
@@ -18,6 +19,7 @@ export const S3_ERROR_STATUS = {
   IncompleteBody: 400,
   InvalidAccessKeyId: 403,
   InvalidArgument: 400,
+  InvalidBucketAclWithObjectOwnership: 400,
   InvalidBucketName: 400,
   InvalidDigest: 400,
   InvalidPart: 400,
@@ -25,7 +27,9 @@ export const S3_ERROR_STATUS = {
   InvalidPartOrder: 400,
   InvalidRange: 416,
   InvalidRequest: 400,
+  InvalidPolicyDocument: 400,
   InvalidStorageClass: 400,
+  InvalidTag: 400,
   InvalidToken: 400,
   InvalidURI: 400,
   KeyTooLongError: 400,
@@ -40,11 +44,16 @@ export const S3_ERROR_STATUS = {
   NoSuchBucketPolicy: 404,
   NoSuchCORSConfiguration: 404,
   NoSuchKey: 404,
+  NoSuchLifecycleConfiguration: 404,
+  NoSuchPublicAccessBlockConfiguration: 404,
+  NoSuchTagSet: 404,
   NoSuchUpload: 404,
   NoSuchVersion: 404,
   NotImplemented: 501,
+  OwnershipControlsNotFoundError: 404,
   PreconditionFailed: 412,
   UnexpectedContent: 400,
+  UnresolvableGrantByEmailAddress: 400,
 } as const;
 
 export type S3ErrorCode = keyof typeof S3_ERROR_STATUS;

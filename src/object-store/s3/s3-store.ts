@@ -6,7 +6,8 @@ import type { StoredMetadata } from '../model.js';
 import { parseMetadata } from '../object-store-store.js';
 import { prefixUpperBound } from '../object-store-store.js';
 
-export type ConfigKind = 'cors' | 'policy';
+export type ConfigKind =
+  'cors' | 'policy' | 'tagging' | 'lifecycle' | 'publicAccessBlock' | 'ownershipControls';
 
 export interface MultipartUpload {
   uploadId: string;

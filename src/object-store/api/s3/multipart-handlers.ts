@@ -8,6 +8,7 @@ import type { Assembly } from '../../s3/multipart-service.js';
 import type { StoredMetadata, StoredObject } from '../../model.js';
 import { s3Error, s3Errors } from '../../s3/s3-errors.js';
 import type { MultipartUpload, UploadPart } from '../../s3/s3-store.js';
+import { withWriteAcl } from './object-acl.js';
 import { authorize } from './access.js';
 import {
   assertChecksumMatches,
@@ -65,7 +66,7 @@ export async function createMultipartUpload(
     key,
     initiatorUserId: ctx.caller.kind === 'key' ? ctx.caller.userId : 'anonymous',
     contentType: contentTypeFromRequest(ctx),
-    metadata: metadataFromRequest(ctx),
+    metadata: await withWriteAcl(ctx, bucket, metadataFromRequest(ctx)),
     checksumAlgorithm: checksum.algorithm,
     checksumType: checksum.type,
   });

@@ -6,7 +6,8 @@ import { evaluateConditions } from '../../http/conditions.js';
 import type { StoredMetadata, StoredObject } from '../../model.js';
 import type { ResolvedBucket } from '../../s3/bucket-service.js';
 import { s3Error, s3Errors } from '../../s3/s3-errors.js';
-import { authorize } from './access.js';
+import { authorize, authorizeObject } from './access.js';
+import { withWriteAcl } from './object-acl.js';
 import { checkNoManifest } from './object-read.js';
 import { checksumEntries, contentTypeFromRequest, metadataFromRequest } from './object-headers.js';
 import { checkIfMatch, refuseUnsupportedHeaders, writeConditions } from './object-write.js';
@@ -71,17 +72,17 @@ export async function copySource(ctx: S3Context): Promise<CopySource> {
   const { bucket: name, key, versionId } = parseCopySourceHeader(header);
   const bucket = await ctx.deps.buckets.resolve(callerProjectId(ctx), name);
   if (!bucket) throw s3Errors.noSuchBucket(name);
-  await authorize(ctx, bucket, versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion', key);
-  let object: StoredObject;
-  if (versionId !== undefined) {
-    const version = await requireVersion(ctx, bucket, key, versionId);
-    ctx.reply.header('x-amz-copy-source-version-id', version.versionId);
-    object = version.object;
-  } else {
+  const action = versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion';
+  const object = await authorizeObject(ctx, bucket, action, key, async (): Promise<StoredObject> => {
+    if (versionId !== undefined) {
+      const version = await requireVersion(ctx, bucket, key, versionId);
+      ctx.reply.header('x-amz-copy-source-version-id', version.versionId);
+      return version.object;
+    }
     const current = await ctx.deps.objects.findObject(bucket.projectId, bucket.container.name, key);
     if (!current) throw s3Errors.noSuchKey(key);
-    object = current;
-  }
+    return current;
+  });
   checkNoManifest(object);
   checkSourceConditions(ctx, object);
   return { bucket, key, object };
@@ -124,7 +125,7 @@ export async function copyObject(ctx: S3Context, bucket: ResolvedBucket, key: st
     projectId: bucket.projectId,
     container: bucket.container.name,
     name: key,
-    metadata: versioned.apply(copiedMetadata(ctx, source.object, replace)),
+    metadata: versioned.apply(await withWriteAcl(ctx, bucket, copiedMetadata(ctx, source.object, replace))),
     contentType: replace ? contentTypeFromRequest(ctx) : source.object.contentType,
     deleteAt: null,
   });

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { evaluateConditions, parseRange } from '../../http/conditions.js';
 import type { StoredObject } from '../../model.js';
 import { S3Error, s3Error, s3Errors } from '../../s3/s3-errors.js';
-import { authorize } from './access.js';
+import { authorizeObject } from './access.js';
 import { objectResponseHeaders, responseOverrides } from './object-headers.js';
 import { readTarget } from './versioning.js';
 import { requireBucket, requireKey, type S3Context } from './s3-context.js';
@@ -32,9 +32,9 @@ function checkPartNumber(ctx: S3Context, object: StoredObject): void {
 export async function getObject(ctx: S3Context): Promise<FastifyReply> {
   const bucket = await requireBucket(ctx);
   const key = requireKey(ctx);
-  await authorize(ctx, bucket, 's3:GetObject', key);
+  const action = ctx.query.has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject';
+  const object = await authorizeObject(ctx, bucket, action, key, () => readTarget(ctx, bucket, key));
   const overrides = responseOverrides(ctx);
-  const object = await readTarget(ctx, bucket, key);
   checkNoManifest(object);
   checkPartNumber(ctx, object);
   const reply = ctx.reply;

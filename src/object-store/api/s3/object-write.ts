@@ -13,6 +13,7 @@ import {
   metadataFromRequest,
   withChecksum,
 } from './object-headers.js';
+import { withWriteAcl } from './object-acl.js';
 import { planBody } from './request-body.js';
 import { quoteEtag, requireBucket, requireKey, sendEmpty, type S3Context } from './s3-context.js';
 import { deleteCurrent, deleteVersion, prepareVersionedWrite } from './versioning.js';
@@ -27,15 +28,7 @@ const UNSUPPORTED_HEADERS: Record<string, string> = {
   'x-amz-object-lock-retain-until-date': 'Object lock',
   'x-amz-object-lock-legal-hold': 'Object lock legal hold',
   'x-amz-website-redirect-location': 'Website redirects',
-  'x-amz-grant-read': 'Grant headers',
-  'x-amz-grant-write': 'Grant headers',
-  'x-amz-grant-read-acp': 'Grant headers',
-  'x-amz-grant-write-acp': 'Grant headers',
-  'x-amz-grant-full-control': 'Grant headers',
 };
-
-/** Object ACLs are the bucket's (Swift has no per-object ACL): only the owner-only ones are accepted. */
-const OBJECT_CANNED_ACLS = new Set(['private', 'bucket-owner-full-control', 'bucket-owner-read']);
 
 export function refuseUnsupportedHeaders(ctx: S3Context): void {
   for (const [name, feature] of Object.entries(UNSUPPORTED_HEADERS)) {
@@ -44,10 +37,6 @@ export function refuseUnsupportedHeaders(ctx: S3Context): void {
   const storageClass = ctx.headers['x-amz-storage-class'];
   if (storageClass !== undefined && storageClass !== 'STANDARD') {
     throw s3Error('InvalidStorageClass', 'The storage class you specified is not valid');
-  }
-  const acl = ctx.headers['x-amz-acl'];
-  if (acl !== undefined && !OBJECT_CANNED_ACLS.has(acl)) {
-    throw s3Errors.notImplemented(`The object ACL ${acl} (object ACLs follow the bucket's)`);
   }
 }
 
@@ -88,7 +77,7 @@ export async function putObject(ctx: S3Context, bucket: ResolvedBucket, key: str
     throw s3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
   }
   const versioned = await prepareVersionedWrite(ctx, bucket, key);
-  const metadata = versioned.apply(metadataFromRequest(ctx));
+  const metadata = versioned.apply(await withWriteAcl(ctx, bucket, metadataFromRequest(ctx)));
   const { object } = await objects.putObject({
     projectId: bucket.projectId,
     container: bucket.container.name,

@@ -2,8 +2,17 @@
 // sub-resource query parameters. Known operations this server does not have are NotImplemented.
 import type { FastifyReply } from 'fastify';
 import { s3Error, s3Errors } from '../../s3/s3-errors.js';
-import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './bucket-acl.js';
+import { getBucketAcl, putBucketAcl } from './bucket-acl.js';
+import { getObjectAcl, putObjectAcl } from './object-acl.js';
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './bucket-handlers.js';
+import {
+  deleteBucketOwnershipControls,
+  deletePublicAccessBlock,
+  getBucketOwnershipControls,
+  getPublicAccessBlock,
+  putBucketOwnershipControls,
+  putPublicAccessBlock,
+} from './bucket-controls.js';
 import { deleteBucketPolicy, getBucketPolicy, putBucketPolicy } from './bucket-policy.js';
 import { deleteBucketCors, getBucketCors, preflight, putBucketCors } from './cors.js';
 import { deleteObjects } from './delete-objects.js';
@@ -33,9 +42,7 @@ const UNSUPPORTED_BUCKET_SUBRESOURCES = [
   'metrics',
   'notification',
   'object-lock',
-  'ownershipControls',
   'policyStatus',
-  'publicAccessBlock',
   'replication',
   'requestPayment',
   'session',
@@ -71,6 +78,8 @@ async function bucketGet(ctx: S3Context): Promise<FastifyReply> {
   if (q.has('acl')) return getBucketAcl(ctx);
   if (q.has('cors')) return getBucketCors(ctx);
   if (q.has('policy')) return getBucketPolicy(ctx);
+  if (q.has('ownershipControls')) return getBucketOwnershipControls(ctx);
+  if (q.has('publicAccessBlock')) return getPublicAccessBlock(ctx);
   if (q.has('uploads')) return listMultipartUploads(ctx);
   const listType = q.get('list-type');
   if (listType === '2') return listObjectsV2(ctx);
@@ -91,10 +100,14 @@ async function bucketRoute(ctx: S3Context): Promise<FastifyReply> {
       if (q.has('acl')) return putBucketAcl(ctx);
       if (q.has('cors')) return putBucketCors(ctx);
       if (q.has('policy')) return putBucketPolicy(ctx);
+      if (q.has('ownershipControls')) return putBucketOwnershipControls(ctx);
+      if (q.has('publicAccessBlock')) return putPublicAccessBlock(ctx);
       return createBucket(ctx);
     case 'DELETE':
       if (q.has('cors')) return deleteBucketCors(ctx);
       if (q.has('policy')) return deleteBucketPolicy(ctx);
+      if (q.has('ownershipControls')) return deleteBucketOwnershipControls(ctx);
+      if (q.has('publicAccessBlock')) return deletePublicAccessBlock(ctx);
       return deleteBucket(ctx);
     case 'POST':
       if (q.has('delete')) return deleteObjects(ctx);

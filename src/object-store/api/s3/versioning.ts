@@ -4,6 +4,7 @@
 // versionId every read may name.
 import type { FastifyReply } from 'fastify';
 import type { StoredMetadata, StoredObject } from '../../model.js';
+import { objectAclOf } from '../../s3/acl-model.js';
 import type { ResolvedBucket } from '../../s3/bucket-service.js';
 import { s3Error, s3Errors } from '../../s3/s3-errors.js';
 import {
@@ -154,14 +155,15 @@ function versionXml(v: ObjectVersion, encode: (value: string) => string, ownerId
     leaf('IsLatest', v.isLatest),
     leaf('LastModified', v.object.lastModified),
   ];
-  if (v.isDeleteMarker) return el('DeleteMarker', ...common, ownerXml('Owner', ownerId));
+  const owner = objectAclOf(v.object.metadata)?.owner ?? ownerId;
+  if (v.isDeleteMarker) return el('DeleteMarker', ...common, ownerXml('Owner', owner));
   return el(
     'Version',
     ...common,
     leaf('ETag', quoteEtag(v.object.etag)),
     leaf('Size', v.object.sizeBytes),
     leaf('StorageClass', 'STANDARD'),
-    ownerXml('Owner', ownerId),
+    ownerXml('Owner', owner),
   );
 }
 
