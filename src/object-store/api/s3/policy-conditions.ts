@@ -186,6 +186,7 @@ export function parseConditions(raw: unknown): ConditionBlock {
     const parsed = parseOperator(operatorName);
     if (typeof keys !== 'object' || keys === null || Array.isArray(keys))
       malformed('Condition keys must be an object.');
+    if (Object.keys(keys).length === 0) malformed(`The ${operatorName} condition names no key.`);
     for (const [key, values] of Object.entries(keys as Record<string, unknown>)) {
       const list = conditionValues(values);
       for (const value of list) checkValue(parsed.operator.family, value);

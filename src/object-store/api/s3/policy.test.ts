@@ -54,9 +54,21 @@ describe('bucket policies', () => {
         Principal: '*',
         Action: 's3:GetObject',
         Resource: 'arn:aws:s3:::b/*',
-        Condition: { IpAddress: {} },
+        NotPrincipal: { AWS: 'p2' },
       },
     ]);
     expect(() => parsePolicy(conditional, 'b')).toThrow(expect.objectContaining({ code: 'NotImplemented' }));
+    const emptyCondition = doc([
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::b/*',
+        Condition: { IpAddress: {} },
+      },
+    ]);
+    expect(() => parsePolicy(emptyCondition, 'b')).toThrow(
+      expect.objectContaining({ code: 'MalformedPolicy' }),
+    );
   });
 });
