@@ -8,8 +8,15 @@ import type { ResolvedBucket } from '../../s3/bucket-service.js';
 import { s3Error, s3Errors } from '../../s3/s3-errors.js';
 import { authorize, authorizeObject } from './access.js';
 import { withWriteAcl } from './object-acl.js';
+import { withCopiedTags } from './tagging.js';
 import { checkNoManifest } from './object-read.js';
-import { checksumEntries, contentTypeFromRequest, metadataFromRequest } from './object-headers.js';
+import {
+  checksumEntries,
+  contentTypeFromRequest,
+  metadataFromRequest,
+  withChecksum,
+} from './object-headers.js';
+import { checksumHeaderName, createChecksum, parseChecksumAlgorithm } from './auth/index.js';
 import { checkIfMatch, refuseUnsupportedHeaders, writeConditions } from './object-write.js';
 import { callerProjectId, quoteEtag, type S3Context } from './s3-context.js';
 import { prepareVersionedWrite, requireVersion } from './versioning.js';
@@ -96,6 +103,33 @@ function copiedMetadata(ctx: S3Context, source: StoredObject, replace: boolean):
   return metadata;
 }
 
+/**
+ * CopyObject with x-amz-checksum-algorithm: the copy gets a full-object checksum in that algorithm,
+ * computed from the source's bytes unless the source already carries one.
+ */
+async function withCopyChecksum(
+  ctx: S3Context,
+  source: StoredObject,
+  metadata: StoredMetadata,
+): Promise<StoredMetadata> {
+  const name = ctx.headers['x-amz-checksum-algorithm'];
+  if (name === undefined) return metadata;
+  const algorithm = parseChecksumAlgorithm(name);
+  if (!algorithm)
+    throw s3Errors.invalidRequest(
+      'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]',
+    );
+  const existing = source.metadata.headers[checksumHeaderName(algorithm)];
+  if (existing !== undefined && source.metadata.headers['x-amz-checksum-type'] !== 'COMPOSITE') {
+    return withChecksum(metadata, { algorithm, value: existing });
+  }
+  const sum = createChecksum(algorithm);
+  if (source.sizeBytes > 0) {
+    for await (const chunk of await ctx.deps.objects.openObject(source)) sum.update(chunk as Buffer);
+  }
+  return withChecksum(metadata, { algorithm, value: sum.digestBase64() });
+}
+
 export async function copyObject(ctx: S3Context, bucket: ResolvedBucket, key: string): Promise<FastifyReply> {
   await authorize(ctx, bucket, 's3:PutObject', key);
   refuseUnsupportedHeaders(ctx);
@@ -125,7 +159,17 @@ export async function copyObject(ctx: S3Context, bucket: ResolvedBucket, key: st
     projectId: bucket.projectId,
     container: bucket.container.name,
     name: key,
-    metadata: versioned.apply(await withWriteAcl(ctx, bucket, copiedMetadata(ctx, source.object, replace))),
+    metadata: versioned.apply(
+      await withWriteAcl(
+        ctx,
+        bucket,
+        await withCopyChecksum(
+          ctx,
+          source.object,
+          withCopiedTags(ctx, copiedMetadata(ctx, source.object, replace), source.object),
+        ),
+      ),
+    ),
     contentType: replace ? contentTypeFromRequest(ctx) : source.object.contentType,
     deleteAt: null,
   });

@@ -15,12 +15,12 @@ import {
 } from './object-headers.js';
 import { withWriteAcl } from './object-acl.js';
 import { planBody } from './request-body.js';
+import { withRequestTags } from './tagging.js';
 import { quoteEtag, requireBucket, requireKey, sendEmpty, type S3Context } from './s3-context.js';
 import { deleteCurrent, deleteVersion, prepareVersionedWrite } from './versioning.js';
 
 /** Request headers asking for features this server does not have: refused rather than ignored. */
 const UNSUPPORTED_HEADERS: Record<string, string> = {
-  'x-amz-tagging': 'Object tagging',
   'x-amz-server-side-encryption': 'Server-side encryption settings',
   'x-amz-server-side-encryption-customer-algorithm': 'SSE-C',
   'x-amz-server-side-encryption-aws-kms-key-id': 'SSE-KMS',
@@ -77,7 +77,9 @@ export async function putObject(ctx: S3Context, bucket: ResolvedBucket, key: str
     throw s3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
   }
   const versioned = await prepareVersionedWrite(ctx, bucket, key);
-  const metadata = versioned.apply(await withWriteAcl(ctx, bucket, metadataFromRequest(ctx)));
+  const metadata = versioned.apply(
+    await withWriteAcl(ctx, bucket, withRequestTags(ctx, metadataFromRequest(ctx))),
+  );
   const { object } = await objects.putObject({
     projectId: bucket.projectId,
     container: bucket.container.name,

@@ -25,8 +25,17 @@ import {
 } from './multipart-handlers.js';
 import { listMultipartUploads, listParts } from './multipart-list.js';
 import { copyObject } from './object-copy.js';
+import { getObjectAttributes } from './object-attributes.js';
 import { getObject } from './object-read.js';
 import { deleteObject, putObject } from './object-write.js';
+import {
+  deleteBucketTagging,
+  deleteObjectTagging,
+  getBucketTagging,
+  getObjectTagging,
+  putBucketTagging,
+  putObjectTagging,
+} from './tagging.js';
 import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './versioning.js';
 import { requireBucket, requireKey, type S3Context } from './s3-context.js';
 
@@ -46,18 +55,15 @@ const UNSUPPORTED_BUCKET_SUBRESOURCES = [
   'replication',
   'requestPayment',
   'session',
-  'tagging',
   'website',
 ];
 
 const UNSUPPORTED_OBJECT_SUBRESOURCES = [
-  'attributes',
   'legal-hold',
   'renameObject',
   'restore',
   'retention',
   'select',
-  'tagging',
   'torrent',
 ];
 
@@ -76,6 +82,7 @@ async function bucketGet(ctx: S3Context): Promise<FastifyReply> {
   if (q.has('versioning')) return getBucketVersioning(ctx);
   if (q.has('versions')) return listObjectVersions(ctx);
   if (q.has('acl')) return getBucketAcl(ctx);
+  if (q.has('tagging')) return getBucketTagging(ctx);
   if (q.has('cors')) return getBucketCors(ctx);
   if (q.has('policy')) return getBucketPolicy(ctx);
   if (q.has('ownershipControls')) return getBucketOwnershipControls(ctx);
@@ -98,6 +105,7 @@ async function bucketRoute(ctx: S3Context): Promise<FastifyReply> {
     case 'PUT':
       if (q.has('versioning')) return putBucketVersioning(ctx);
       if (q.has('acl')) return putBucketAcl(ctx);
+      if (q.has('tagging')) return putBucketTagging(ctx);
       if (q.has('cors')) return putBucketCors(ctx);
       if (q.has('policy')) return putBucketPolicy(ctx);
       if (q.has('ownershipControls')) return putBucketOwnershipControls(ctx);
@@ -105,6 +113,7 @@ async function bucketRoute(ctx: S3Context): Promise<FastifyReply> {
       return createBucket(ctx);
     case 'DELETE':
       if (q.has('cors')) return deleteBucketCors(ctx);
+      if (q.has('tagging')) return deleteBucketTagging(ctx);
       if (q.has('policy')) return deleteBucketPolicy(ctx);
       if (q.has('ownershipControls')) return deleteBucketOwnershipControls(ctx);
       if (q.has('publicAccessBlock')) return deletePublicAccessBlock(ctx);
@@ -138,15 +147,19 @@ async function objectRoute(ctx: S3Context): Promise<FastifyReply> {
     case 'GET':
     case 'HEAD':
       if (q.has('acl')) return getObjectAcl(ctx);
+      if (q.has('tagging') && ctx.request.method === 'GET') return getObjectTagging(ctx);
+      if (q.has('attributes') && ctx.request.method === 'GET') return getObjectAttributes(ctx);
       if (q.has('uploadId') && ctx.request.method === 'GET') return listParts(ctx, await requireBucket(ctx));
       return getObject(ctx);
     case 'PUT':
       if (q.has('acl')) return putObjectAcl(ctx);
+      if (q.has('tagging')) return putObjectTagging(ctx);
       return objectWrite(ctx);
     case 'POST':
       return objectWrite(ctx);
     case 'DELETE':
       if (q.has('uploadId')) return abortMultipartUpload(ctx, await requireBucket(ctx));
+      if (q.has('tagging')) return deleteObjectTagging(ctx);
       return deleteObject(ctx);
     default:
       return methodNotAllowed();
