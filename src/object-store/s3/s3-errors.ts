@@ -34,7 +34,9 @@ export const S3_ERROR_STATUS = {
   InvalidURI: 400,
   KeyTooLongError: 400,
   MalformedACLError: 400,
+  MalformedPOSTRequest: 400,
   MalformedPolicy: 400,
+  MaxPostPreDataLengthExceeded: 400,
   MalformedXML: 400,
   MetadataTooLarge: 400,
   MethodNotAllowed: 405,
@@ -52,6 +54,7 @@ export const S3_ERROR_STATUS = {
   NotImplemented: 501,
   OwnershipControlsNotFoundError: 404,
   PreconditionFailed: 412,
+  SignatureDoesNotMatch: 403,
   UnexpectedContent: 400,
   UnresolvableGrantByEmailAddress: 400,
 } as const;

@@ -42,7 +42,11 @@ export function policyContext(ctx: S3Context): ConditionValues {
     set('aws:username', ctx.caller.auth.userName);
     set('aws:principaltype', 'User');
     set('s3:signatureversion', 'AWS4-HMAC-SHA256');
-    set('s3:authtype', ctx.caller.verified.kind === 'presigned' ? 'REST-QUERY-STRING' : 'REST-HEADER');
+    const kind = ctx.caller.verified?.kind;
+    set(
+      's3:authtype',
+      kind === 'presigned' ? 'REST-QUERY-STRING' : kind === 'header' ? 'REST-HEADER' : 'POST',
+    );
   } else {
     set('aws:principaltype', 'Anonymous');
   }

@@ -26,6 +26,7 @@ import {
 import { listMultipartUploads, listParts } from './multipart-list.js';
 import { copyObject } from './object-copy.js';
 import { getObjectAttributes } from './object-attributes.js';
+import { postObject } from './post-object.js';
 import { getObject } from './object-read.js';
 import { deleteObject, putObject } from './object-write.js';
 import {
@@ -120,7 +121,7 @@ async function bucketRoute(ctx: S3Context): Promise<FastifyReply> {
       return deleteBucket(ctx);
     case 'POST':
       if (q.has('delete')) return deleteObjects(ctx);
-      throw s3Errors.notImplemented('POST (browser form) uploads');
+      return postObject(ctx);
     default:
       return methodNotAllowed();
   }
