@@ -14,7 +14,7 @@ import { acceptEmptyJsonBodies } from './common/http/json-body.js';
 import { renderKeystoneError } from './common/errors/render-keystone.js';
 import { renderS3Error } from './common/errors/render-s3.js';
 import { s3FrameworkError, s3Plugin } from './object-store/api/s3/plugin.js';
-import { createS3Services } from './object-store/s3/index.js';
+import { createS3Services, type S3Services } from './object-store/s3/index.js';
 import type { Config } from './config/schema.js';
 import type { Database } from './db/schema.js';
 import type { DialectName } from './db/kysely.js';
@@ -68,6 +68,8 @@ export interface App {
   volume: VolumeModule;
   /** The S3 API, on its own listener. */
   s3App: FastifyInstance;
+  /** The S3 front end's own services (lifecycle passes can be run on demand). */
+  s3: S3Services;
   /** What the catalog must list: the services this process serves. */
   served: ServedService[];
   routes: RegisteredRoute[];
@@ -286,9 +288,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       buckets: s3Services.buckets,
       multipart: s3Services.multipart,
       versions: s3Services.versions,
+      lifecycle: s3Services.lifecycle,
       clock: deps.clock,
       config: deps.config,
     }),
   );
-  return { app, s3App, identity, objectStore, network, image, compute, volume, served, routes };
+  return {
+    app,
+    s3App,
+    s3: s3Services,
+    identity,
+    objectStore,
+    network,
+    image,
+    compute,
+    volume,
+    served,
+    routes,
+  };
 }

@@ -15,6 +15,7 @@ import { createFakeNetworkDriver } from '../../src/network/driver/fake/fake-driv
 import type { NetworkModule } from '../../src/network/index.js';
 import type { ComputeModule } from '../../src/compute/index.js';
 import type { VolumeModule } from '../../src/volume/index.js';
+import type { S3Services } from '../../src/object-store/s3/index.js';
 import type { ComputeDriver } from '../../src/compute/driver/driver.js';
 import { FakeDriver } from '../../src/compute/driver/fake/fake-driver.js';
 
@@ -36,6 +37,8 @@ export interface TestApp {
   compute: ComputeModule;
   /** The block-storage module (its worker runs; `volume.worker.idle()` waits for it). */
   volume: VolumeModule;
+  /** The S3 front end's services (`s3.lifecycle.runOnce(date)` applies lifecycle rules as of a date). */
+  s3: S3Services;
   /** The app's data directory (volumes live in `<dataDir>/volumes`). */
   dataDir: string;
   close(): Promise<void>;
@@ -101,7 +104,7 @@ export async function startTestApp(
   });
   const handle = openDatabase({ url: config.databaseUrl, dataDir });
   await migrateToLatest(handle.db);
-  const { app, s3App, identity, network, compute, volume, served, routes } = await buildApp({
+  const { app, s3App, s3, identity, network, compute, volume, served, routes } = await buildApp({
     config,
     db: handle.db,
     dialect: handle.dialect,
@@ -134,6 +137,7 @@ export async function startTestApp(
   return {
     url,
     s3Url,
+    s3,
     routes,
     identityUrl,
     adminPassword,

@@ -1,4 +1,5 @@
-// Composition of the S3 front end's own services (bucket names and configuration, multipart uploads)
+// Composition of the S3 front end's own services (bucket names and configuration, multipart uploads,
+// lifecycle rules)
 // over the database and the object store's blob directory.
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
@@ -9,6 +10,7 @@ import { createBlobStore } from '../blob/blob-store.js';
 import type { ObjectService } from '../object-service.js';
 import { createVersionStore } from '../versioning/index.js';
 import { createBucketService } from './bucket-service.js';
+import { createLifecycleService } from './lifecycle-service.js';
 import { createMultipartService } from './multipart-service.js';
 import { createS3Store } from './s3-store.js';
 
@@ -39,7 +41,15 @@ export function createS3Services(deps: S3ServicesDeps) {
     clock: deps.clock,
     abortUploads: (projectId, bucket) => multipart.abortAll(projectId, bucket),
   });
-  return { buckets, multipart, versions };
+  const lifecycle = createLifecycleService({
+    store,
+    objects: deps.objects,
+    buckets,
+    versions,
+    multipart,
+    clock: deps.clock,
+  });
+  return { buckets, multipart, versions, lifecycle };
 }
 
 export type S3Services = ReturnType<typeof createS3Services>;

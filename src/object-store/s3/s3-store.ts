@@ -150,6 +150,24 @@ function configQueries(db: Kysely<Database>) {
         )
         .execute();
     },
+    /** The buckets holding a document of this kind, in a stable order, at most `limit` after `after`. */
+    async configsOfKind(
+      kind: ConfigKind,
+      after: { projectId: string; bucket: string } | undefined,
+      limit: number,
+    ): Promise<Array<{ projectId: string; bucket: string }>> {
+      let q = db.selectFrom('s3_bucket_configs').select(['project_id', 'bucket']).where('kind', '=', kind);
+      if (after) {
+        q = q.where((eb) =>
+          eb.or([
+            eb('project_id', '>', after.projectId),
+            eb.and([eb('project_id', '=', after.projectId), eb('bucket', '>', after.bucket)]),
+          ]),
+        );
+      }
+      const rows = await q.orderBy('project_id').orderBy('bucket').limit(limit).execute();
+      return rows.map((r) => ({ projectId: r.project_id, bucket: r.bucket }));
+    },
     async deleteConfigs(projectId: string, bucket: string, kind?: ConfigKind): Promise<void> {
       let q = db
         .deleteFrom('s3_bucket_configs')

@@ -25,6 +25,7 @@ import {
 } from './multipart-handlers.js';
 import { listMultipartUploads, listParts } from './multipart-list.js';
 import { copyObject } from './object-copy.js';
+import { deleteBucketLifecycle, getBucketLifecycle, putBucketLifecycle } from './lifecycle.js';
 import { getObjectAttributes } from './object-attributes.js';
 import { postObject } from './post-object.js';
 import { getObject } from './object-read.js';
@@ -46,7 +47,6 @@ const UNSUPPORTED_BUCKET_SUBRESOURCES = [
   'encryption',
   'intelligent-tiering',
   'inventory',
-  'lifecycle',
   'logging',
   'metadataTable',
   'metrics',
@@ -84,6 +84,7 @@ async function bucketGet(ctx: S3Context): Promise<FastifyReply> {
   if (q.has('versions')) return listObjectVersions(ctx);
   if (q.has('acl')) return getBucketAcl(ctx);
   if (q.has('tagging')) return getBucketTagging(ctx);
+  if (q.has('lifecycle')) return getBucketLifecycle(ctx);
   if (q.has('cors')) return getBucketCors(ctx);
   if (q.has('policy')) return getBucketPolicy(ctx);
   if (q.has('ownershipControls')) return getBucketOwnershipControls(ctx);
@@ -107,6 +108,7 @@ async function bucketRoute(ctx: S3Context): Promise<FastifyReply> {
       if (q.has('versioning')) return putBucketVersioning(ctx);
       if (q.has('acl')) return putBucketAcl(ctx);
       if (q.has('tagging')) return putBucketTagging(ctx);
+      if (q.has('lifecycle')) return putBucketLifecycle(ctx);
       if (q.has('cors')) return putBucketCors(ctx);
       if (q.has('policy')) return putBucketPolicy(ctx);
       if (q.has('ownershipControls')) return putBucketOwnershipControls(ctx);
@@ -115,6 +117,7 @@ async function bucketRoute(ctx: S3Context): Promise<FastifyReply> {
     case 'DELETE':
       if (q.has('cors')) return deleteBucketCors(ctx);
       if (q.has('tagging')) return deleteBucketTagging(ctx);
+      if (q.has('lifecycle')) return deleteBucketLifecycle(ctx);
       if (q.has('policy')) return deleteBucketPolicy(ctx);
       if (q.has('ownershipControls')) return deleteBucketOwnershipControls(ctx);
       if (q.has('publicAccessBlock')) return deletePublicAccessBlock(ctx);
