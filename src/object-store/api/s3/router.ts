@@ -38,7 +38,8 @@ import {
   putBucketTagging,
   putObjectTagging,
 } from './tagging.js';
-import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './versioning.js';
+import { getBucketVersioning, putBucketVersioning } from './versioning.js';
+import { listObjectVersions } from './version-list.js';
 import { requireBucket, requireKey, type S3Context } from './s3-context.js';
 
 const UNSUPPORTED_BUCKET_SUBRESOURCES = [
