@@ -176,3 +176,48 @@ describe('bucket policy conditions', () => {
     });
   });
 });
+
+describe('settings this server cannot switch on', () => {
+  it('reads as S3 reads a bucket that never set them; policy status follows the policy', async () => {
+    const result = await runBoto3<Record<string, unknown>>(
+      app.s3Url,
+      alice,
+      `
+      s3.create_bucket(Bucket='ctl-defaults')
+      b = {'Bucket': 'ctl-defaults'}
+      accelerate = s3.get_bucket_accelerate_configuration(**b)
+      logging = s3.get_bucket_logging(**b)
+      notification = s3.get_bucket_notification_configuration(**b)
+      no_policy = error_code(s3.get_bucket_policy_status, **b)
+      policy('ctl-defaults', allow({'AWS': ALICE}, 's3:GetObject', 'arn:aws:s3:::ctl-defaults/*'))
+      private = s3.get_bucket_policy_status(**b)['PolicyStatus']
+      policy('ctl-defaults', allow('*', 's3:GetObject', 'arn:aws:s3:::ctl-defaults/*'))
+      public = s3.get_bucket_policy_status(**b)['PolicyStatus']
+      out({
+          'accelerate': accelerate.get('Status'),
+          'payer': s3.get_bucket_request_payment(**b)['Payer'],
+          'logging': logging.get('LoggingEnabled'),
+          'notification': [k for k in notification if k != 'ResponseMetadata'],
+          'website': error_code(s3.get_bucket_website, **b),
+          'replication': error_code(s3.get_bucket_replication, **b),
+          'put_website': error_code(s3.put_bucket_website, Bucket='ctl-defaults',
+                                    WebsiteConfiguration={'IndexDocument': {'Suffix': 'index.html'}}),
+          'bob': error_code(bob.get_bucket_request_payment, **b),
+          'policy_status': [no_policy, private, public],
+      })
+      `,
+      setup(),
+    );
+    expect(result).toEqual({
+      accelerate: null,
+      payer: 'BucketOwner',
+      logging: null,
+      notification: [],
+      website: 'NoSuchWebsiteConfiguration',
+      replication: 'ReplicationConfigurationNotFoundError',
+      put_website: 'NotImplemented',
+      bob: 'AccessDenied',
+      policy_status: ['NoSuchBucketPolicy', { IsPublic: false }, { IsPublic: true }],
+    });
+  });
+});

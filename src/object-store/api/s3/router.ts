@@ -13,7 +13,13 @@ import {
   putBucketOwnershipControls,
   putPublicAccessBlock,
 } from './bucket-controls.js';
-import { deleteBucketPolicy, getBucketPolicy, putBucketPolicy } from './bucket-policy.js';
+import {
+  deleteBucketPolicy,
+  getBucketPolicy,
+  getBucketPolicyStatus,
+  putBucketPolicy,
+} from './bucket-policy.js';
+import { defaultReaderOf } from './bucket-defaults.js';
 import { deleteBucketCors, getBucketCors, preflight, putBucketCors } from './cors.js';
 import { deleteObjects } from './delete-objects.js';
 import { listObjectsV1, listObjectsV2 } from './list-objects.js';
@@ -53,7 +59,6 @@ const UNSUPPORTED_BUCKET_SUBRESOURCES = [
   'metrics',
   'notification',
   'object-lock',
-  'policyStatus',
   'replication',
   'requestPayment',
   'session',
@@ -88,6 +93,7 @@ async function bucketGet(ctx: S3Context): Promise<FastifyReply> {
   if (q.has('lifecycle')) return getBucketLifecycle(ctx);
   if (q.has('cors')) return getBucketCors(ctx);
   if (q.has('policy')) return getBucketPolicy(ctx);
+  if (q.has('policyStatus')) return getBucketPolicyStatus(ctx);
   if (q.has('ownershipControls')) return getBucketOwnershipControls(ctx);
   if (q.has('publicAccessBlock')) return getPublicAccessBlock(ctx);
   if (q.has('uploads')) return listMultipartUploads(ctx);
@@ -98,6 +104,8 @@ async function bucketGet(ctx: S3Context): Promise<FastifyReply> {
 }
 
 async function bucketRoute(ctx: S3Context): Promise<FastifyReply> {
+  const settingDefault = defaultReaderOf(ctx);
+  if (settingDefault) return settingDefault(ctx);
   refuseUnsupported(ctx, UNSUPPORTED_BUCKET_SUBRESOURCES);
   const q = ctx.query;
   switch (ctx.request.method) {
