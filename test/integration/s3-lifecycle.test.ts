@@ -235,4 +235,44 @@ describe('lifecycle', () => {
       ['cur', 'marker', true],
     ]);
   });
+
+  it('announces the expiration of current objects with x-amz-expiration', async () => {
+    const result = await runBoto3<Record<string, unknown>>(
+      app.s3Url,
+      user,
+      `
+      import datetime, email.utils
+      s3.create_bucket(Bucket='lc-head')
+      s3.put_bucket_lifecycle_configuration(Bucket='lc-head', LifecycleConfiguration={'Rules': [
+          {'ID': 'ten days', 'Filter': {'Prefix': 'a/'}, 'Status': 'Enabled', 'Expiration': {'Days': 10}},
+          {'ID': 'soon', 'Filter': {'Prefix': 'a/soon'}, 'Status': 'Enabled', 'Expiration': {'Days': 1}},
+          {'ID': 'off', 'Filter': {'Prefix': 'b/'}, 'Status': 'Disabled', 'Expiration': {'Days': 1}},
+      ]})
+      put = s3.put_object(Bucket='lc-head', Key='a/x', Body=b'x')
+      s3.put_object(Bucket='lc-head', Key='a/soon', Body=b'x')
+      s3.put_object(Bucket='lc-head', Key='b/x', Body=b'x')
+      head = s3.head_object(Bucket='lc-head', Key='a/x')
+      def days_until(header):
+          date = header.split('"')[1]
+          due = email.utils.parsedate_to_datetime(date)
+          return [due.hour, due.minute, (due - head['LastModified']).days]
+      out({
+          'put': put.get('Expiration') == head.get('Expiration'),
+          'rule': head['Expiration'].split('rule-id=')[1],
+          'due': days_until(head['Expiration']),
+          'get': s3.get_object(Bucket='lc-head', Key='a/x').get('Expiration') == head['Expiration'],
+          'soon': s3.head_object(Bucket='lc-head', Key='a/soon')['Expiration'].split('rule-id=')[1],
+          'disabled': s3.head_object(Bucket='lc-head', Key='b/x').get('Expiration'),
+      })
+      `,
+    );
+    expect(result).toEqual({
+      put: true,
+      rule: '"ten%20days"',
+      due: [0, 0, 10],
+      get: true,
+      soon: '"soon"',
+      disabled: null,
+    });
+  });
 });

@@ -75,3 +75,21 @@ export function uploadDue(rule: LifecycleRule, key: string, initiatedAt: string,
   if (rule.filter.prefix !== undefined && !key.startsWith(rule.filter.prefix)) return false;
   return dueAfterDays(initiatedAt, rule.abortIncompleteDays) <= now;
 }
+
+/**
+ * The x-amz-expiration header S3 returns with a current object that an Expiration rule selects: the
+ * earliest due date among such rules, and that rule's id (URL-encoded, as header values are ASCII).
+ */
+export function expirationHeader(
+  rules: readonly LifecycleRule[],
+  object: { name: string; sizeBytes: number; tags: TagSet; lastModified: string },
+): string | undefined {
+  let earliest: { at: number; id: string } | undefined;
+  for (const rule of rules) {
+    if (!filterMatches(rule.filter, object.name, object.sizeBytes, object.tags)) continue;
+    const at = currentDueAt(rule, object.lastModified);
+    if (at !== undefined && (earliest === undefined || at < earliest.at)) earliest = { at, id: rule.id };
+  }
+  if (!earliest) return undefined;
+  return `expiry-date="${new Date(earliest.at).toUTCString()}", rule-id="${encodeURIComponent(earliest.id)}"`;
+}

@@ -2,9 +2,11 @@
 // JSON (s3/lifecycle-rules.ts); s3/lifecycle-service.ts applies them. Transitions need storage classes
 // this server does not have, so they are refused with InvalidStorageClass.
 import type { FastifyReply } from 'fastify';
-import type { LifecycleFilter, LifecycleRule } from '../../s3/lifecycle-rules.js';
+import type { StoredObject } from '../../model.js';
+import type { ResolvedBucket } from '../../s3/bucket-service.js';
+import { expirationHeader, type LifecycleFilter, type LifecycleRule } from '../../s3/lifecycle-rules.js';
 import { s3Error, s3Errors } from '../../s3/s3-errors.js';
-import { checkTagSet, MAX_OBJECT_TAGS } from '../../s3/tag-set.js';
+import { checkTagSet, MAX_OBJECT_TAGS, objectTagsOf } from '../../s3/tag-set.js';
 import { authorize } from './access.js';
 import { readSmallBody } from './request-body.js';
 import { requireBucket, sendEmpty, sendXml, type S3Context } from './s3-context.js';
@@ -257,4 +259,21 @@ export async function deleteBucketLifecycle(ctx: S3Context): Promise<FastifyRepl
   await authorize(ctx, bucket, 's3:PutLifecycleConfiguration');
   await ctx.deps.buckets.deleteConfig(bucket, 'lifecycle');
   return sendEmpty(ctx, 204);
+}
+
+/** The x-amz-expiration header for a current object of `bucket`, when a lifecycle rule expires it. */
+export async function expirationHeaders(
+  ctx: S3Context,
+  bucket: ResolvedBucket,
+  object: StoredObject,
+): Promise<Record<string, string>> {
+  const stored = await ctx.deps.buckets.getConfig(bucket, 'lifecycle');
+  if (stored === undefined) return {};
+  const header = expirationHeader(JSON.parse(stored) as LifecycleRule[], {
+    name: object.name,
+    sizeBytes: object.sizeBytes,
+    tags: objectTagsOf(object.metadata),
+    lastModified: object.lastModified,
+  });
+  return header === undefined ? {} : { 'x-amz-expiration': header };
 }

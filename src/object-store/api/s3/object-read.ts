@@ -6,6 +6,7 @@ import type { StoredObject } from '../../model.js';
 import { partLayoutOf, partRange } from '../../s3/part-layout.js';
 import { S3Error, s3Error, s3Errors } from '../../s3/s3-errors.js';
 import { authorizeObject } from './access.js';
+import { expirationHeaders } from './lifecycle.js';
 import { objectResponseHeaders, responseOverrides } from './object-headers.js';
 import { taggingCountHeader } from './tagging.js';
 import { readTarget } from './versioning.js';
@@ -76,6 +77,7 @@ export async function getObject(ctx: S3Context): Promise<FastifyReply> {
   reply.headers({
     ...objectResponseHeaders(object, checksumMode && !range),
     ...taggingCountHeader(object),
+    ...(ctx.query.has('versionId') ? {} : await expirationHeaders(ctx, bucket, object)),
     ...overrides,
   });
   const isHead = ctx.request.method === 'HEAD';

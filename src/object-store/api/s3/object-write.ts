@@ -17,6 +17,7 @@ import { withWriteAcl } from './object-acl.js';
 import { planBody } from './request-body.js';
 import { withRequestTags } from './tagging.js';
 import { quoteEtag, requireBucket, requireKey, sendEmpty, type S3Context } from './s3-context.js';
+import { expirationHeaders } from './lifecycle.js';
 import { deleteCurrent, deleteVersion, prepareVersionedWrite } from './versioning.js';
 
 /** Request headers asking for features this server does not have: refused rather than ignored. */
@@ -96,7 +97,11 @@ export async function putObject(ctx: S3Context, bucket: ResolvedBucket, key: str
       withChecksum(metadata, plan.verify(written));
     },
   });
-  ctx.reply.headers({ etag: quoteEtag(object.etag), ...checksumHeaders(object.metadata) });
+  ctx.reply.headers({
+    etag: quoteEtag(object.etag),
+    ...checksumHeaders(object.metadata),
+    ...(await expirationHeaders(ctx, bucket, object)),
+  });
   if (versioned.versionId !== undefined) ctx.reply.header('x-amz-version-id', versioned.versionId);
   return sendEmpty(ctx, 200);
 }
