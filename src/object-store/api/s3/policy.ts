@@ -1,6 +1,6 @@
-// Bucket policies, for the common subset: Allow and Deny statements with Principal ("*", or AWS
+// Bucket policies, for the common subset: Allow and Deny statements with Principal ("*", AWS
 // principals naming a Keystone project — `arn:aws:iam::<project id>:root` or the bare id — or a user —
-// `arn:aws:iam::<project id>:user/<user id>`), Action (`s3:GetObject`, `s3:*`, `s3:Get*`…) and
+// `arn:aws:iam::<project id>:user/<user id>`, or CanonicalUser ids, which are project ids), Action (`s3:GetObject`, `s3:*`, `s3:Get*`…) and
 // Resource (`arn:aws:s3:::bucket` and `arn:aws:s3:::bucket/prefix*`) and Condition (policy-conditions.ts).
 // NotPrincipal, NotAction and NotResource are refused with NotImplemented rather than half-honoured.
 import { s3Error, s3Errors } from '../../s3/s3-errors.js';
@@ -62,10 +62,17 @@ function principals(value: unknown): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     malformed('Invalid principal in policy');
   const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length !== 1 || entries[0]?.[0] !== 'AWS') {
-    throw s3Errors.notImplemented('Policy principals other than "*" and "AWS"');
-  }
-  return stringList(entries[0][1], 'principal');
+  if (entries.length === 0) malformed('Invalid principal in policy');
+  return entries.flatMap(([kind, list]) => {
+    if (kind === 'AWS') return stringList(list, 'principal');
+    // A canonical user id is the project's id here (the Owner ID of every listing and ACL).
+    if (kind === 'CanonicalUser') {
+      return stringList(list, 'principal').map((id) =>
+        /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : malformed('Invalid principal in policy'),
+      );
+    }
+    throw s3Errors.notImplemented('Policy principals other than "*", "AWS" and "CanonicalUser"');
+  });
 }
 
 function resources(value: unknown, bucket: string): RegExp[] {
