@@ -44,6 +44,8 @@ import {
 import type { VolumeTables } from './volume/volume-tables.js';
 import { lateBootVolumes } from './volume/compute-adapter.js';
 import { createComputeVolumeAttacher } from './volume/compute-attacher.js';
+import { createKeyManagerModule, type KeyManagerModule } from './key-manager/index.js';
+import type { KeyManagerTables } from './key-manager/key-manager-tables.js';
 
 export interface AppDeps {
   config: Config;
@@ -66,6 +68,8 @@ export interface App {
   image: ImageModule;
   compute: ComputeModule;
   volume: VolumeModule;
+  /** The key manager (Barbican v1) and its in-process KeyService for data keys. */
+  keyManager: KeyManagerModule;
   /** The S3 API, on its own listener. */
   s3App: FastifyInstance;
   /** The S3 front end's own services (lifecycle passes can be run on demand). */
@@ -79,6 +83,9 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   public: boolean;
+  /** The route's declared body and query schemas (TypeBox / JSON Schema), for the schema tests. */
+  bodySchema?: unknown;
+  querySchema?: unknown;
 }
 
 /** Options both listeners share: logging with redaction, OpenStack request ids, size limits. */
@@ -92,6 +99,36 @@ function commonOptions(deps: AppDeps) {
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 2048 },
   } satisfies FastifyServerOptions;
+}
+
+/** The S3 API's own Fastify instance (its own listener) and the S3 front end's services. */
+async function buildS3App(deps: AppDeps, identity: IdentityModule, objectStore: ObjectStoreModule) {
+  const s3App = Fastify({
+    ...commonOptions(deps),
+    frameworkErrors: s3FrameworkError,
+  });
+  s3App.decorateRequest('auth', undefined);
+  installErrorHandler(s3App, (err, message, requestId) => renderS3Error(err, message, requestId));
+  const s3Services = createS3Services({
+    db: deps.db,
+    objects: objectStore.objects,
+    clock: deps.clock,
+    config: deps.config,
+  });
+  await s3App.register(
+    s3Plugin({
+      objects: objectStore.objects,
+      accessKeys: identity.services.credentials,
+      callers: identity.services.tokens,
+      buckets: s3Services.buckets,
+      multipart: s3Services.multipart,
+      versions: s3Services.versions,
+      lifecycle: s3Services.lifecycle,
+      clock: deps.clock,
+      config: deps.config,
+    }),
+  );
+  return { s3App, s3Services };
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -116,7 +153,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods)
-      routes.push({ method, url: route.url, public: route.config?.public === true });
+      routes.push({
+        method,
+        url: route.url,
+        public: route.config?.public === true,
+        ...(route.schema?.body !== undefined && { bodySchema: route.schema.body }),
+        ...(route.schema?.querystring !== undefined && { querySchema: route.schema.querystring }),
+      });
   });
   app.decorateRequest('auth', undefined);
   // Swift's server-side copy verb.
@@ -259,6 +302,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(volume.plugin, { prefix: '/volume' });
 
+  const keyManager = createKeyManagerModule({
+    // Database does not list the key manager's tables; the migration creates them, hence the cast.
+    db: deps.db as unknown as Kysely<KeyManagerTables>,
+    dialect: deps.dialect,
+    clock: deps.clock,
+    config: deps.config,
+    validator: identity.validator,
+  });
+  app.addHook('onClose', async () => keyManager.close());
+  await app.register(keyManager.plugin, { prefix: '/key-manager' });
+
   const served: ServedService[] = [
     { type: 'identity', name: 'keystone', path: '/identity' },
     { type: 'object-store', name: 'swift', path: '/object-store/v1/AUTH_$(project_id)s' },
@@ -267,32 +321,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     { type: 'compute', name: 'nova', path: '/compute/v2.1' },
     { type: 'block-storage', name: 'cinder', path: '/volume/v3/$(project_id)s' },
     { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/$(project_id)s' },
+    { type: 'key-manager', name: 'barbican', path: '/key-manager' },
   ];
-  const s3App = Fastify({
-    ...commonOptions(deps),
-    frameworkErrors: s3FrameworkError,
-  });
-  s3App.decorateRequest('auth', undefined);
-  installErrorHandler(s3App, (err, message, requestId) => renderS3Error(err, message, requestId));
-  const s3Services = createS3Services({
-    db: deps.db,
-    objects: objectStore.objects,
-    clock: deps.clock,
-    config: deps.config,
-  });
-  await s3App.register(
-    s3Plugin({
-      objects: objectStore.objects,
-      accessKeys: identity.services.credentials,
-      callers: identity.services.tokens,
-      buckets: s3Services.buckets,
-      multipart: s3Services.multipart,
-      versions: s3Services.versions,
-      lifecycle: s3Services.lifecycle,
-      clock: deps.clock,
-      config: deps.config,
-    }),
-  );
+  const { s3App, s3Services } = await buildS3App(deps, identity, objectStore);
   return {
     app,
     s3App,
@@ -303,6 +334,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     image,
     compute,
     volume,
+    keyManager,
     served,
     routes,
   };

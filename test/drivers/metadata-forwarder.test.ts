@@ -25,9 +25,9 @@ import {
   type MetadataProxySupervisor,
 } from '../../src/network/driver/linux/metadata-proxy.js';
 import { routerRuleset } from '../../src/network/driver/linux/router-nat.js';
+import { requireRoot } from '../support/require-root.js';
 
 const exec = promisify(execFile);
-const isRoot = process.getuid?.() === 0;
 const suffix = randomBytes(3).toString('hex');
 const routerNs = `nmd-r-${suffix}`;
 const guestNs = `nmd-g-${suffix}`;
@@ -135,7 +135,8 @@ async function waitForForwarder(timeoutMs = 30_000): Promise<void> {
   throw new Error(`no forwarder on ${routerNs}:${PORT}; events ${JSON.stringify(events)}`);
 }
 
-describe.skipIf(!isRoot)('metadata forwarder in a router namespace', () => {
+describe('metadata forwarder in a router namespace', () => {
+  requireRoot('metadata forwarder in a router namespace');
   beforeAll(async () => {
     scratch = await mkdtemp(path.join(tmpdir(), 'nuage-md-'));
     await run(['ip', 'netns', 'add', routerNs]);

@@ -16,8 +16,8 @@ import { killGuestsUnder } from '../support/leaked-guests.js';
 import { startNuage, type NuageServer } from '../support/nuage-server.js';
 import { openstack, openstackJson, openstackOk, type CliOptions } from '../support/openstack-cli.js';
 import { teardownDataPlane } from './network-helpers.js';
+import { requireRoot } from '../support/require-root.js';
 
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const BOOT_TIMEOUT_MS = 150_000;
 
 let nuage: NuageServer;
@@ -137,7 +137,8 @@ function qemuPidsOf(serverId: string): Promise<string> {
   return sh('pgrep', ['-f', `uuid ${serverId}`]).then((r) => r.out.trim());
 }
 
-describe.skipIf(!isRoot)('compute e2e (QEMU guests, linux data plane)', () => {
+describe('compute e2e (QEMU guests, linux data plane)', () => {
+  requireRoot('compute e2e (QEMU guests, linux data plane)');
   beforeAll(async () => {
     const image = await ensureGuestImage();
     scratch = await mkdtemp(path.join(tmpdir(), 'nuage-compute-e2e-'));

@@ -13,8 +13,8 @@ import {
   type Credentials,
 } from '../support/openstack-cli.js';
 import { Namespaces, dataPlaneObjects, extractBusybox, sh, teardownDataPlane } from './network-helpers.js';
+import { requireRoot } from '../support/require-root.js';
 
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const HOST_IP = '172.24.4.1';
 
 interface PortView {
@@ -57,7 +57,8 @@ async function boundPort(
   return port;
 }
 
-describe.skipIf(!isRoot)('network e2e (linux data plane)', () => {
+describe('network e2e (linux data plane)', () => {
+  requireRoot('network e2e (linux data plane)');
   beforeAll(async () => {
     ns = new Namespaces(await extractBusybox());
     nuage = await startNuage({ env: { NUAGE_NETWORK_DRIVER: 'linux' } });

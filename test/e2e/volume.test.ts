@@ -13,8 +13,8 @@ import { killGuestsUnder } from '../support/leaked-guests.js';
 import { startNuage, type NuageServer } from '../support/nuage-server.js';
 import { openstack, openstackJson, openstackOk, type CliOptions } from '../support/openstack-cli.js';
 import { teardownDataPlane } from './network-helpers.js';
+import { requireRoot } from '../support/require-root.js';
 
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const TIMEOUT_MS = 150_000;
 
 let nuage: NuageServer;
@@ -139,7 +139,8 @@ async function api(token: string, method: string, url: string, body?: unknown) {
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
 }
 
-describe.skipIf(!isRoot)('volume e2e (QEMU guests, linux data plane)', () => {
+describe('volume e2e (QEMU guests, linux data plane)', () => {
+  requireRoot('volume e2e (QEMU guests, linux data plane)');
   beforeAll(async () => {
     const image = await ensureGuestImage();
     scratch = await mkdtemp(path.join(tmpdir(), 'nuage-volume-e2e-'));

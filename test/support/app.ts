@@ -16,6 +16,7 @@ import type { NetworkModule } from '../../src/network/index.js';
 import type { ComputeModule } from '../../src/compute/index.js';
 import type { VolumeModule } from '../../src/volume/index.js';
 import type { S3Services } from '../../src/object-store/s3/index.js';
+import type { KeyManagerModule } from '../../src/key-manager/index.js';
 import type { ComputeDriver } from '../../src/compute/driver/driver.js';
 import { FakeDriver } from '../../src/compute/driver/fake/fake-driver.js';
 
@@ -39,6 +40,8 @@ export interface TestApp {
   volume: VolumeModule;
   /** The S3 front end's services (`s3.lifecycle.runOnce(date)` applies lifecycle rules as of a date). */
   s3: S3Services;
+  /** The key manager (its KeyService gives data keys; its root of trust is the configured one). */
+  keyManager: KeyManagerModule;
   /** The app's data directory (volumes live in `<dataDir>/volumes`). */
   dataDir: string;
   close(): Promise<void>;
@@ -86,12 +89,16 @@ export function passwordAuth(user: string, password: string, project?: string, d
 export async function startTestApp(
   options: {
     identity?: Record<string, unknown>;
+    /** keyManager config keys (e.g. the PKCS#11 root of trust). */
+    keyManager?: Record<string, unknown>;
+    /** Use the embedded SQLite file even when TEST_PG_URL is set (tests that read the file itself). */
+    sqlite?: boolean;
     networkDriver?: NetworkModule['driver'];
     computeDriver?: ComputeDriver;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nuage-it-'));
-  const pgBase = process.env.TEST_PG_URL;
+  const pgBase = options.sqlite ? undefined : process.env.TEST_PG_URL;
   const pgSchema = pgBase ? await freshPostgresSchema(pgBase) : undefined;
   const config = loadConfig({
     overrides: {
@@ -100,11 +107,12 @@ export async function startTestApp(
       databaseUrl: pgSchema?.url ?? '',
       logLevel: 'silent',
       identity: options.identity,
+      keyManager: options.keyManager,
     },
   });
   const handle = openDatabase({ url: config.databaseUrl, dataDir });
   await migrateToLatest(handle.db);
-  const { app, s3App, s3, identity, network, compute, volume, served, routes } = await buildApp({
+  const { app, s3App, s3, identity, network, compute, volume, keyManager, served, routes } = await buildApp({
     config,
     db: handle.db,
     dialect: handle.dialect,
@@ -147,6 +155,7 @@ export async function startTestApp(
     network,
     compute,
     volume,
+    keyManager,
     dataDir,
     async close() {
       await volume.worker.stop();
