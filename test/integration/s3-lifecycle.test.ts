@@ -1,7 +1,10 @@
 // Bucket lifecycle rules set with boto3 and applied by the lifecycle pass as of later dates: expiration
 // by age, by date, by tag and by size, noncurrent version expiration (with NewerNoncurrentVersions),
 // expired delete markers, and aborts of incomplete multipart uploads; and S3's validation of the rules.
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLeaseStore, type LeaseTables } from '../../src/common/tasks/lease-store.js';
+import { PASS_LEASE } from '../../src/object-store/s3/lifecycle-service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { runBoto3 } from '../support/boto3.js';
 import { createS3User, sha256Hex, signV4, type S3User } from './s3-support.js';
@@ -171,6 +174,17 @@ describe('lifecycle', () => {
         `out({'keys': keys('lc-cur'), 'uploads': sorted(u['Key'] for u in s3.list_multipart_uploads(Bucket='lc-cur').get('Uploads', []))})`,
         LIST,
       );
+    // Timed passes run in the process holding the pass lease only. (old/e is past its rule's Date.)
+    const leases = createLeaseStore(app.db as unknown as Kysely<LeaseTables>, { now: () => new Date() });
+    expect(await leases.acquire(PASS_LEASE.kind, PASS_LEASE.id, 'another-process', 60_000)).toBe(true);
+    expect(await app.s3.lifecycle.runLeased()).toBeUndefined();
+    await leases.release(PASS_LEASE.kind, PASS_LEASE.id, 'another-process');
+    expect(await app.s3.lifecycle.runLeased()).toEqual({
+      expired: 1,
+      noncurrentRemoved: 0,
+      markersRemoved: 0,
+      uploadsAborted: 0,
+    });
     await app.s3.lifecycle.runOnce(new Date());
     expect(await snapshot()).toEqual({
       keys: ['big/f', 'big/g', 'keep/b', 'logs/a', 'tmp/c', 'tmp/d'],

@@ -10,6 +10,8 @@ import { createAuditStore, type AuditStore } from '../../src/audit/audit-store.j
 import { systemClock } from '../../src/common/clock.js';
 import { loadConfig } from '../../src/config/load.js';
 import { migrateToLatest, openDatabase } from '../../src/db/kysely.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/db/schema.js';
 import { bootstrapIdentity, syncCatalog } from '../../src/identity/bootstrap.js';
 import { createFakeNetworkDriver } from '../../src/network/driver/fake/fake-driver.js';
 import type { NetworkModule } from '../../src/network/index.js';
@@ -44,6 +46,8 @@ export interface TestApp {
   keyManager: KeyManagerModule;
   /** The app's data directory (volumes live in `<dataDir>/volumes`). */
   dataDir: string;
+  /** The app's database (for tests that play another process, e.g. holding a lease). */
+  db: Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -157,6 +161,7 @@ export async function startTestApp(
     volume,
     keyManager,
     dataDir,
+    db: handle.db,
     async close() {
       await volume.worker.stop();
       await compute.stop();

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../common/clock.js';
 import type { Config } from '../../config/schema.js';
 import type { Database } from '../../db/schema.js';
+import { createLeaseStore, type LeaseTables } from '../../common/tasks/lease-store.js';
 import { createBlobStore } from '../blob/blob-store.js';
 import type { ObjectService } from '../object-service.js';
 import { createVersionStore } from '../versioning/index.js';
@@ -47,6 +48,8 @@ export function createS3Services(deps: S3ServicesDeps) {
     buckets,
     versions,
     multipart,
+    // Database includes LeaseTables; Kysely's types are invariant in the schema, hence the cast.
+    leases: createLeaseStore(deps.db as unknown as Kysely<LeaseTables>, deps.clock),
     clock: deps.clock,
   });
   return { buckets, multipart, versions, lifecycle };

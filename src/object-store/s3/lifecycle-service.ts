@@ -3,6 +3,8 @@
 // incomplete multipart uploads. One pass walks every bucket with a lifecycle configuration, each
 // bounded; passes run on the object store's expirer interval.
 import type { Clock } from '../../common/clock.js';
+import { newLeaseHolder } from '../../common/tasks/holder.js';
+import type { LeaseStore } from '../../common/tasks/lease-store.js';
 import type { StoredObject } from '../model.js';
 import type { ObjectService } from '../object-service.js';
 import { versioningStateOf, type VersionStore } from '../versioning/index.js';
@@ -24,8 +26,14 @@ export interface LifecycleServiceDeps {
   buckets: BucketService;
   versions: VersionStore;
   multipart: MultipartService;
+  /** Timed passes take a lease first, so that one process at a time walks the buckets. */
+  leases: LeaseStore;
   clock: Clock;
 }
+
+/** How long a timed pass may hold the lease before another process may take over. */
+const PASS_LEASE_MS = 15 * 60_000;
+export const PASS_LEASE = { kind: 's3-lifecycle', id: 'pass' } as const;
 
 /** Bounds per pass, so that one pass over a huge bucket stays short; the next pass goes on. */
 const MAX_BUCKETS = 1000;
@@ -197,12 +205,24 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
     return out;
   }
 
+  const holder = newLeaseHolder('s3-lifecycle');
+  /** A pass in the one process holding the pass lease; undefined when another process holds it. */
+  async function runLeased(): Promise<LifecycleOutcome | undefined> {
+    if (!(await deps.leases.acquire(PASS_LEASE.kind, PASS_LEASE.id, holder, PASS_LEASE_MS))) return undefined;
+    try {
+      return await runOnce();
+    } finally {
+      await deps.leases.release(PASS_LEASE.kind, PASS_LEASE.id, holder);
+    }
+  }
+
   return {
     runOnce,
-    /** Runs a pass every `intervalMs` until stop(); failures go to `onError` and the next pass retries. */
+    runLeased,
+    /** Runs a leased pass every `intervalMs` until stop(); failures go to `onError`, the next retries. */
     start(intervalMs: number, onError: (err: unknown) => void): void {
       if (timer) return;
-      timer = setInterval(() => void runOnce().catch(onError), intervalMs);
+      timer = setInterval(() => void runLeased().catch(onError), intervalMs);
       timer.unref();
     },
     stop(): void {
