@@ -14,7 +14,7 @@ import { acceptEmptyJsonBodies } from './common/http/json-body.js';
 import { renderKeystoneError } from './common/errors/render-keystone.js';
 import { renderS3Error } from './common/errors/render-s3.js';
 import { s3FrameworkError, s3Plugin } from './object-store/api/s3/plugin.js';
-import { createS3Services } from './object-store/s3/index.js';
+import { createS3Services, type S3Services } from './object-store/s3/index.js';
 import type { Config } from './config/schema.js';
 import type { Database } from './db/schema.js';
 import type { DialectName } from './db/kysely.js';
@@ -74,6 +74,8 @@ export interface App {
   keyManager: KeyManagerModule;
   /** The S3 API, on its own listener. */
   s3App: FastifyInstance;
+  /** The S3 front end's own services (lifecycle passes can be run on demand). */
+  s3: S3Services;
   /** What the catalog must list: the services this process serves. */
   served: ServedService[];
   routes: RegisteredRoute[];
@@ -100,6 +102,36 @@ function commonOptions(deps: AppDeps) {
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 2048 },
   } satisfies FastifyServerOptions;
+}
+
+/** The S3 API's own Fastify instance (its own listener) and the S3 front end's services. */
+async function buildS3App(deps: AppDeps, identity: IdentityModule, objectStore: ObjectStoreModule) {
+  const s3App = Fastify({
+    ...commonOptions(deps),
+    frameworkErrors: s3FrameworkError,
+  });
+  s3App.decorateRequest('auth', undefined);
+  installErrorHandler(s3App, (err, message, requestId) => renderS3Error(err, message, requestId));
+  const s3Services = createS3Services({
+    db: deps.db,
+    objects: objectStore.objects,
+    clock: deps.clock,
+    config: deps.config,
+  });
+  await s3App.register(
+    s3Plugin({
+      objects: objectStore.objects,
+      accessKeys: identity.services.credentials,
+      callers: identity.services.tokens,
+      buckets: s3Services.buckets,
+      multipart: s3Services.multipart,
+      versions: s3Services.versions,
+      lifecycle: s3Services.lifecycle,
+      clock: deps.clock,
+      config: deps.config,
+    }),
+  );
+  return { s3App, s3Services };
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -297,29 +329,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/$(project_id)s' },
     { type: 'key-manager', name: 'barbican', path: '/key-manager' },
   ];
-  const s3App = Fastify({
-    ...commonOptions(deps),
-    frameworkErrors: s3FrameworkError,
-  });
-  s3App.decorateRequest('auth', undefined);
-  installErrorHandler(s3App, (err, message, requestId) => renderS3Error(err, message, requestId));
-  const s3Services = createS3Services({
-    db: deps.db,
-    objects: objectStore.objects,
-    clock: deps.clock,
-    config: deps.config,
-  });
-  await s3App.register(
-    s3Plugin({
-      objects: objectStore.objects,
-      accessKeys: identity.services.credentials,
-      callers: identity.services.tokens,
-      buckets: s3Services.buckets,
-      multipart: s3Services.multipart,
-      versions: s3Services.versions,
-      clock: deps.clock,
-      config: deps.config,
-    }),
-  );
-  return { app, s3App, identity, objectStore, network, image, compute, volume, keyManager, served, routes };
+  const { s3App, s3Services } = await buildS3App(deps, identity, objectStore);
+  return {
+    app,
+    s3App,
+    s3: s3Services,
+    identity,
+    objectStore,
+    network,
+    image,
+    compute,
+    volume,
+    keyManager,
+    served,
+    routes,
+  };
 }

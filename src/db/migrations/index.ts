@@ -15,6 +15,7 @@ import * as computeAccessIps from './2026-12-07-compute-access-ips.js';
 import * as keyManager from './2026-12-07-key-manager.js';
 import * as volumeAdminMetadata from './2026-12-07-volume-admin-metadata.js';
 import * as workLeases from './2026-12-07-work-leases.js';
+import * as s3ContainerNameIndex from './2026-12-07-s3-container-name-index.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-identity': identity,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-key-manager': keyManager,
   '2026-12-07-volume-admin-metadata': volumeAdminMetadata,
   '2026-12-07-work-leases': workLeases,
+  '2026-12-07-s3-container-name-index': s3ContainerNameIndex,
 };

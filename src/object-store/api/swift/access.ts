@@ -7,6 +7,7 @@ import { errors } from '../../../common/errors/codes.js';
 import type { AuthContext } from '../../../common/http/context.js';
 import { isCloudAdmin } from '../../../identity/policy.js';
 import type { StoredMetadata } from '../../model.js';
+import { objectReadAllowed } from '../../s3/acl-model.js';
 
 export type Operation =
   'account-read' | 'account-write' | 'container-read' | 'container-write' | 'object-read' | 'object-write';
@@ -17,6 +18,8 @@ export interface AccessInput {
   operation: Operation;
   account?: StoredMetadata | undefined;
   container?: StoredMetadata | undefined;
+  /** The object read, for its own S3 ACL (which then decides instead of the container's read ACL). */
+  object?: StoredMetadata | undefined;
   referer?: string | undefined;
 }
 
@@ -31,6 +34,13 @@ export function isSwiftReseller(auth: AuthContext | undefined): boolean {
   if (!auth) return false;
   if (isCloudAdmin(auth)) return true;
   return [...auth.roleNames].some((name) => name.toLowerCase() === RESELLER_ADMIN_ROLE);
+}
+
+/** What an object's own S3 ACL says about reading it (undefined: it has none, or this is no object read). */
+function objectAclDecision(input: AccessInput, auth: AuthContext | undefined): boolean | undefined {
+  if (input.operation !== 'object-read') return undefined;
+  const projectId = auth?.scope.kind === 'project' ? auth.scope.projectId : undefined;
+  return objectReadAllowed(input.object, auth && projectId !== undefined ? { projectId } : undefined);
 }
 
 const READS = new Set<Operation>(['account-read', 'container-read', 'object-read']);
@@ -112,6 +122,8 @@ function aclAccess(input: AccessInput, auth: AuthContext): boolean {
   if (named(acl.admin) || named(acl.readWrite))
     return input.operation !== 'account-write' || named(acl.admin);
   if (named(acl.readOnly) && READS.has(input.operation)) return true;
+  const own = objectAclDecision(input, auth);
+  if (own !== undefined) return own;
   const read = aclElements(input.container?.headers['x-container-read']);
   const write = aclElements(input.container?.headers['x-container-write']);
   if (input.operation === 'object-write') return write.some((e) => namesCaller(e, auth));
@@ -138,7 +150,9 @@ export function authorizeSwift(input: AccessInput): void {
     throw errors.forbidden('Access was denied to this resource.');
   }
   const read = aclElements(input.container?.headers['x-container-read']);
-  if (input.operation === 'object-read' && referrerAllowed(read, input.referer)) return;
+  const own = objectAclDecision(input, undefined);
+  if (own === true) return;
+  if (own === undefined && input.operation === 'object-read' && referrerAllowed(read, input.referer)) return;
   if (
     input.operation === 'container-read' &&
     read.includes('.rlistings') &&

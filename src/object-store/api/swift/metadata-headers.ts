@@ -160,6 +160,8 @@ export function titleCase(name: string): string {
 export function metadataHeaders(level: Level, m: StoredMetadata): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(m.meta)) out[titleCase(`x-${level}-meta-${k}`)] = v;
-  for (const [k, v] of Object.entries(m.headers)) out[titleCase(k)] = v;
+  // System metadata (S3's ACLs, part layout) is kept for the server's own use and never shown, as in Swift.
+  for (const [k, v] of Object.entries(m.headers))
+    if (!k.startsWith(`x-${level}-sysmeta-`)) out[titleCase(k)] = v;
   return out;
 }

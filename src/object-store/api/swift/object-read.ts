@@ -14,11 +14,17 @@ import type { SwiftContext } from './swift-context.js';
 export async function authorizeObjectRead(ctx: SwiftContext): Promise<void> {
   const container = await ctx.objects.getContainer(ctx.path.projectId, ctx.path.container as string);
   const account = await ctx.objects.getAccount(ctx.path.projectId);
+  // An object written through S3 may carry an ACL of its own, which Swift honours too.
+  const object =
+    container && ctx.path.object !== undefined
+      ? await ctx.objects.findObject(ctx.path.projectId, container.name, ctx.path.object)
+      : undefined;
   authorizeSwift({
     auth: ctx.auth,
     projectId: ctx.path.projectId,
     operation: 'object-read',
     container: container?.metadata,
+    object: object?.metadata,
     account: account.metadata,
     referer: ctx.headers.referer,
   });
