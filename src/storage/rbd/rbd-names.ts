@@ -69,6 +69,19 @@ export function qemuRbdFilename(ref: RbdImageRef, client: CephClientConfig): str
   return parts.join(':');
 }
 
+/** QEMU's rbd protocol node (qapi BlockdevOptionsRbd, the subset we set). */
+export interface RbdBlockdevOptions {
+  driver: 'rbd';
+  'node-name': string;
+  pool: string;
+  image: string;
+  snapshot?: string;
+  conf: string;
+  user: string;
+  'read-only': boolean;
+  discard: 'unmap' | 'ignore';
+}
+
 /**
  * The options of a QEMU `rbd` protocol node (QMP blockdev-add, or `-blockdev` as JSON). The keyring
  * comes from the config file: the rbd driver's only other way is a secret object holding the key.
@@ -78,7 +91,7 @@ export function rbdBlockdevOptions(
   client: CephClientConfig,
   nodeName: string,
   readOnly: boolean,
-): Record<string, unknown> {
+): RbdBlockdevOptions {
   assertRef(ref);
   assertRbdName('image', client.user);
   return {
