@@ -15,6 +15,16 @@ export default defineConfig({
         },
       },
       {
+        // RBD against a real Ceph cluster (scripts/ceph-rig.sh), which the global setup starts once.
+        test: {
+          name: 'ceph',
+          include: ['test/ceph/**/*.test.ts'],
+          globalSetup: ['test/support/ceph-global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts', 'test/fault/**/*.test.ts', 'test/drivers/**/*.test.ts'],

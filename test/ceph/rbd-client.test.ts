@@ -1,6 +1,6 @@
-// The RBD client against a real cluster (scripts/ceph-rig.sh): images, snapshots, clones, flatten,
-// diff, streams in and out, qemu-img over rbd: filenames, idempotent repeats and typed errors. Prints
-// the latencies of create, snapshot and clone as the tools see them.
+// The RBD client against a real cluster (scripts/ceph-rig.sh, started by the project's global setup):
+// images, snapshots, clones, flatten, diff, streams in and out, qemu-img over rbd: filenames, idempotent
+// repeats and typed errors. Prints the latencies of create, snapshot and clone as the tools see them.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRbdError, RbdError } from '../../src/storage/rbd/rbd-errors.js';
 import type { RbdImageRef } from '../../src/storage/rbd/rbd-names.js';
-import { startCephRig, uniqueName, type CephRig } from '../support/ceph-rig.js';
+import { cephRig, uniqueName, type CephRig } from '../support/ceph-rig.js';
 
 const MIB = 1024 * 1024;
 let rig: CephRig;
@@ -40,9 +40,9 @@ async function rejection(work: Promise<unknown>): Promise<RbdError> {
 }
 
 beforeAll(async () => {
-  rig = await startCephRig('ceph-rbd-client');
+  rig = cephRig();
   scratch = await mkdtemp(path.join(tmpdir(), 'nuage-rbd-'));
-}, 600_000);
+});
 
 afterAll(async () => {
   // Clones first, then their parents' snapshots, then the parents.
@@ -56,7 +56,6 @@ afterAll(async () => {
     await rig.rbd.remove(ref).catch(() => undefined);
   }
   await rm(scratch, { recursive: true, force: true });
-  await rig?.stop();
 }, 120_000);
 
 describe('RBD client', () => {

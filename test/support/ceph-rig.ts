@@ -1,7 +1,8 @@
-// The Ceph cluster of the RBD tests (scripts/ceph-rig.sh): one rig directory under /tmp, started once
-// and shared. Each test file takes a lease when it starts the rig and drops it when it stops it, so the
-// daemons stop only after the last file that uses them (a second start reuses the cluster in seconds).
-// Root is required: the suites fail, never skip, without it.
+// The Ceph cluster of the RBD tests (scripts/ceph-rig.sh): one rig directory under /tmp, started once per
+// run by the `ceph` vitest project's global setup (test/support/ceph-global-setup.ts) and shared by its
+// files. The setup takes a lease when it starts the rig and drops it when it stops it, so the daemons
+// stop only after the last runner that uses them (a second start reuses the cluster in seconds).
+// Root and the Ceph packages are required: the run fails, never skips, without them.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -20,13 +21,16 @@ export interface CephRig {
   dir: string;
   client: CephClientConfig;
   rbd: RbdClient;
+}
+
+export interface StartedCephRig extends CephRig {
   /** What the script printed (the start time among it). */
   startLog: string;
   stop(): Promise<void>;
 }
 
-/** Starts (or joins) the rig; rejects without root. */
-export async function startCephRig(suite: string): Promise<CephRig> {
+/** Starts (or joins) the rig; rejects without root or without Ceph. */
+export async function startCephRig(suite: string): Promise<StartedCephRig> {
   if (process.getuid?.() !== 0) {
     throw new Error(`${suite} needs root (Ceph's OSDs on files, librbd in QEMU): run as root`);
   }
@@ -34,17 +38,20 @@ export async function startCephRig(suite: string): Promise<CephRig> {
   const env = { ...process.env, CEPH_RIG_LEASE: lease };
   const { stdout } = await run('bash', [script, 'start', CEPH_RIG_DIR], { env, timeout: 600_000 });
   process.stdout.write(stdout);
-  const client: CephClientConfig = { confPath: path.join(CEPH_RIG_DIR, 'ceph.conf'), user: 'nuage' };
   return {
-    dir: CEPH_RIG_DIR,
-    client,
-    rbd: new RbdClient(client),
+    ...cephRig(),
     startLog: stdout,
     async stop() {
       const out = await run('bash', [script, 'stop', CEPH_RIG_DIR], { env, timeout: 120_000 });
       process.stdout.write(out.stdout);
     },
   };
+}
+
+/** The rig the global setup started, as a test file reaches it. */
+export function cephRig(): CephRig {
+  const client: CephClientConfig = { confPath: path.join(CEPH_RIG_DIR, 'ceph.conf'), user: 'nuage' };
+  return { dir: CEPH_RIG_DIR, client, rbd: new RbdClient(client) };
 }
 
 /** A name no other test (or earlier run) uses, for images in the shared pools. */
