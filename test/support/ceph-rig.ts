@@ -36,7 +36,14 @@ export async function startCephRig(suite: string): Promise<StartedCephRig> {
   }
   const lease = `${suite.replace(/[^A-Za-z0-9_.-]/g, '_')}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const env = { ...process.env, CEPH_RIG_LEASE: lease };
-  const { stdout } = await run('bash', [script, 'start', CEPH_RIG_DIR], { env, timeout: 600_000 });
+  const { stdout } = await run('bash', [script, 'start', CEPH_RIG_DIR], { env, timeout: 600_000 }).catch(
+    (err: unknown) => {
+      const stderr = (err as { stderr?: string }).stderr ?? '';
+      throw new Error(`${suite}: the Ceph rig did not start (scripts/ceph-rig.sh start): ${stderr}`, {
+        cause: err,
+      });
+    },
+  );
   process.stdout.write(stdout);
   return {
     ...cephRig(),
