@@ -85,6 +85,8 @@ export async function startTestApp(
     identity?: Record<string, unknown>;
     networkDriver?: NetworkModule['driver'];
     computeDriver?: ComputeDriver;
+    /** More config keys, dotted (e.g. `volume.backend`). */
+    config?: Record<string, unknown>;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nuage-it-'));
@@ -97,6 +99,7 @@ export async function startTestApp(
       databaseUrl: pgSchema?.url ?? '',
       logLevel: 'silent',
       identity: options.identity,
+      ...options.config,
     },
   });
   const handle = openDatabase({ url: config.databaseUrl, dataDir });
