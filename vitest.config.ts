@@ -20,8 +20,10 @@ export default defineConfig({
           name: 'ceph',
           include: ['test/ceph/**/*.test.ts'],
           globalSetup: ['test/support/ceph-global-setup.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          // One cluster and TCG guests on a small host: files one at a time keep timings honest.
+          fileParallelism: false,
         },
       },
       {
