@@ -164,12 +164,8 @@ export interface RootVolumeFacts {
   minRamMiB: number;
 }
 
-/** The root disk the boot step hands to the driver: the volume's file on this host. */
-export interface RootVolumeTarget {
-  volumeId: string;
-  path: string;
-  format: 'qcow2' | 'raw';
-}
+/** The root disk the boot step hands to the driver: the volume's file on this host, or its RBD image. */
+export type RootVolumeTarget = { volumeId: string } & DiskTarget;
 
 /**
  * Volumes as root disks (boot from volume), adapted from the block-storage service (see

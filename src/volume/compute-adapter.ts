@@ -8,7 +8,7 @@ import type { AuthContext } from '../common/http/context.js';
 import type { BootVolumes, RootVolumeFacts, RootVolumeRequest } from '../compute/collaborators.js';
 import type { RootVolume } from '../compute/model.js';
 import { newUuid } from '../common/ids.js';
-import { BackendError, type VolumeBackend } from './backend/backend.js';
+import type { VolumeBackend } from './backend/backend.js';
 import { DEFAULT_TYPE_NAME, GIB, type Attachment, type Volume } from './model.js';
 import { checkQuota } from './quota-service.js';
 import type { ServiceDeps } from './service-deps.js';
@@ -191,14 +191,8 @@ export function createBootVolumes(deps: BootVolumeDeps): BootVolumes {
       }
       const inUse = (await setStatus(v.id, 'in-use')) ?? v;
       if (!inUse.providerLocation) throw new Error(`root volume ${v.id} has no data`);
-      const target = deps.backend.attachTarget(inUse.providerLocation);
-      // Compute records a root volume as a file (its RootVolume path and format) for now.
-      if (target.kind !== 'file')
-        throw new BackendError(
-          'Failed',
-          `root volume ${v.id} is an RBD image: boot from it is not wired yet`,
-        );
-      return { volumeId: v.id, path: target.path, format: target.format };
+      // A file on this host, or an RBD image the host opens through librbd (never a snapshot here).
+      return { volumeId: v.id, ...deps.backend.attachTarget(inUse.providerLocation) };
     },
 
     async release(serverId, volumeId, deleteVolume) {

@@ -173,6 +173,53 @@ describe('block storage on RBD in the real app', () => {
     await run('qemu-img', ['compare', '-q', back, qemuName(source.id)]);
   });
 
+  it('boots a server from a new RBD volume made from an image: the driver gets the RBD root', async () => {
+    const raw = join(scratch, 'root.raw');
+    await writeFile(raw, randomBytes(64 * 1024));
+    const imageId = await uploadImage('root', raw, 'raw');
+    const flavor = await call('POST', '/compute/v2.1/flavors', {
+      flavor: { name: 'r.bfv', ram: 64, vcpus: 1, disk: 1 },
+    });
+    const server = await call('POST', '/compute/v2.1/servers', {
+      server: {
+        name: 'bfv',
+        imageRef: '',
+        flavorRef: flavor.body.flavor.id,
+        networks: 'none',
+        block_device_mapping_v2: [
+          {
+            boot_index: 0,
+            uuid: imageId,
+            source_type: 'image',
+            destination_type: 'volume',
+            volume_size: 1,
+            delete_on_termination: true,
+          },
+        ],
+      },
+    });
+    expect(server.status, JSON.stringify(server.body)).toBe(202);
+    const serverId = server.body.server.id as string;
+    let status = '';
+    for (let i = 0; i < 200 && status !== 'ACTIVE' && status !== 'ERROR'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await call('GET', `/compute/v2.1/servers/${serverId}`)).body.server.status;
+    }
+    expect(status).toBe('ACTIVE');
+    const root = (t.compute.driver as FakeDriver).specOf(serverId).rootDisk;
+    expect(root).toMatchObject({ kind: 'rbd', pool: 'volumes' });
+    const volumeId = (root as { volumeId: string }).volumeId;
+    expect(root).toMatchObject({ image: `volume-${volumeId}` });
+    await run('qemu-img', ['compare', '-q', '-f', 'raw', '-F', 'raw', raw, qemuName(volumeId)]);
+
+    expect((await call('DELETE', `/compute/v2.1/servers/${serverId}`)).status).toBe(204);
+    for (let i = 0; i < 100 && (await rig.rbd.info(imageOf(volumeId))) !== undefined; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      await t.volume.worker.idle();
+    }
+    expect(await rig.rbd.info(imageOf(volumeId))).toBeUndefined();
+  });
+
   it('hands the compute driver an RBD target and Cinder an rbd connection', async () => {
     const flavor = await call('POST', '/compute/v2.1/flavors', {
       flavor: { name: 'r.tiny', ram: 64, vcpus: 1, disk: 1 },
