@@ -25,8 +25,10 @@ import { createNetworkModule, type NetworkModule } from './network/index.js';
 import type { NetworkDriver } from './network/driver/driver.js';
 import { createImageModule, type ImageModule } from './image/index.js';
 import { swiftRouterError } from './object-store/api/swift/plugin.js';
+import { requestIdFor } from './object-store/api/swift/trans-id.js';
 import { createComputeModule, type ComputeModule } from './compute/index.js';
 import type { ComputeTables } from './compute/compute-tables.js';
+import { createImageProxy } from './compute/image-proxy.js';
 import { createImageSource } from './compute/image-source.js';
 import { createImageSnapshots } from './compute/image-snapshots.js';
 import { createPortProvider } from './compute/port-provider.js';
@@ -44,6 +46,8 @@ import {
 import type { VolumeTables } from './volume/volume-tables.js';
 import { lateBootVolumes } from './volume/compute-adapter.js';
 import { createComputeVolumeAttacher } from './volume/compute-attacher.js';
+import { createKeyManagerModule, type KeyManagerModule } from './key-manager/index.js';
+import type { KeyManagerTables } from './key-manager/key-manager-tables.js';
 
 export interface AppDeps {
   config: Config;
@@ -66,6 +70,8 @@ export interface App {
   image: ImageModule;
   compute: ComputeModule;
   volume: VolumeModule;
+  /** The key manager (Barbican v1) and its in-process KeyService for data keys. */
+  keyManager: KeyManagerModule;
   /** The S3 API, on its own listener. */
   s3App: FastifyInstance;
   /** What the catalog must list: the services this process serves. */
@@ -77,6 +83,9 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   public: boolean;
+  /** The route's declared body and query schemas (TypeBox / JSON Schema), for the schema tests. */
+  bodySchema?: unknown;
+  querySchema?: unknown;
 }
 
 /** Options both listeners share: logging with redaction, OpenStack request ids, size limits. */
@@ -86,7 +95,8 @@ function commonOptions(deps: AppDeps) {
       deps.logger === false
         ? false
         : { ...(typeof deps.logger === 'object' ? deps.logger : {}), serializers: logSerializers },
-    genReqId: newRequestId,
+    // Swift's requests carry its own transaction id form (X-Trans-Id, also X-Openstack-Request-Id).
+    genReqId: (req: { url?: string }) => requestIdFor(req.url, () => deps.clock.now(), newRequestId),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 2048 },
   } satisfies FastifyServerOptions;
@@ -114,7 +124,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods)
-      routes.push({ method, url: route.url, public: route.config?.public === true });
+      routes.push({
+        method,
+        url: route.url,
+        public: route.config?.public === true,
+        ...(route.schema?.body !== undefined && { bodySchema: route.schema.body }),
+        ...(route.schema?.querystring !== undefined && { querySchema: route.schema.querystring }),
+      });
   });
   app.decorateRequest('auth', undefined);
   // Swift's server-side copy verb.
@@ -187,6 +203,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     hostName,
     defaultAvailabilityZone: computeConfig.availabilityZone,
     stopTimeoutMs: computeConfig.stopTimeoutSeconds * 1000,
+    enableInstancePassword: computeConfig.enableInstancePassword,
+    // Nova's image proxy API (/compute/v2.1/images up to 2.35) over the image service.
+    imageProxy: createImageProxy(image.services.images),
     snapshots: createImageSnapshots({
       create: (owner, input) => image.services.snapshots.create(owner, input),
       get: (id) => image.services.snapshots.get(id),
@@ -257,6 +276,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(volume.plugin, { prefix: '/volume' });
 
+  const keyManager = createKeyManagerModule({
+    // Database does not list the key manager's tables; the migration creates them, hence the cast.
+    db: deps.db as unknown as Kysely<KeyManagerTables>,
+    dialect: deps.dialect,
+    clock: deps.clock,
+    config: deps.config,
+    validator: identity.validator,
+  });
+  app.addHook('onClose', async () => keyManager.close());
+  await app.register(keyManager.plugin, { prefix: '/key-manager' });
+
   const served: ServedService[] = [
     { type: 'identity', name: 'keystone', path: '/identity' },
     { type: 'object-store', name: 'swift', path: '/object-store/v1/AUTH_$(project_id)s' },
@@ -265,6 +295,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     { type: 'compute', name: 'nova', path: '/compute/v2.1' },
     { type: 'block-storage', name: 'cinder', path: '/volume/v3/$(project_id)s' },
     { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/$(project_id)s' },
+    { type: 'key-manager', name: 'barbican', path: '/key-manager' },
   ];
   const s3App = Fastify({
     ...commonOptions(deps),
@@ -290,5 +321,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       config: deps.config,
     }),
   );
-  return { app, s3App, identity, objectStore, network, image, compute, volume, served, routes };
+  return { app, s3App, identity, objectStore, network, image, compute, volume, keyManager, served, routes };
 }
