@@ -128,9 +128,15 @@ describe('block storage on RBD in the real app', () => {
     for (const v of [fromSnapshot, cloned, fromImage]) {
       expect((await call('DELETE', `${volumesUrl}/${v.id}`)).status).toBe(202);
     }
-    await t.volume.worker.idle();
-    const left = await rig.rbd.list('volumes');
-    for (const v of [fromSnapshot, cloned, fromImage]) expect(left).not.toContain(`volume-${v.id}`);
+    // Deletes may run after idle() returns (the task engine): wait for the images to go, within reason.
+    const names = [fromSnapshot, cloned, fromImage].map((v: Json) => `volume-${v.id as string}`);
+    let left = await rig.rbd.list('volumes');
+    for (let i = 0; i < 50 && names.some((n) => left.includes(n)); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      await t.volume.worker.idle();
+      left = await rig.rbd.list('volumes');
+    }
+    for (const name of names) expect(left).not.toContain(name);
   });
 
   it('backs a volume up into the object store, restores it, and uploads it to an image', async () => {
