@@ -15,6 +15,18 @@ export default defineConfig({
         },
       },
       {
+        // RBD against a real Ceph cluster (scripts/ceph-rig.sh), which the global setup starts once.
+        test: {
+          name: 'ceph',
+          include: ['test/ceph/**/*.test.ts'],
+          globalSetup: ['test/support/ceph-global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          // One cluster and TCG guests on a small host: files one at a time keep timings honest.
+          fileParallelism: false,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts', 'test/fault/**/*.test.ts', 'test/drivers/**/*.test.ts'],

@@ -12,8 +12,10 @@ readonly NODE_MIN_MINOR=19
 
 # Debian packages the project needs: the clients the tests drive (openstack, swift, aws, rclone, boto3,
 # Tempest for the interop run and its response schemas, barbicanclient for `openstack secret`),
-# PostgreSQL, wrk for bench/, QEMU guests, networking, config drives, scripts/build-guest-image.sh, and
-# SoftHSM2 (the PKCS#11 token the key manager's root-of-trust tests use; build-essential builds pkcs11js).
+# PostgreSQL, wrk for bench/, QEMU guests, networking, config drives, scripts/build-guest-image.sh,
+# SoftHSM2 (the PKCS#11 token the key manager's root-of-trust tests use; build-essential builds pkcs11js),
+# Ceph (scripts/ceph-rig.sh, the RBD image, volume and root-disk stores) and QEMU's rbd block driver
+# (qemu-block-extra).
 readonly APT_PACKAGES=(
   build-essential python3
   python3-openstackclient python3-swiftclient awscli rclone
@@ -24,6 +26,7 @@ readonly APT_PACKAGES=(
   dnsmasq-base nftables iproute2
   genisoimage syslinux syslinux-common mtools dosfstools cpio
   openssh-client curl ca-certificates wrk
+  ceph ceph-mon ceph-mgr ceph-osd ceph-common librbd1 qemu-block-extra
 )
 
 log() { printf 'install-deps: %s\n' "$*"; }

@@ -8,7 +8,8 @@
 #      fails)
 #   3. npm run check, part by part: typecheck, lint, format check, unit tests (store tests also run on
 #      PostgreSQL, because TEST_PG_URL is set, as STYLE.md 3.6 asks of CI)
-#   4. integration tests on SQLite, then on PostgreSQL (TEST_PG_URL)
+#   4. integration tests on SQLite, then on PostgreSQL (TEST_PG_URL); then the ceph stage: RBD tests
+#      against a one-host Ceph cluster that the project's global setup starts (scripts/ceph-rig.sh)
 #   5. e2e, fault and driver tests on SQLite, then all of them again on PostgreSQL
 #      (NUAGE_TEST_DATABASE_URL; the harness creates a fresh database per server start)
 #   6. interop: the OpenStack interop guideline's Tempest tests against `nuage up` as it ships; the ones
@@ -137,6 +138,7 @@ fi
 check_tools() {
   local missing=() tool
   for tool in qemu-system-x86_64 qemu-img ip nft dnsmasq genisoimage ssh-keygen pg_ctlcluster \
+    ceph ceph-mon ceph-mgr ceph-osd ceph-authtool monmaptool rbd \
     /usr/bin/openstack /usr/bin/swift /usr/bin/aws /usr/bin/rclone /usr/bin/tempest /usr/bin/stestr; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
@@ -205,6 +207,12 @@ if wanted integration-pg; then
   mapfile -t args < <(reporter_args "$reports/integration-pg.json")
   pg_stage "integration (postgres)" vitest_stage "integration (postgres)" "$reports/integration-pg.json" \
     env TEST_PG_URL="$pg_url" npx --no-install vitest run --project integration "${args[@]}"
+fi
+
+# The rig starts in the project's global setup: without root or Ceph the stage fails, it never skips.
+if wanted ceph; then
+  mapfile -t args < <(reporter_args "$reports/ceph.json")
+  vitest_stage "ceph (rbd)" "$reports/ceph.json" npx --no-install vitest run --project ceph "${args[@]}"
 fi
 
 # --- 5. e2e, fault and driver tests -------------------------------------------------------------

@@ -36,7 +36,7 @@ import { createConfigDriveWriter } from './compute/config-drive-writer.js';
 import type { ComputeDriver } from './compute/driver/driver.js';
 import { chooseComputeDriver } from './compute/driver/choose-driver.js';
 import { createVolumeModule, type VolumeModule } from './volume/index.js';
-import { createFileBackend } from './volume/backend/file-backend.js';
+import { chooseVolumeBackend } from './volume/backend/select-backend.js';
 import {
   createBackupObjects,
   createImageUploader,
@@ -277,7 +277,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     db: deps.db as unknown as Kysely<VolumeTables>,
     clock: deps.clock,
     validator: identity.validator,
-    backend: createFileBackend({ root: join(resolve(deps.config.dataDir), 'volumes') }),
+    backend: chooseVolumeBackend(deps.config),
     images: createVolumeImages(
       { visible: (auth, id) => image.services.images.visible(auth, id) },
       imageSource,

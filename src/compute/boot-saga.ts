@@ -68,10 +68,14 @@ function configDriveFiles(server: Server, injection: Injection | undefined) {
   });
 }
 
-/** The root disk: the root volume's file (recorded by the root-volume step), else an overlay on the image. */
+/**
+ * The root disk: the root volume's file or RBD image (recorded by the root-volume step), else an overlay
+ * on the image.
+ */
 async function rootDiskOf(deps: BootSagaDeps, server: Server): Promise<RootDisk> {
   const root = server.rootVolume;
   if (root) {
+    if (root.rbd !== undefined) return { kind: 'rbd', ...root.rbd, volumeId: root.volumeId };
     if (root.path === undefined || root.format === undefined)
       throw new Error(`root volume ${root.volumeId} of server ${server.id} is not prepared`);
     return { kind: 'volume', volumeId: root.volumeId, path: root.path, format: root.format };
@@ -178,6 +182,9 @@ export function bootSteps(deps: BootSagaDeps): BootStep[] {
         if (!root) return {};
         if (!deps.bootVolumes) throw new Error('boot from volume is not configured on this host');
         const target = await deps.bootVolumes.prepareRoot(server, root);
+        if (target.kind === 'rbd') {
+          return { rootVolume: { ...root, rbd: { pool: target.pool, image: target.image } } };
+        }
         return { rootVolume: { ...root, path: target.path, format: target.format } };
       },
       undo: (server) => releaseRootVolume(deps, server),

@@ -2,6 +2,7 @@
 // the worker never touch another service's tables or HTTP API. index.ts adapts the image and network
 // modules to them (see NEXT.md); tests may pass small in-memory versions.
 import type { AuthContext } from '../common/http/context.js';
+import type { DiskTarget } from './driver/driver.js';
 import type { RootVolume, ServerPort } from './model.js';
 
 /** What compute needs to know about an image at request time, checked with the caller's rights. */
@@ -119,13 +120,8 @@ export interface ImageSnapshots {
   discard(imageId: string): Promise<void>;
 }
 
-/** A disk the block-storage service has attached to a server (a file on this host). */
-export interface AttachedDisk {
-  volumeId: string;
-  path: string;
-  format: 'qcow2' | 'raw';
-  readOnly: boolean;
-}
+/** A disk the block-storage service has attached to a server (a file on this host or an RBD image). */
+export type AttachedDisk = { volumeId: string; readOnly: boolean } & DiskTarget;
 
 /**
  * The block-storage service as os-volume_attachments and the worker use it (in process; an HTTP client
@@ -168,12 +164,8 @@ export interface RootVolumeFacts {
   minRamMiB: number;
 }
 
-/** The root disk the boot step hands to the driver: the volume's file on this host. */
-export interface RootVolumeTarget {
-  volumeId: string;
-  path: string;
-  format: 'qcow2' | 'raw';
-}
+/** The root disk the boot step hands to the driver: the volume's file on this host, or its RBD image. */
+export type RootVolumeTarget = { volumeId: string } & DiskTarget;
 
 /**
  * Volumes as root disks (boot from volume), adapted from the block-storage service (see

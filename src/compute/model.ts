@@ -100,6 +100,8 @@ export interface RootVolume {
   /** Set by the root-volume boot step: the volume's file on this host. */
   path?: string;
   format?: 'qcow2' | 'raw';
+  /** Set by the root-volume boot step instead, for a volume that is an RBD image. */
+  rbd?: { pool: string; image: string };
 }
 
 export interface InstanceFault {

@@ -231,6 +231,41 @@ export const VolumeConfigSchema = Type.Object(
       default: 32,
       description: 'Backup chunk size: one object per chunk in the volumebackups container.',
     }),
+    backend: Type.Union(
+      ['file', 'rbd'].map((b) => Type.Literal(b)),
+      {
+        default: 'file',
+        description:
+          'Where volumes live: file (thin qcow2 files under <dataDir>/volumes) or rbd (RBD images in rbdPool; needs ceph.conf).',
+      },
+    ),
+    rbdPool: Type.String({
+      pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
+      default: 'volumes',
+      description: 'The Ceph pool of volumes and their snapshots (backend = rbd).',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+// How this host reaches Ceph: a config file and a cephx user whose key stays in a keyring file. No key
+// is ever a config value or a command-line argument.
+export const CephConfigSchema = Type.Object(
+  {
+    conf: Type.String({
+      default: '',
+      description:
+        'A ceph.conf naming the monitors (and the keyring, for QEMU); empty: no Ceph on this host.',
+    }),
+    user: Type.String({
+      pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
+      default: 'nuage',
+      description: 'The cephx user, without `client.`.',
+    }),
+    keyring: Type.String({
+      default: '',
+      description: 'A keyring file for the rbd CLI and qemu-img when ceph.conf names none.',
+    }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -322,6 +357,7 @@ export const ConfigSchema = Type.Object(
     network: NetworkConfigSchema,
     compute: ComputeConfigSchema,
     volume: VolumeConfigSchema,
+    ceph: CephConfigSchema,
     keyManager: KeyManagerConfigSchema,
   },
   { additionalProperties: false },
@@ -329,4 +365,5 @@ export const ConfigSchema = Type.Object(
 
 export type Config = Static<typeof ConfigSchema>;
 export type IdentityConfig = Static<typeof IdentityConfigSchema>;
+export type CephConfig = Static<typeof CephConfigSchema>;
 export type KeyManagerConfig = Static<typeof KeyManagerConfigSchema>;

@@ -42,7 +42,13 @@ describe('VolumeHost over the compute driver', () => {
     });
     await host.checkServer(caller('user'), SERVER);
     expect(seen).toEqual([SERVER]);
-    const disk = { volumeId: 'vol-1', path: '/tmp/vol-1.qcow2', format: 'qcow2' as const, readOnly: false };
+    const disk = {
+      kind: 'file' as const,
+      volumeId: 'vol-1',
+      path: '/tmp/vol-1.qcow2',
+      format: 'qcow2' as const,
+      readOnly: false,
+    };
     // Concurrent calls for one server wait for each other (the fake refuses overlapping operations).
     const other = { ...disk, volumeId: 'vol-0', path: '/tmp/vol-0.qcow2' };
     await Promise.all([host.attach(SERVER, disk), host.attach(SERVER, disk), host.attach(SERVER, other)]);

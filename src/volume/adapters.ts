@@ -198,12 +198,7 @@ export function createVolumeHost(deps: {
 
   async function plug(serverId: string, disk: Parameters<VolumeHost['attach']>[1]): Promise<void> {
     try {
-      await driver.attachVolume(serverId, {
-        volumeId: disk.volumeId,
-        path: disk.path,
-        format: disk.format,
-        readOnly: disk.readOnly,
-      });
+      await driver.attachVolume(serverId, { ...disk });
     } catch (err) {
       // Already recorded with the guest (a re-attach after a restart): nothing to plug twice.
       if (!isDriverError(err, 'AlreadyExists')) throw err;

@@ -1,6 +1,7 @@
 // The worker's steps for attachments: plug a disk into its server through the VolumeHost (attach),
 // unplug it (detach), plug every recorded attachment back in after a restart (reattach), and list a
 // server's disks for compute to plug in when it starts the guest (disksOf).
+import type { VolumeTarget } from './backend/backend.js';
 import type { Attachment, VolumeStatus } from './model.js';
 import type { TaskDeps, VolumeTasks } from './volume-tasks.js';
 
@@ -90,7 +91,7 @@ export function createAttachmentTasks(deps: TaskDeps, tasks: VolumeTasks) {
 
   /** The disks recorded as attached to a server, for compute to plug in when it (re)starts the guest. */
   async function disksOf(serverId: string) {
-    const out: { volumeId: string; path: string; format: 'qcow2' | 'raw'; readOnly: boolean }[] = [];
+    const out: ({ volumeId: string; readOnly: boolean } & VolumeTarget)[] = [];
     const rows = await stores.volumes.listAttachments({
       projectId: undefined,
       instanceId: serverId,

@@ -2,6 +2,7 @@
 // that neither its services nor its worker touch another module's tables or HTTP API. adapters.ts
 // builds them from the image, object-store and compute modules; tests pass small in-memory versions.
 import type { AuthContext } from '../common/http/context.js';
+import type { VolumeTarget } from './backend/backend.js';
 
 /** What volume creation needs to know about an image, checked with the caller's rights. */
 export interface VolumeImageFacts {
@@ -71,10 +72,7 @@ export interface VolumeHost {
    * doing anything when the guest is stopped (compute plugs recorded attachments at start). Plugging a
    * disk that is already plugged resolves (restart re-attach relies on this).
    */
-  attach(
-    serverId: string,
-    disk: { volumeId: string; path: string; format: 'qcow2' | 'raw'; readOnly: boolean },
-  ): Promise<void>;
+  attach(serverId: string, disk: { volumeId: string; readOnly: boolean } & VolumeTarget): Promise<void>;
   /** Unplugs the disk; a disk that is not plugged (or a server that is gone) resolves. */
   detach(serverId: string, volumeId: string): Promise<void>;
   /** Grows an attached disk through the hypervisor (QMP block_resize), which owns the image while it runs. */

@@ -192,6 +192,7 @@ export function createBootVolumes(deps: BootVolumeDeps): BootVolumes {
       }
       const inUse = (await setStatus(v.id, 'in-use')) ?? v;
       if (!inUse.providerLocation) throw new Error(`root volume ${v.id} has no data`);
+      // A file on this host, or an RBD image the host opens through librbd (never a snapshot here).
       return { volumeId: v.id, ...deps.backend.attachTarget(inUse.providerLocation) };
     },
 

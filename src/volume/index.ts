@@ -92,14 +92,14 @@ export function createVolumeModule(deps: VolumeModuleDeps) {
     connectionInfo: (volume, attachment) => {
       if (!volume.providerLocation) return null;
       const target = backend.attachTarget(volume.providerLocation);
+      // Cinder's RBD connection data names the image; monitors and credentials are the host's own.
+      const where =
+        target.kind === 'rbd'
+          ? { name: `${target.pool}/${target.image}`, discard: true }
+          : { path: target.path, format: target.format };
       return {
         driver_volume_type: backend.name,
-        data: {
-          path: target.path,
-          format: target.format,
-          volume_id: volume.id,
-          access_mode: attachment.attachMode,
-        },
+        data: { ...where, volume_id: volume.id, access_mode: attachment.attachMode },
       };
     },
   });

@@ -281,7 +281,7 @@ describe.each(DIALECTS)('volume data paths ($name)', (dialect) => {
     expect(await h.module.worker.reattach()).toBe(1);
     expect(h.host.plugged.has(v.id)).toBe(true);
     expect(await h.module.worker.disksOf(SERVER_ID)).toEqual([
-      { volumeId: v.id, path: fileOf(h, v.id), format: 'qcow2', readOnly: false },
+      { volumeId: v.id, kind: 'file', path: fileOf(h, v.id), format: 'qcow2', readOnly: false },
     ]);
 
     const detached = await cinder(h, 'user', 'DELETE', `/attachments/${id}`);

@@ -107,13 +107,13 @@ export function fakeHost(): VolumeHost & {
     async checkServer(_auth: AuthContext, serverId: string) {
       if (serverId !== SERVER_ID) throw errors.notFound('server', serverId);
     },
-    async attach(serverId: string, disk: { volumeId: string; path: string }) {
+    async attach(serverId: string, disk: { volumeId: string } & ({ path: string } | { image: string })) {
       calls.push(`attach ${serverId} ${disk.volumeId}`);
       if (host.failNext) {
         host.failNext = false;
         throw new Error('injected attach failure');
       }
-      plugged.set(disk.volumeId, disk.path);
+      plugged.set(disk.volumeId, 'path' in disk ? disk.path : disk.image);
     },
     async detach(serverId: string, volumeId: string) {
       calls.push(`detach ${serverId} ${volumeId}`);

@@ -99,6 +99,8 @@ export async function startTestApp(
     sqlite?: boolean;
     networkDriver?: NetworkModule['driver'];
     computeDriver?: ComputeDriver;
+    /** More config keys, dotted (e.g. `volume.backend`). */
+    config?: Record<string, unknown>;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nuage-it-'));
@@ -112,6 +114,7 @@ export async function startTestApp(
       logLevel: 'silent',
       identity: options.identity,
       keyManager: options.keyManager,
+      ...options.config,
     },
   });
   const handle = openDatabase({ url: config.databaseUrl, dataDir });

@@ -62,8 +62,11 @@ export interface InstanceSpec {
   configDrive?: { isoPath: string };
 }
 
-/** The guest's first disk: a qcow2 overlay on a base image, or a volume used as it is (boot from volume). */
-export type RootDisk = ImageRootDisk | VolumeRootDisk;
+/**
+ * The guest's first disk: a qcow2 overlay on a base image, a volume used as it is (boot from volume), or
+ * an RBD image (a clone of the image in RBD, or an RBD volume).
+ */
+export type RootDisk = ImageRootDisk | VolumeRootDisk | RbdRootDisk;
 
 export interface ImageRootDisk {
   /** Absent in specs written before volume roots existed. */
@@ -87,19 +90,58 @@ export interface VolumeRootDisk {
   sizeBytes?: undefined;
 }
 
+/**
+ * An RBD image (raw) as the root disk, opened through librbd with this host's Ceph client config: a
+ * copy-on-write clone of the image that the caller made (`vms/<server>_disk`), or an RBD volume (boot
+ * from volume, `volumeId` set). The driver never creates or deletes it; destroy leaves it.
+ */
+export interface RbdRootDisk {
+  kind: 'rbd';
+  pool: string;
+  image: string;
+  /** Set when the image is a block-storage volume: the driver then never resizes it either. */
+  volumeId?: string;
+  /** The size the guest's disk should have; resize grows the image (never shrinks it). */
+  sizeBytes?: number;
+}
+
 export function isVolumeRoot(disk: RootDisk): disk is VolumeRootDisk {
   return disk.kind === 'volume';
 }
 
-/** A block device to hot-plug. */
-export interface VolumeAttachment {
-  /** The volume's id; its first 20 characters become the virtio serial (as Nova does). */
-  volumeId: string;
-  /** A file (or block device) on this host. */
+/** The block-storage volume that is the root disk, if it is one (a file or an RBD volume). */
+export function rootVolumeId(disk: RootDisk): string | undefined {
+  if (disk.kind === 'volume') return disk.volumeId;
+  if (disk.kind === 'rbd') return disk.volumeId;
+  return undefined;
+}
+
+/** A disk image file on this host. `kind` is absent in records written before RBD disks existed. */
+export interface FileDiskTarget {
+  kind?: 'file';
   path: string;
   format: 'qcow2' | 'raw';
-  readOnly?: boolean;
 }
+
+/** An RBD image (raw), opened through librbd with this host's Ceph client config; carries no secret. */
+export interface RbdDiskTarget {
+  kind: 'rbd';
+  pool: string;
+  image: string;
+  /** A snapshot is opened read-only. */
+  snapshot?: string;
+}
+
+export type DiskTarget = FileDiskTarget | RbdDiskTarget;
+
+/**
+ * A block device to hot-plug: the volume's id (its first 20 characters become the virtio serial, as
+ * Nova does) and where it is, a file on this host or an RBD image.
+ */
+export type VolumeAttachment = {
+  volumeId: string;
+  readOnly?: boolean;
+} & DiskTarget;
 
 /** The sizes a resize gives a guest (the new flavor's). */
 export interface ResizeTarget {

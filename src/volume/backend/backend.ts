@@ -1,10 +1,18 @@
 // The volume backend contract: where a volume's bytes live and the operations on them. The doc comment
 // on each method is the contract; every method is idempotent, so the worker may repeat a step after a
-// crash. Implementations: file-backend.ts (qcow2 files on this host). Backends import neither db/ nor
-// other services.
+// crash. Implementations: file-backend.ts (qcow2 files on this host), rbd-backend.ts (RBD images in a
+// Ceph pool). Backends import neither db/ nor other services.
 
 /** An opaque location the backend returns for a volume or snapshot; stored in `provider_location`. */
 export type Location = string;
+
+/**
+ * Where a hypervisor opens a volume or snapshot. It carries no secret, and for RBD no host path either:
+ * the host that opens it adds its own Ceph config and keyring.
+ */
+export type VolumeTarget =
+  | { kind: 'file'; path: string; format: 'qcow2' | 'raw' }
+  | { kind: 'rbd'; pool: string; image: string; snapshot?: string };
 
 export interface VolumeBackend {
   /** The backend's name (Cinder's `volume_backend_name`), e.g. `file`. */
@@ -32,8 +40,8 @@ export interface VolumeBackend {
   extend(location: Location, newSizeGib: number): Promise<void>;
   /** Removes a volume or snapshot; a missing one resolves. */
   delete(location: Location): Promise<void>;
-  /** The file (or device) a hypervisor on this host opens, and its format. */
-  attachTarget(location: Location): { path: string; format: 'qcow2' | 'raw' };
+  /** What a hypervisor opens: a file on this host and its format, or an RBD image (always raw). */
+  attachTarget(location: Location): VolumeTarget;
   /**
    * Writes the guest-visible bytes of a volume (or snapshot) to a new file in `format` (raw is sparse)
    * and returns its path; the caller removes it with `removeExport`.

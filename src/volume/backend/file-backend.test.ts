@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import assert from 'node:assert';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,9 +42,14 @@ describe('file backend', () => {
 
   it('creates thin qcow2 volumes idempotently, extends, clones, snapshots and deletes', async () => {
     const backend = createFileBackend({ root: join(dir, 'volumes') });
+    const fileTarget = (at: string) => {
+      const target = backend.attachTarget(at);
+      assert(target.kind === 'file');
+      return target;
+    };
     const location = await backend.create('11111111-0000-4000-8000-000000000001', 1);
     expect(await backend.create('11111111-0000-4000-8000-000000000001', 1)).toBe(location);
-    const { path, format } = backend.attachTarget(location);
+    const { path, format } = fileTarget(location);
     expect(format).toBe('qcow2');
     expect(await virtualSize(path)).toBe(GIB);
     // Thin: a 1 GiB volume takes well under a megabyte on disk.
@@ -54,16 +60,16 @@ describe('file backend', () => {
     expect(await virtualSize(path)).toBe(2 * GIB);
 
     const snap = await backend.snapshot('22222222-0000-4000-8000-000000000001', location, false);
-    expect(await virtualSize(backend.attachTarget(snap).path)).toBe(2 * GIB);
+    expect(await virtualSize(fileTarget(snap).path)).toBe(2 * GIB);
     const clone = await backend.clone('11111111-0000-4000-8000-000000000002', snap, 3, false);
-    expect(await virtualSize(backend.attachTarget(clone).path)).toBe(3 * GIB);
+    expect(await virtualSize(fileTarget(clone).path)).toBe(3 * GIB);
     await expect(
       backend.clone('11111111-0000-4000-8000-000000000003', location, 1, false),
     ).rejects.toBeInstanceOf(BackendError);
 
     await backend.delete(clone);
     await backend.delete(clone);
-    await expect(stat(backend.attachTarget(clone).path)).rejects.toThrow();
+    await expect(stat(fileTarget(clone).path)).rejects.toThrow();
   });
 
   it('round-trips bytes through a raw export and import, and copies an image file', async () => {

@@ -144,7 +144,7 @@ export function createFileBackend(options: FileBackendOptions): VolumeBackend {
     },
 
     attachTarget(location) {
-      return { path: pathOf(location), format: 'qcow2' };
+      return { kind: 'file', path: pathOf(location), format: 'qcow2' };
     },
 
     async exportTo(location, format, inUse) {

@@ -5,7 +5,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { systemClock, type Clock } from '../../../common/clock.js';
 import {
   DriverError,
-  isVolumeRoot,
+  rootVolumeId,
   PowerState,
   type ComputeDriver,
   type DriverEvent,
@@ -185,7 +185,7 @@ export class FakeDriver implements ComputeDriver {
     );
     // The root volume (boot from volume) is the guest's first disk already: never plug it twice.
     const root = instance.spec.rootDisk;
-    if (instance.volumes.has(volume.volumeId) || (isVolumeRoot(root) && root.volumeId === volume.volumeId)) {
+    if (instance.volumes.has(volume.volumeId) || rootVolumeId(root) === volume.volumeId) {
       throw new DriverError('AlreadyExists', `volume ${volume.volumeId} is attached to ${id}`, {
         instanceId: id,
       });
@@ -241,9 +241,11 @@ export class FakeDriver implements ComputeDriver {
         ...spec,
         vcpus: target.vcpus,
         memoryMiB: target.memoryMiB,
-        rootDisk: isVolumeRoot(spec.rootDisk)
-          ? spec.rootDisk
-          : { ...spec.rootDisk, ...(grown > 0 && { sizeBytes: grown }) },
+        // A volume root keeps its own size (the volume service owns it), a file or an RBD image alike.
+        rootDisk:
+          spec.rootDisk.kind === 'volume' || rootVolumeId(spec.rootDisk) !== undefined
+            ? spec.rootDisk
+            : { ...spec.rootDisk, ...(grown > 0 && { sizeBytes: grown }) },
       };
     });
   }

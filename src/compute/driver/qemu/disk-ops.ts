@@ -13,6 +13,26 @@ const execFileAsync = promisify(execFile);
 /** A snapshot or a disk copy of a large guest takes a while; a hung qemu-img must still end. */
 const QEMU_IMG_TIMEOUT_MS = 30 * 60_000;
 
+/**
+ * Creates the guest's qcow2 overlay on its base image. A volume root is the volume's own file and an
+ * RBD root the caller's image: they get no overlay.
+ */
+export async function createOverlay(binary: string, spec: InstanceSpec, paths: InstancePaths): Promise<void> {
+  const root = spec.rootDisk;
+  if (isVolumeRoot(root) || root.kind === 'rbd') return;
+  const args = ['create', '-q', '-f', 'qcow2', '-b', root.baseImagePath, '-F', 'qcow2', paths.disk];
+  if (root.sizeBytes !== undefined) args.push(String(root.sizeBytes));
+  try {
+    await execFileAsync(binary, args, { timeout: 60_000 });
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr ?? '';
+    throw new DriverError('HypervisorError', `qemu-img create failed: ${stderr.trim()}`, {
+      instanceId: spec.id,
+      cause: err,
+    });
+  }
+}
+
 /** Where resize() keeps the disk and spec to go back to until the resize is confirmed or reverted. */
 export interface RevertPoint {
   disk: string;
@@ -45,9 +65,13 @@ export function resizedSpec(spec: InstanceSpec, target: ResizeTarget, diskBytes:
 }
 
 /** Arguments of `qemu-img convert` for a standalone qcow2 copy (no backing file) of a disk in use. */
-export function standaloneCopyArgs(source: string, destination: string): string[] {
+export function standaloneCopyArgs(
+  source: string,
+  destination: string,
+  format: 'qcow2' | 'raw' = 'qcow2',
+): string[] {
   // -U (force-share): the running or paused QEMU holds the image's write lock.
-  return ['convert', '-U', '-f', 'qcow2', '-O', 'qcow2', source, destination];
+  return ['convert', '-U', '-f', format, '-O', 'qcow2', source, destination];
 }
 
 export async function qemuImg(binary: string, args: readonly string[], id: string): Promise<string> {
@@ -114,17 +138,21 @@ export async function dropRevertPoint(point: RevertPoint): Promise<void> {
   await rm(point.spec, { force: true });
 }
 
-/** Writes a standalone qcow2 copy of `source` at `destination`; on failure nothing is left there. */
+/**
+ * Writes a standalone qcow2 copy of `source` (a file, or an `rbd:` name in raw) at `destination`; on
+ * failure nothing is left there.
+ */
 export async function writeStandaloneCopy(
   binary: string,
   source: string,
   destination: string,
   id: string,
+  format: 'qcow2' | 'raw' = 'qcow2',
 ): Promise<void> {
   const temporary = `${destination}.partial`;
   try {
     await rm(destination, { force: true });
-    await qemuImg(binary, standaloneCopyArgs(source, temporary), id);
+    await qemuImg(binary, standaloneCopyArgs(source, temporary, format), id);
     await rename(temporary, destination);
   } finally {
     await rm(temporary, { force: true });

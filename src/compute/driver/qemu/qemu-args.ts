@@ -2,13 +2,17 @@
 // accelerator, so it can be unit-tested and read in one place.
 import type { InstanceSpec, NetworkInterfaceSpec, VolumeAttachment } from '../driver.js';
 import type { Accelerator } from './accel.js';
+import type { CephClientConfig } from '../../../storage/rbd/rbd-names.js';
 import type { InstancePaths } from './instance-files.js';
+import { rbdBlockdevArgs, requireCeph } from './rbd-disks.js';
 import { volumeNodeNames } from './volume-names.js';
 
 export interface QemuArgsOptions {
   accelerator: Accelerator;
   /** TCG translation-block cache; the 1 GiB default costs RSS for nothing on small guests. */
   tcgTranslationBlockMiB: number;
+  /** This host's Ceph client (config file and user) for RBD disks; absent: RBD disks are refused. */
+  ceph?: CephClientConfig;
 }
 
 /** QEMU option values separate keys with commas; a literal comma is written twice. */
@@ -33,7 +37,7 @@ export function buildQemuArgs(
     ...['-smbios', `type=1,manufacturer=Nuage,product=OpenStack Nova,serial=${spec.id},uuid=${spec.id}`],
     ...['-chardev', consoleChardev(paths), '-serial', 'chardev:console0'],
     ...['-qmp', `unix:${escapeOptionValue(paths.qmpSocket)},server=on,wait=off`],
-    ...['-drive', rootDrive(spec, paths)],
+    ...rootDiskArgs(spec, paths, options.ceph),
     ...['-device', 'virtio-blk-pci,drive=drive-root,id=disk-root,bootindex=1'],
   ];
   if (spec.configDrive !== undefined) {
@@ -44,16 +48,27 @@ export function buildQemuArgs(
     );
   }
   spec.networkInterfaces.forEach((nic, index) => args.push(...nicArgs(nic, index)));
-  for (const volume of volumes) args.push(...volumeArgs(volume));
+  for (const volume of volumes) args.push(...volumeArgs(volume, spec.id, options.ceph));
   return args;
 }
 
-/** The root drive: the instance's qcow2 overlay, or a volume's own file (boot from volume). */
-function rootDrive(spec: InstanceSpec, paths: InstancePaths): string {
+/**
+ * The root drive, named `drive-root`: the instance's qcow2 overlay, a volume's own file (boot from
+ * volume), or an RBD image through librbd (then a blockdev node of that name).
+ */
+function rootDiskArgs(
+  spec: InstanceSpec,
+  paths: InstancePaths,
+  ceph: CephClientConfig | undefined,
+): string[] {
   const root = spec.rootDisk;
+  if (root.kind === 'rbd') {
+    const names = { protocolNode: 'drive-root-rbd', formatNode: 'drive-root' };
+    return rbdBlockdevArgs(root, requireCeph(ceph, spec.id), names, false);
+  }
   if (root.kind !== 'volume')
-    return `file=${escapeOptionValue(paths.disk)},if=none,id=drive-root,format=qcow2`;
-  return `file=${escapeOptionValue(root.path)},if=none,id=drive-root,format=${root.format}`;
+    return ['-drive', `file=${escapeOptionValue(paths.disk)},if=none,id=drive-root,format=qcow2`];
+  return ['-drive', `file=${escapeOptionValue(root.path)},if=none,id=drive-root,format=${root.format}`];
 }
 
 function consoleChardev(paths: InstancePaths): string {
@@ -76,11 +91,23 @@ function nicArgs(nic: NetworkInterfaceSpec, index: number): string[] {
 }
 
 /** A volume attached before a (re)start comes back as the same nodes and device id as a hot-plug. */
-function volumeArgs(volume: VolumeAttachment): string[] {
+function volumeArgs(
+  volume: VolumeAttachment,
+  instanceId: string,
+  ceph: CephClientConfig | undefined,
+): string[] {
   const names = volumeNodeNames(volume.volumeId);
+  const device = `virtio-blk-pci,drive=${names.formatNode},id=${names.deviceId},serial=${names.serial}`;
+  if (volume.kind === 'rbd') {
+    const nodes = { protocolNode: names.fileNode, formatNode: names.formatNode };
+    return [
+      ...rbdBlockdevArgs(volume, requireCeph(ceph, instanceId), nodes, volume.readOnly === true),
+      '-device',
+      device,
+    ];
+  }
   const readOnly = volume.readOnly === true ? 'on' : 'off';
   const file = `driver=file,node-name=${names.fileNode},filename=${escapeOptionValue(volume.path)},read-only=${readOnly}`;
   const format = `driver=${volume.format},node-name=${names.formatNode},file=${names.fileNode},read-only=${readOnly}`;
-  const device = `virtio-blk-pci,drive=${names.formatNode},id=${names.deviceId},serial=${names.serial}`;
   return ['-blockdev', file, '-blockdev', format, '-device', device];
 }

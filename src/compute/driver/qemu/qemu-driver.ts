@@ -1,12 +1,11 @@
 // The QEMU compute driver: guests as detached QEMU processes under `<root>/instances/<uuid>/`, driven
 // over QMP. The instance directory is the only state, so a new driver object (after a control-plane
 // restart) finds, re-attaches to, and cleans up what an earlier one started.
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { systemClock, type Clock } from '../../../common/clock.js';
+import type { CephClientConfig } from '../../../storage/rbd/rbd-names.js';
 import {
-  isVolumeRoot,
+  rootVolumeId,
   DriverError,
   PowerState,
   type ComputeDriver,
@@ -25,11 +24,11 @@ import { isAlive, isOurProcess, killVerified, spawnDetached, sleep, waitUntilDea
 import * as files from './instance-files.js';
 import { powerdownAndWait } from './power-button.js';
 import { buildQemuArgs } from './qemu-args.js';
+import { qemuImgDisk, requireCeph, resizeRbdRoot, rootQemuImgDisk } from './rbd-disks.js';
 import { asDriverError, invalidState, powerStateOf, UUID, validateSpec, wrapQmp } from './qemu-support.js';
 import { attachVolumeLive, detachVolumeLive } from './volume-hotplug.js';
 import { volumeNodeNames } from './volume-names.js';
 
-const execFileAsync = promisify(execFile);
 /** sockaddr_un.sun_path is 108 bytes including the NUL. */
 const MAX_SOCKET_PATH_BYTES = 107;
 
@@ -46,10 +45,12 @@ export interface QemuDriverConfig {
   pollIntervalMs?: number;
   qmpCommandTimeoutMs?: number;
   clock?: Clock;
+  /** This host's Ceph client (config naming the monitors and keyring, cephx user) for RBD disks. */
+  ceph?: CephClientConfig;
 }
 
 export class QemuDriver implements ComputeDriver {
-  private readonly config: Required<QemuDriverConfig>;
+  private readonly config: Required<Omit<QemuDriverConfig, 'ceph'>> & Pick<QemuDriverConfig, 'ceph'>;
   private readonly monitors = new Map<string, GuestMonitor>();
   private readonly listeners = new Set<(event: DriverEvent) => void>();
   private accelerator: Promise<Accelerator> | undefined;
@@ -93,7 +94,7 @@ export class QemuDriver implements ComputeDriver {
     }
     try {
       await files.writeFileAtomic(paths.specFile, JSON.stringify(spec));
-      await this.createOverlay(spec, paths);
+      await disks.createOverlay(this.config.qemuImgBinary, spec, paths);
       if (spec.configDrive !== undefined) await copyFile(spec.configDrive.isoPath, paths.configDrive);
       return await this.launch(spec, paths);
     } catch (err) {
@@ -226,15 +227,16 @@ export class QemuDriver implements ComputeDriver {
     const volumes = await files.readVolumes(paths);
     // The root volume (boot from volume) is the guest's first disk already: never plug it twice.
     const root = (await files.readSpec(paths))?.rootDisk;
-    const isRoot = root !== undefined && isVolumeRoot(root) && root.volumeId === volume.volumeId;
+    const isRoot = root !== undefined && rootVolumeId(root) === volume.volumeId;
     if (isRoot || volumes.some((v) => v.volumeId === volume.volumeId)) {
       throw new DriverError('AlreadyExists', `volume ${volume.volumeId} is attached to ${id}`, {
         instanceId: id,
       });
     }
     // A stopped guest gets the disk on its command line at the next launch (volumes.json).
+    const ceph = volume.kind === 'rbd' ? requireCeph(this.config.ceph, id) : undefined;
     if (monitor !== undefined) {
-      await wrapQmp(id, async () => attachVolumeLive(await monitor.client(), volume));
+      await wrapQmp(id, async () => attachVolumeLive(await monitor.client(), volume, ceph));
     }
     await files.writeVolumes(paths, [...volumes, volume]);
   }
@@ -256,10 +258,11 @@ export class QemuDriver implements ComputeDriver {
       );
       return;
     }
-    const current = await disks.virtualSizeBytes(this.config.qemuImgBinary, volume.path, id, volume.format);
+    const { name, format } = qemuImgDisk(volume, this.config.ceph, id);
+    const current = await disks.virtualSizeBytes(this.config.qemuImgBinary, name, id, format);
     if (newSizeBytes < current) throw invalidState(id, `cannot shrink volume ${volumeId}`);
     if (newSizeBytes === current) return;
-    const args = ['resize', '-q', '-f', volume.format, volume.path, String(newSizeBytes)];
+    const args = ['resize', '-q', '-f', format, name, String(newSizeBytes)];
     await disks.qemuImg(this.config.qemuImgBinary, args, id);
   }
 
@@ -287,11 +290,13 @@ export class QemuDriver implements ComputeDriver {
       throw new DriverError('NotFound', `instance ${id} has no spec`, { instanceId: id });
     const point = disks.revertPointOf(paths);
     // A volume root (boot from volume) keeps its disk: only the spec changes, and only it is kept.
-    if (isVolumeRoot(spec.rootDisk)) {
+    if (rootVolumeId(spec.rootDisk) !== undefined) {
       if (!(await files.exists(point.spec))) await files.writeFileAtomic(point.spec, JSON.stringify(spec));
       await files.writeFileAtomic(paths.specFile, JSON.stringify(disks.resizedSpec(spec, target, 0)));
       return;
     }
+    if (spec.rootDisk.kind === 'rbd')
+      return resizeRbdRoot(this.config.qemuImgBinary, this.config.ceph, spec, target, paths);
     // A complete revert point belongs to this resize (taken before a crash): keep it, finish the rest.
     if (!(await disks.hasRevertPoint(point))) {
       await disks.copyAtomic(paths.disk, point.disk);
@@ -335,7 +340,8 @@ export class QemuDriver implements ComputeDriver {
       }
     }
     try {
-      await disks.writeStandaloneCopy(this.config.qemuImgBinary, paths.disk, destPath, id);
+      const root = rootQemuImgDisk((await files.readSpec(paths))?.rootDisk, paths.disk, this.config.ceph, id);
+      await disks.writeStandaloneCopy(this.config.qemuImgBinary, root.name, destPath, id, root.format);
     } finally {
       if (resume && monitor !== undefined && !monitor.hasExited) {
         await wrapQmp(id, async () => (await monitor.client()).execute({ execute: 'cont' }));
@@ -355,23 +361,6 @@ export class QemuDriver implements ComputeDriver {
     this.listeners.clear();
   }
 
-  private async createOverlay(spec: InstanceSpec, paths: files.InstancePaths): Promise<void> {
-    const root = spec.rootDisk;
-    // A volume root is the volume's own file: no overlay (qemu-args opens it directly).
-    if (isVolumeRoot(root)) return;
-    const args = ['create', '-q', '-f', 'qcow2', '-b', root.baseImagePath, '-F', 'qcow2', paths.disk];
-    if (root.sizeBytes !== undefined) args.push(String(root.sizeBytes));
-    try {
-      await execFileAsync(this.config.qemuImgBinary, args, { timeout: 60_000 });
-    } catch (err) {
-      const stderr = (err as { stderr?: string }).stderr ?? '';
-      throw new DriverError('HypervisorError', `qemu-img create failed: ${stderr.trim()}`, {
-        instanceId: spec.id,
-        cause: err,
-      });
-    }
-  }
-
   /** Start QEMU for an existing instance directory and supervise it; on failure no process remains. */
   private async launch(spec: InstanceSpec, paths: files.InstancePaths): Promise<InstanceInfo> {
     const accelerator = await this.resolveAccelerator();
@@ -379,7 +368,7 @@ export class QemuDriver implements ComputeDriver {
     const args = buildQemuArgs(
       spec,
       paths,
-      { accelerator, tcgTranslationBlockMiB: this.config.tcgTranslationBlockMiB },
+      { accelerator, tcgTranslationBlockMiB: this.config.tcgTranslationBlockMiB, ceph: this.config.ceph },
       volumes,
     );
     await files.removeRuntimeFiles(paths);

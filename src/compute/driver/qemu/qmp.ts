@@ -1,6 +1,7 @@
 // QEMU Machine Protocol client: the typed command union the driver may send, and a JSON-lines client
 // over a unix socket (greeting, qmp_capabilities, one timeout per command, asynchronous events).
 import net from 'node:net';
+import type { RbdBlockdevOptions } from '../../../storage/rbd/rbd-names.js';
 
 export interface BlockdevAddFile {
   driver: 'file';
@@ -16,6 +17,9 @@ export interface BlockdevAddFormat {
   'read-only'?: boolean;
 }
 
+/** An RBD image through librbd (storage/rbd/rbd-names.ts builds it; the key stays in the keyring file). */
+export type BlockdevAddRbd = RbdBlockdevOptions;
+
 /** Every command the driver sends. Anything else is a type error. */
 export type QmpCommand =
   | { execute: 'qmp_capabilities' }
@@ -26,7 +30,7 @@ export type QmpCommand =
   | { execute: 'system_powerdown' }
   | { execute: 'system_reset' }
   | { execute: 'quit' }
-  | { execute: 'blockdev-add'; arguments: BlockdevAddFile | BlockdevAddFormat }
+  | { execute: 'blockdev-add'; arguments: BlockdevAddFile | BlockdevAddRbd | BlockdevAddFormat }
   | { execute: 'blockdev-del'; arguments: { 'node-name': string } }
   | {
       execute: 'device_add';

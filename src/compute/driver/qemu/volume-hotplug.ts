@@ -1,30 +1,39 @@
 // Disk hot-plug over QMP: blockdev-add (file, then format) + device_add virtio-blk-pci, and the
 // reverse, waiting for the guest to release the device (DEVICE_DELETED) before removing the nodes.
+import assert from 'node:assert';
+import type { CephClientConfig } from '../../../storage/rbd/rbd-names.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { VolumeAttachment } from '../driver.js';
-import { QmpError, type QmpClient } from './qmp.js';
+import { QmpError, type BlockdevAddFile, type BlockdevAddRbd, type QmpClient } from './qmp.js';
+import { rbdProtocolNode } from './rbd-disks.js';
 import { volumeNodeNames } from './volume-names.js';
 
-/** Plug the volume in; on failure remove whatever part of it was added, then rethrow. */
-export async function attachVolumeLive(qmp: QmpClient, volume: VolumeAttachment): Promise<void> {
+/**
+ * Plug the volume in; on failure remove whatever part of it was added, then rethrow. An RBD volume
+ * needs `ceph` (the caller checked it is there): its protocol node is librbd's, the format node raw.
+ */
+export async function attachVolumeLive(
+  qmp: QmpClient,
+  volume: VolumeAttachment,
+  ceph?: CephClientConfig,
+): Promise<void> {
   const names = volumeNodeNames(volume.volumeId);
-  const readOnly = volume.readOnly === true;
+  const readOnly = volume.readOnly === true || (volume.kind === 'rbd' && volume.snapshot !== undefined);
   const undo: (() => Promise<unknown>)[] = [];
+  let protocol: BlockdevAddFile | BlockdevAddRbd;
+  if (volume.kind === 'rbd') {
+    assert(ceph !== undefined, 'an RBD volume needs the host Ceph client config (checked by the caller)');
+    protocol = rbdProtocolNode(volume, ceph, names.fileNode, readOnly);
+  } else {
+    protocol = { driver: 'file', 'node-name': names.fileNode, filename: volume.path, 'read-only': readOnly };
+  }
   try {
-    await qmp.execute({
-      execute: 'blockdev-add',
-      arguments: {
-        driver: 'file',
-        'node-name': names.fileNode,
-        filename: volume.path,
-        'read-only': readOnly,
-      },
-    });
+    await qmp.execute({ execute: 'blockdev-add', arguments: protocol });
     undo.push(() => qmp.execute({ execute: 'blockdev-del', arguments: { 'node-name': names.fileNode } }));
     await qmp.execute({
       execute: 'blockdev-add',
       arguments: {
-        driver: volume.format,
+        driver: volume.kind === 'rbd' ? 'raw' : volume.format,
         'node-name': names.formatNode,
         file: names.fileNode,
         'read-only': readOnly,
