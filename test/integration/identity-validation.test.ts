@@ -74,6 +74,16 @@ describe('body schemas', () => {
 });
 
 describe('query schemas', () => {
+  it('are declared on every identity route, as are the bodies of every POST and PATCH', () => {
+    const identity = t.routes.filter((r) => r.url.startsWith('/identity'));
+    expect(identity.length).toBeGreaterThan(50);
+    expect(identity.filter((r) => r.querySchema === undefined).map((r) => `${r.method} ${r.url}`)).toEqual(
+      [],
+    );
+    const writes = identity.filter((r) => r.method === 'POST' || r.method === 'PATCH');
+    expect(writes.filter((r) => r.bodySchema === undefined).map((r) => `${r.method} ${r.url}`)).toEqual([]);
+  });
+
   it('refuses a declared filter with a bad value', async () => {
     expectBadRequest(
       await api('GET', '/v3/users?enabled=maybe'),

@@ -3,6 +3,7 @@
 // comparators (name__icontains=...), attribute filters (parent_region_id, is_domain, not-tags…), the
 // federation filters (no user of Nuage is federated) — then marker/limit pagination with a `next` link
 // and `truncated`, as Keystone pages its SQL-backed lists.
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../../common/errors/codes.js';
 import { attributeFilters, QUERY_SCHEMAS } from './query-schemas.js';
@@ -140,15 +141,37 @@ function applyListQuery(path: string, q: Query, payload: Record<string, unknown>
   };
 }
 
-/** Installs query schemas, Keystone's schema errors and its generic list handling on the identity context. */
-export function installListQuery(app: FastifyInstance, prefix: string): void {
-  app.addHook('onRoute', (route) => {
-    route.attachValidation = true;
-    if (route.schema?.querystring) return;
-    const path = route.url.startsWith(prefix) ? route.url.slice(prefix.length) : route.url;
-    const schema = QUERY_SCHEMAS[path];
-    if (schema) route.schema = { ...route.schema, querystring: schema };
+const ROUTE_METHODS = new Set(['get', 'head', 'post', 'put', 'patch', 'delete']);
+/** Keystone's request_query_schema(None): any query string (Keystone does not look at it). */
+const AnyQuery = Type.Object({}, { additionalProperties: true });
+
+/**
+ * The identity context as the route families see it: every route it defines gets its query schema
+ * (Keystone's, or an open one where Keystone validates none) and collects validation failures for
+ * Keystone's wording, in its own options, so the schemas are part of the route as registered.
+ */
+export function withQuerySchemas(app: FastifyInstance): FastifyInstance {
+  return new Proxy(app, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof prop !== 'string' || !ROUTE_METHODS.has(prop) || typeof value !== 'function') return value;
+      return (url: string, ...rest: unknown[]) => {
+        const handler = rest[rest.length - 1];
+        const opts = (rest.length > 1 ? rest[0] : {}) as { schema?: Record<string, unknown> };
+        const schema = { querystring: QUERY_SCHEMAS[url] ?? AnyQuery, ...opts.schema };
+        return (value as (...a: unknown[]) => unknown).call(
+          target,
+          url,
+          { ...opts, schema, attachValidation: true },
+          handler,
+        );
+      };
+    },
   });
+}
+
+/** Installs Keystone's schema errors and its generic list handling on the identity context. */
+export function installListQuery(app: FastifyInstance, prefix: string): void {
   // Keystone reads the first value of a repeated parameter.
   app.addHook('preValidation', async (request) => {
     const q = request.query as Record<string, unknown> | undefined;

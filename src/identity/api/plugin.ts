@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { renderKeystoneError } from '../../common/errors/render-keystone.js';
 import { authenticateUnlessPublic } from '../../common/http/authenticate.js';
 import { installErrorHandler } from '../../common/http/error-handler.js';
-import { installListQuery } from './list-query.js';
+import { installListQuery, withQuerySchemas } from './list-query.js';
 import type { RouteDeps } from './route-deps.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerDiscoveryRoutes } from './discovery-routes.js';
@@ -15,7 +15,8 @@ import { registerUserRoutes, registerGroupRoutes } from './user-routes.js';
 import { registerCredentialRoutes } from './credential-routes.js';
 
 export function identityPlugin(deps: RouteDeps) {
-  return async function identity(app: FastifyInstance): Promise<void> {
+  return async function identity(context: FastifyInstance): Promise<void> {
+    const app = withQuerySchemas(context);
     installErrorHandler(app, (err, message) => renderKeystoneError(err, message));
     installListQuery(app, app.prefix);
     app.addHook('onRequest', authenticateUnlessPublic(deps.services.tokens.validator));
