@@ -44,6 +44,8 @@ import {
 import type { VolumeTables } from './volume/volume-tables.js';
 import { lateBootVolumes } from './volume/compute-adapter.js';
 import { createComputeVolumeAttacher } from './volume/compute-attacher.js';
+import { createConsoleModule, type ConsoleModule } from './console/index.js';
+import { registerStaticFiles, webBuildDir } from './console/static-files.js';
 
 export interface AppDeps {
   config: Config;
@@ -66,6 +68,8 @@ export interface App {
   image: ImageModule;
   compute: ComputeModule;
   volume: VolumeModule;
+  /** Console tokens and URLs; the proxy is attached to the API listener's server. */
+  consoles: ConsoleModule;
   /** The S3 API, on its own listener. */
   s3App: FastifyInstance;
   /** What the catalog must list: the services this process serves. */
@@ -173,12 +177,24 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   );
 
   const computeConfig = deps.config.compute;
+  const computeDriver = deps.computeDriver ?? chooseComputeDriver(deps.config);
+  // The web console: noVNC/serial WebSockets on this listener, checked against short-lived tokens.
+  const consoles = createConsoleModule({
+    dataDir: resolve(deps.config.dataDir),
+    clock: deps.clock,
+    tokenTtlSeconds: deps.config.console.tokenTtlSeconds,
+    driver: computeDriver,
+    serverOf: (id) => compute.stores.servers.get(id),
+  });
+  const proxy = consoles.attachProxy(app.server, app.log);
+  app.addHook('onClose', async () => proxy.close());
+  registerStaticFiles(app, webBuildDir());
   const compute = createComputeModule({
     // Database extends ComputeTables; Kysely's type is invariant in it, hence the cast.
     db: deps.db as unknown as Kysely<ComputeTables>,
     clock: deps.clock,
     validator: identity.validator,
-    driver: deps.computeDriver ?? chooseComputeDriver(deps.config),
+    driver: computeDriver,
     images: imageSource,
     ports: createPortProvider(network.portOps, hostName, computeConfig.availabilityZone),
     configDrives: createConfigDriveWriter(resolve(deps.config.dataDir)),
@@ -210,6 +226,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }),
     // Boot from volume: root volumes from the block-storage module (built below, hence resolved late).
     bootVolumes: lateBootVolumes(() => volume.bootVolumes),
+    consoles: consoles.remote,
     quota: {
       instances: computeConfig.instances,
       cores: computeConfig.cores,
@@ -290,5 +307,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       config: deps.config,
     }),
   );
-  return { app, s3App, identity, objectStore, network, image, compute, volume, served, routes };
+  return { app, s3App, identity, objectStore, network, image, compute, volume, consoles, served, routes };
 }

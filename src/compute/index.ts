@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
 import type { AuthContext, TokenValidator } from '../common/http/context.js';
 import { computePlugin } from './api/plugin.js';
+import type { RemoteConsoles } from './api/remote-console-routes.js';
 import {
   type BootVolumes,
   type ComputeQuota,
@@ -62,6 +63,8 @@ export interface ComputeModuleDeps {
   bootVolumes?: BootVolumes;
   /** The block-storage service, for os-volume_attachments (absent: attach answers 501). */
   volumes?: VolumeAttacher;
+  /** Interactive consoles (src/console/); absent: no os-remote-consoles. */
+  consoles?: RemoteConsoles;
 }
 
 export function createComputeModule(deps: ComputeModuleDeps) {
@@ -222,6 +225,7 @@ export function createComputeModule(deps: ComputeModuleDeps) {
       floatingIps: (portIds) => deps.ports.floatingIps(portIds),
       // Without a block-storage service there is no os-volume_attachments and no volume to show.
       ...(deps.volumes && { volumes: serverVolumes }),
+      ...(deps.consoles && { consoles: deps.consoles }),
       availabilityZone,
       quota,
       usage,

@@ -5,6 +5,7 @@ import { errors } from '../../common/errors/codes.js';
 import type { ServerActionName } from '../server-state.js';
 import { LIFECYCLE_ACTIONS, runLifecycleAction } from './lifecycle-actions.js';
 import { atLeast } from './microversion.js';
+import { LEGACY_CONSOLE_ACTIONS, runLegacyConsoleAction } from './remote-console-routes.js';
 import { type ComputeRouteDeps, callerOf, objectBody, versionOf } from './route-deps.js';
 
 type Params = { id: string };
@@ -60,6 +61,8 @@ export function registerActionRoutes(app: FastifyInstance, deps: ComputeRouteDep
     const id = request.params.id;
     if (LIFECYCLE_ACTIONS.has(name) && deps.lifecycle !== undefined)
       return runLifecycleAction(deps.lifecycle, deps, name, request, reply);
+    if (name in LEGACY_CONSOLE_ACTIONS && deps.consoles !== undefined)
+      return runLegacyConsoleAction({ ...deps, consoles: deps.consoles }, name, request, reply);
     const power = POWER_ACTIONS[name];
     if (power !== undefined) {
       await actions.power(auth, id, power, request.id);

@@ -14,6 +14,7 @@ import type { ServerLifecycle } from '../server-lifecycle.js';
 import type { ServerService } from '../server-service.js';
 import type { ServerVolumes } from '../server-volumes.js';
 import { MIN_VERSION, type Microversion } from './microversion.js';
+import type { RemoteConsoles } from './remote-console-routes.js';
 import type { LinkBase } from './views.js';
 
 export interface ComputeRouteDeps {
@@ -34,6 +35,8 @@ export interface ComputeRouteDeps {
   floatingIps?: (portIds: string[]) => Promise<Map<string, string[]>>;
   /** os-volume_attachments and volumes_attached (absent: no routes, and servers show no volumes). */
   volumes?: ServerVolumes;
+  /** Interactive consoles (os-remote-consoles); absent: the routes are not mounted. */
+  consoles?: RemoteConsoles;
   /** Hosts, per-project quotas and server tags (see compute-admin.ts); absent until index.ts wires them. */
   admin?: {
     hosts: HostService;
