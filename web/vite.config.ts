@@ -14,6 +14,11 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 800,
     rollupOptions: {
+      // Mantine marks its modules "use client" for React Server Components; a client bundle ignores it.
+      onwarn(warning, warn) {
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        warn(warning);
+      },
       input: {
         index: resolve(import.meta.dirname, 'index.html'),
         novnc: resolve(import.meta.dirname, 'novnc.html'),
