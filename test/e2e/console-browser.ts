@@ -59,7 +59,7 @@ export async function signIn(page: Page, url: string, user: string, password: st
 
 /** Picks `option` in the Mantine Select labelled `label` inside `scope`. */
 export async function choose(page: Page, label: string, option: string | RegExp): Promise<void> {
-  await page.getByRole('textbox', { name: label }).first().click();
+  await page.getByRole('textbox', { name: label, exact: true }).first().click();
   await page.getByRole('option', { name: option }).first().click();
 }
 
