@@ -12,7 +12,8 @@ readonly NODE_MIN_MINOR=19
 
 # Debian packages the project needs: the clients the tests drive (openstack, swift, aws, rclone, boto3,
 # Tempest for the interop run and its response schemas), PostgreSQL, wrk for bench/, QEMU guests,
-# networking, config drives and scripts/build-guest-image.sh.
+# networking, config drives and scripts/build-guest-image.sh; Debian's Chromium for the web console's
+# browser tests and bench/console (Playwright's own browser downloads are not used).
 readonly APT_PACKAGES=(
   build-essential python3
   python3-openstackclient python3-swiftclient awscli rclone
@@ -22,6 +23,7 @@ readonly APT_PACKAGES=(
   dnsmasq-base nftables iproute2
   genisoimage syslinux syslinux-common mtools dosfstools cpio
   openssh-client curl ca-certificates wrk
+  chromium fonts-dejavu-core
 )
 
 log() { printf 'install-deps: %s\n' "$*"; }
