@@ -9,9 +9,9 @@
 #   3. npm run check, part by part: typecheck, lint, format check, unit tests (store tests also run on
 #      PostgreSQL, because TEST_PG_URL is set, as STYLE.md 3.6 asks of CI)
 #   4. integration tests on SQLite, then on PostgreSQL (TEST_PG_URL)
-#   5. e2e, fault and driver tests on SQLite, then all of them again on PostgreSQL (the web console
-#      suites, test/e2e/console*.test.ts, drive Debian's Chromium: missing, they fail, never skip)
-#      (NUAGE_TEST_DATABASE_URL; the harness creates a fresh database per server start)
+#   5. e2e, fault and driver tests on SQLite, then all of them again on PostgreSQL
+#      (NUAGE_TEST_DATABASE_URL; the harness creates a fresh database per server start); the web console
+#      suites (test/e2e/console*.test.ts) drive Debian's Chromium: without it they fail, never skip
 #   6. interop: the OpenStack interop guideline's Tempest tests against `nuage up` as it ships
 # A skipped test counts as a failed one, and a stage that runs no test fails. Every stage runs even if an
 # earlier one failed, so one run shows everything; the exit status is non-zero if any stage failed. Each
