@@ -59,7 +59,11 @@ export async function signIn(page: Page, url: string, user: string, password: st
 
 /** Picks `option` in the Mantine Select labelled `label` inside `scope`. */
 export async function choose(page: Page, label: string, option: string | RegExp): Promise<void> {
-  await page.getByRole('textbox', { name: label, exact: true }).first().click();
+  // A searchable Select is a textbox; a plain one is a read-only combobox.
+  const field = page
+    .getByRole('textbox', { name: label, exact: true })
+    .or(page.getByRole('combobox', { name: label, exact: true }));
+  await field.first().click();
   await page.getByRole('option', { name: option }).first().click();
 }
 

@@ -68,14 +68,24 @@ interface TokenBody {
   };
 }
 
+/** Rescoping an unscoped token to a project: Keystone's token method, no second password check. */
+function tokenBody(token: string, projectId: string) {
+  return {
+    auth: { identity: { methods: ['token'], token: { id: token } }, scope: { project: { id: projectId } } },
+  };
+}
+
 async function authenticate(
   credentials: Credentials,
   projectId?: string,
+  unscoped?: string,
 ): Promise<{ token: string; body: TokenBody }> {
   const response = await fetch('/identity/v3/auth/tokens', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(identityBody(credentials, projectId)),
+    body: JSON.stringify(
+      unscoped && projectId ? tokenBody(unscoped, projectId) : identityBody(credentials, projectId),
+    ),
   });
   if (!response.ok) throw await errorOf(response);
   const token = response.headers.get('x-subject-token');
@@ -113,7 +123,7 @@ export async function login(credentials: Credentials, projectId?: string, region
   const list = ((await projects.json()) as { projects: { id: string }[] }).projects;
   const chosen = list[0];
   if (!chosen) return sessionOf(first.token, first.body, credentials, region);
-  const scoped = await authenticate(credentials, chosen.id);
+  const scoped = await authenticate(credentials, chosen.id, first.token);
   return sessionOf(scoped.token, scoped.body, credentials, region);
 }
 

@@ -416,6 +416,8 @@ function RuleEditor({ group, onChanged }: { group: SecurityGroup; onChanged(): v
             label={t('Protocol')}
             value={protocol}
             onChange={setProtocol}
+            // Picking the current protocol again keeps it (a deselect would silently mean "any").
+            allowDeselect={false}
             data={['tcp', 'udp', 'icmp', 'any']}
             w={100}
           />
