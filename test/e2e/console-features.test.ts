@@ -2,7 +2,7 @@
 // application-credential sign-in and a logout that revokes the token in Keystone; instance actions seen
 // live (stop, start, resize then confirm); the security group rule editor; a container made public and a
 // temporary link (TempURL) that serves the object's bytes without a token; the dark theme.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,62 @@ describe('web console: credentials, actions, rules, sharing, theme (Chromium)', 
     await page.getByRole('switch', { name: 'Public' }).click();
     await expect.poll(async () => (await fetch(objectUrl)).status, { timeout: 15_000 }).toBe(200);
     expect(await (await fetch(objectUrl)).text()).toBe('bonjour, nuage\n');
+  });
+
+  it('resumes a segmented upload after a network error, and the object reads back whole', async () => {
+    const file = join(scratch, 'resume.bin');
+    const bytes = Buffer.alloc(40 * 1024 * 1024);
+    for (let i = 0; i < bytes.length; i += 4096) bytes.writeUInt32BE(i, i);
+    await writeFile(file, bytes);
+    const { page } = browser;
+    const segmentPuts: string[] = [];
+    let cut = 0;
+    await page.route('**/share_segments/**', async (route) => {
+      segmentPuts.push(new URL(route.request().url()).pathname.split('/').pop() ?? '');
+      // The first try of the second segment dies on the wire.
+      if (segmentPuts.length === 2 && cut++ === 0) await route.abort('connectionreset');
+      else await route.continue();
+    });
+    await page.getByLabel('Choose files to upload').setInputFiles(file);
+    await page.locator('tr[data-object="resume.bin"]').waitFor({ timeout: 120_000 });
+    await page.unroute('**/share_segments/**');
+    expect(cut).toBe(1);
+    expect(segmentPuts).toEqual(['00000000', '00000001', '00000001']);
+    const saved = join(scratch, 'resume.back');
+    await openstackOk(['object', 'save', '--file', saved, 'share', 'resume.bin'], admin);
+    expect((await readFile(saved)).equals(bytes)).toBe(true);
+  });
+
+  it('uploads an image from the browser and shares it with another project', async () => {
+    const partners = await openstackJson<{ id: string }>(['project', 'create', 'partners'], admin);
+    const file = join(scratch, 'web.raw');
+    await writeFile(file, Buffer.alloc(3 * 1024 * 1024, 7));
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Images' }).click();
+    await page.getByRole('button', { name: 'Upload image' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('input[type="file"]').setInputFiles(file);
+    await dialog.getByLabel('Name').fill('webimg');
+    await choose(page, 'Disk format', 'raw');
+    await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
+    const row = page.getByRole('row', { name: /webimg/ });
+    await expect.poll(() => dialog.count(), { timeout: 60_000 }).toBe(0);
+    await row.locator('[data-status="active"]').waitFor({ timeout: 60_000 });
+    await row.getByRole('button', { name: 'Share' }).click();
+    await page.getByRole('dialog').getByLabel('Project ID').fill(partners.id);
+    await page.getByRole('dialog').getByRole('button', { name: 'Share', exact: true }).click();
+    await page.getByRole('dialog').getByText(partners.id).waitFor({ timeout: 15_000 });
+    const image = await openstackJson<{ visibility: string; size: number }>(
+      ['image', 'show', 'webimg'],
+      admin,
+    );
+    expect(image).toMatchObject({ visibility: 'shared', size: 3 * 1024 * 1024 });
+    const members = await openstackJson<{ 'Member ID': string }[]>(
+      ['image', 'member', 'list', 'webimg'],
+      admin,
+    );
+    expect(members.map((m) => m['Member ID'])).toEqual([partners.id]);
+    await page.keyboard.press('Escape');
   });
 
   it('switches to the dark theme', async () => {
