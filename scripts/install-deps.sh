@@ -11,13 +11,16 @@ readonly NODE_MIN_MAJOR=20
 readonly NODE_MIN_MINOR=19
 
 # Debian packages the project needs: the clients the tests drive (openstack, swift, aws, rclone, boto3,
-# Tempest for the interop run and its response schemas), PostgreSQL, wrk for bench/, QEMU guests,
-# networking, config drives and scripts/build-guest-image.sh; Debian's Chromium for the web console's
-# browser tests and bench/console (Playwright's own browser downloads are not used).
+# Tempest for the interop run and its response schemas, barbicanclient for `openstack secret`),
+# PostgreSQL, wrk for bench/, QEMU guests, networking, config drives, scripts/build-guest-image.sh,
+# SoftHSM2 (the PKCS#11 token the key manager's root-of-trust tests use; build-essential builds pkcs11js),
+# and Debian's Chromium for the web console's browser tests and bench/console (Playwright's own browser
+# downloads are not used).
 readonly APT_PACKAGES=(
   build-essential python3
   python3-openstackclient python3-swiftclient awscli rclone
-  tempest python3-boto3
+  tempest python3-boto3 python3-barbicanclient
+  softhsm2
   postgresql
   qemu-system-x86 qemu-utils
   dnsmasq-base nftables iproute2

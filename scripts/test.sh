@@ -12,7 +12,8 @@
 #   5. e2e, fault and driver tests on SQLite, then all of them again on PostgreSQL
 #      (NUAGE_TEST_DATABASE_URL; the harness creates a fresh database per server start); the web console
 #      suites (test/e2e/console*.test.ts) drive Debian's Chromium: without it they fail, never skip
-#   6. interop: the OpenStack interop guideline's Tempest tests against `nuage up` as it ships
+#   6. interop: the OpenStack interop guideline's Tempest tests against `nuage up` as it ships; the ones
+#      in scripts/conformance/known-failures.txt (each with its reason) are reported but do not fail it
 # A skipped test counts as a failed one, and a stage that runs no test fails. Every stage runs even if an
 # earlier one failed, so one run shows everything; the exit status is non-zero if any stage failed. Each
 # stage prints its time; the last line is "N passed, N failed, N skipped", summed over all stages.
@@ -141,7 +142,9 @@ check_tools() {
     /usr/bin/chromium; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
-  /usr/bin/python3 -c 'import boto3, tempest, subunit' 2>/dev/null || missing+=("python3: boto3/tempest/subunit")
+  /usr/bin/python3 -c 'import boto3, tempest, subunit, barbicanclient' 2>/dev/null ||
+    missing+=("python3: boto3/tempest/subunit/barbicanclient")
+  [ -e /usr/lib/softhsm/libsofthsm2.so ] || missing+=("softhsm2 (/usr/lib/softhsm/libsofthsm2.so)")
   [ -e /dev/net/tun ] || missing+=("/dev/net/tun")
   if [ "${#missing[@]}" -gt 0 ]; then
     printf 'missing on this host: %s\n' "${missing[*]}"
@@ -226,11 +229,13 @@ if wanted interop; then
   bash scripts/conformance/interop.sh 2>&1 | tee "$out"
   status=${PIPESTATUS[0]}
   line="$(grep -E '^tempest: ' "$out" | tail -n 1)"
-  read -r t_passed t_failed t_skipped t_missing < <(
-    sed -E 's/^tempest: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped, ([0-9]+) missing.*/\1 \2 \3 \4/' <<<"${line:-tempest: 0 passed, 0 failed, 0 skipped, 0 missing}")
+  # Known failures (scripts/conformance/known-failures.txt) are the guideline's open work: reported in
+  # the line, not counted as failed; every other failed, skipped or missing test is.
+  read -r t_passed t_unexpected < <(
+    sed -E 's/^tempest: ([0-9]+) passed, .* ([0-9]+) unexpected.*/\1 \2/' <<<"${line:-tempest: 0 passed, 1 unexpected}")
+  [[ "$t_passed" =~ ^[0-9]+$ && "$t_unexpected" =~ ^[0-9]+$ ]] || { t_passed=0; t_unexpected=1; }
   total_passed=$((total_passed + t_passed))
-  total_failed=$((total_failed + t_failed + t_missing))
-  total_skipped=$((total_skipped + t_skipped))
+  total_failed=$((total_failed + t_unexpected))
   record "interop (tempest)" "$status" $(($(date +%s) - start)) "${line#tempest: }"
 fi
 

@@ -25,8 +25,10 @@ import { createNetworkModule, type NetworkModule } from './network/index.js';
 import type { NetworkDriver } from './network/driver/driver.js';
 import { createImageModule, type ImageModule } from './image/index.js';
 import { swiftRouterError } from './object-store/api/swift/plugin.js';
+import { requestIdFor } from './object-store/api/swift/trans-id.js';
 import { createComputeModule, type ComputeModule } from './compute/index.js';
 import type { ComputeTables } from './compute/compute-tables.js';
+import { createImageProxy } from './compute/image-proxy.js';
 import { createImageSource } from './compute/image-source.js';
 import { createImageSnapshots } from './compute/image-snapshots.js';
 import { createPortProvider } from './compute/port-provider.js';
@@ -44,8 +46,9 @@ import {
 import type { VolumeTables } from './volume/volume-tables.js';
 import { lateBootVolumes } from './volume/compute-adapter.js';
 import { createComputeVolumeAttacher } from './volume/compute-attacher.js';
-import { createConsoleModule, type ConsoleModule } from './console/index.js';
-import { registerStaticFiles, webBuildDir } from './console/static-files.js';
+import { mountConsole, type ConsoleModule } from './console/index.js';
+import { createKeyManagerModule, type KeyManagerModule } from './key-manager/index.js';
+import type { KeyManagerTables } from './key-manager/key-manager-tables.js';
 
 export interface AppDeps {
   config: Config;
@@ -70,6 +73,8 @@ export interface App {
   volume: VolumeModule;
   /** Console tokens and URLs; the proxy is attached to the API listener's server. */
   consoles: ConsoleModule;
+  /** The key manager (Barbican v1) and its in-process KeyService for data keys. */
+  keyManager: KeyManagerModule;
   /** The S3 API, on its own listener. */
   s3App: FastifyInstance;
   /** What the catalog must list: the services this process serves. */
@@ -81,6 +86,9 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   public: boolean;
+  /** The route's declared body and query schemas (TypeBox / JSON Schema), for the schema tests. */
+  bodySchema?: unknown;
+  querySchema?: unknown;
 }
 
 /** Options both listeners share: logging with redaction, OpenStack request ids, size limits. */
@@ -90,14 +98,16 @@ function commonOptions(deps: AppDeps) {
       deps.logger === false
         ? false
         : { ...(typeof deps.logger === 'object' ? deps.logger : {}), serializers: logSerializers },
-    genReqId: newRequestId,
+    // Swift's requests carry its own transaction id form (X-Trans-Id, also X-Openstack-Request-Id).
+    genReqId: (req: { url?: string }) => requestIdFor(req.url, () => deps.clock.now(), newRequestId),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 2048 },
   } satisfies FastifyServerOptions;
 }
 
-export async function buildApp(deps: AppDeps): Promise<App> {
-  const app = Fastify({
+/** The API listener's Fastify instance. */
+function apiFastify(deps: AppDeps): FastifyInstance {
+  return Fastify({
     ...commonOptions(deps),
     // A path the router cannot decode (e.g. %FF) fails before any plugin runs: Swift's paths answer 412
     // as Swift does, the rest go through the root error handler like every other error.
@@ -112,13 +122,23 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false },
     },
   });
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = apiFastify(deps);
   // Every route as registered, for the auth-coverage test (each non-public route must answer 401 to an
   // anonymous caller).
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods)
-      routes.push({ method, url: route.url, public: route.config?.public === true });
+      routes.push({
+        method,
+        url: route.url,
+        public: route.config?.public === true,
+        ...(route.schema?.body !== undefined && { bodySchema: route.schema.body }),
+        ...(route.schema?.querystring !== undefined && { querySchema: route.schema.querystring }),
+      });
   });
   app.decorateRequest('auth', undefined);
   // Swift's server-side copy verb.
@@ -179,16 +199,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const computeConfig = deps.config.compute;
   const computeDriver = deps.computeDriver ?? chooseComputeDriver(deps.config);
   // The web console: noVNC/serial WebSockets on this listener, checked against short-lived tokens.
-  const consoles = createConsoleModule({
+  const consoles = mountConsole(app, {
     dataDir: resolve(deps.config.dataDir),
     clock: deps.clock,
     tokenTtlSeconds: deps.config.console.tokenTtlSeconds,
     driver: computeDriver,
     serverOf: (id) => compute.stores.servers.get(id),
   });
-  const proxy = consoles.attachProxy(app.server, app.log);
-  app.addHook('onClose', async () => proxy.close());
-  registerStaticFiles(app, webBuildDir());
   const compute = createComputeModule({
     // Database extends ComputeTables; Kysely's type is invariant in it, hence the cast.
     db: deps.db as unknown as Kysely<ComputeTables>,
@@ -203,6 +220,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     hostName,
     defaultAvailabilityZone: computeConfig.availabilityZone,
     stopTimeoutMs: computeConfig.stopTimeoutSeconds * 1000,
+    enableInstancePassword: computeConfig.enableInstancePassword,
+    // Nova's image proxy API (/compute/v2.1/images up to 2.35) over the image service.
+    imageProxy: createImageProxy(image.services.images),
     snapshots: createImageSnapshots({
       create: (owner, input) => image.services.snapshots.create(owner, input),
       get: (id) => image.services.snapshots.get(id),
@@ -274,6 +294,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(volume.plugin, { prefix: '/volume' });
 
+  const keyManager = createKeyManagerModule({
+    // Database does not list the key manager's tables; the migration creates them, hence the cast.
+    db: deps.db as unknown as Kysely<KeyManagerTables>,
+    dialect: deps.dialect,
+    clock: deps.clock,
+    config: deps.config,
+    validator: identity.validator,
+  });
+  app.addHook('onClose', async () => keyManager.close());
+  await app.register(keyManager.plugin, { prefix: '/key-manager' });
+
   const served: ServedService[] = [
     { type: 'identity', name: 'keystone', path: '/identity' },
     { type: 'object-store', name: 'swift', path: '/object-store/v1/AUTH_$(project_id)s' },
@@ -282,6 +313,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     { type: 'compute', name: 'nova', path: '/compute/v2.1' },
     { type: 'block-storage', name: 'cinder', path: '/volume/v3/$(project_id)s' },
     { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/$(project_id)s' },
+    { type: 'key-manager', name: 'barbican', path: '/key-manager' },
   ];
   const s3App = Fastify({
     ...commonOptions(deps),
@@ -307,5 +339,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       config: deps.config,
     }),
   );
-  return { app, s3App, identity, objectStore, network, image, compute, volume, consoles, served, routes };
+  const services = { identity, objectStore, network, image, compute, volume, consoles, keyManager };
+  return { app, s3App, ...services, served, routes };
 }

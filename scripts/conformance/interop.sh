@@ -2,7 +2,8 @@
 # The interop stage of CI: starts `nuage up` as it ships (default configuration, real QEMU driver, the
 # Linux data plane, so as root) on a fresh data directory, runs the OpenStack interop guideline's
 # required Tempest tests against it (scripts/conformance/tempest.sh, dynamic credentials), then stops
-# the cloud and removes every guest it started. Fails on any failed, skipped or missing listed test.
+# the cloud and removes every guest it started. Fails on any failed, skipped or missing listed test that
+# is not in known-failures.txt (the guideline tests Nuage does not pass yet, each with its reason).
 #
 # Usage: sudo bash scripts/conformance/interop.sh [--filter REGEX] [--concurrency N] [--keep DIR]
 #   --keep DIR  use DIR for the data directory and Tempest workspace, and leave them there afterwards
@@ -62,7 +63,8 @@ for _ in $(seq 1 120); do
 done
 grep -q 'Nuage is up at' "$log" || { echo "interop.sh: nuage up did not start in 60 s" >&2; tail -n 40 "$log" >&2; exit 1; }
 
-args=(--clouds-yaml "$data/clouds.yaml" --workspace "$work/tempest" --concurrency "$concurrency")
+args=(--clouds-yaml "$data/clouds.yaml" --workspace "$work/tempest" --concurrency "$concurrency"
+  --known "$here/known-failures.txt")
 [ -z "$filter" ] || args+=(--filter "$filter")
 status=0
 bash "$here/tempest.sh" "${args[@]}" || status=$?

@@ -11,14 +11,16 @@
 #                  (default: shared interop list, scripts/conformance/interop-2020.06-platform.txt)
 #   --filter       only the listed tests whose id matches this extended regex (for local work)
 #   --concurrency  Tempest workers (default 2)
-# The last line is "tempest: N passed, N failed, N skipped, N missing of N listed".
+#   --known        known failures (ids with a '#' reason): reported, but they do not fail the run
+# The last line is "tempest: N passed, N failed, N skipped, N missing of N listed; N known, N unexpected,
+# N now passing"; the exit status is non-zero if any test failed that is not a known failure.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 export PATH="/usr/bin:/usr/sbin:/bin:/sbin:$PATH"
 
-clouds="" workspace="" list="$here/interop-2020.06-platform.txt" filter="" concurrency=2
+clouds="" workspace="" list="$here/interop-2020.06-platform.txt" filter="" concurrency=2 known=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --clouds-yaml) clouds="$2"; shift 2 ;;
@@ -26,6 +28,7 @@ while [ $# -gt 0 ]; do
     --list) list="$2"; shift 2 ;;
     --filter) filter="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
+    --known) known="$2"; shift 2 ;;
     *) echo "tempest.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -96,4 +99,4 @@ start=$(date +%s)
 status=0
 (cd "$workspace" && tempest run --include-list "$workspace/include.txt" --concurrency "$concurrency") || status=$?
 log "tempest run exited $status after $(($(date +%s) - start)) s"
-(cd "$workspace" && stestr last --subunit) | /usr/bin/python3 "$here/tempest-report.py" "$selected"
+(cd "$workspace" && stestr last --subunit) | /usr/bin/python3 "$here/tempest-report.py" "$selected" ${known:+"$known"}

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
 import type { AuthContext, TokenValidator } from '../common/http/context.js';
+import { createPendingInjections } from './injection.js';
 import { computePlugin } from './api/plugin.js';
 import type { RemoteConsoles } from './api/remote-console-routes.js';
 import {
@@ -28,6 +29,7 @@ import { createServerActions } from './server-actions.js';
 import { createServerLifecycle } from './server-lifecycle.js';
 import { createComputeAdmin } from './compute-admin.js';
 import type { HostRegistrationOptions } from './host-registration.js';
+import type { ImageProxy } from './image-proxy.js';
 import { reconcileHost, watchDriverEvents } from './server-reconcile.js';
 import { createServerMetadata } from './server-metadata.js';
 import { createServerService } from './server-service.js';
@@ -65,6 +67,10 @@ export interface ComputeModuleDeps {
   volumes?: VolumeAttacher;
   /** Interactive consoles (src/console/); absent: no os-remote-consoles. */
   consoles?: RemoteConsoles;
+  /** Nova's [api] enable_instance_password (default true). */
+  enableInstancePassword?: boolean;
+  /** The image service for Nova's image proxy API (absent: no /images routes). */
+  imageProxy?: ImageProxy;
 }
 
 export function createComputeModule(deps: ComputeModuleDeps) {
@@ -83,7 +89,9 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     log: deps.log,
     ...(deps.serviceDownSeconds !== undefined && { serviceDownSeconds: deps.serviceDownSeconds }),
   });
+  const injections = createPendingInjections();
   const worker = createServerWorker({
+    injections,
     // serverVolumes (below) reads servers through the server service, which kicks this worker.
     ...(deps.volumes && {
       volumes: {
@@ -131,6 +139,8 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     quotaOf: (projectId) => admin.quotas.computeQuotaOf(projectId),
     scheduledZones: true,
     zoneAccepted: (zone) => admin.hosts.zoneAccepted(zone),
+    hostExists: (name) => admin.hosts.hostExists(name),
+    injections,
   });
   const serverVolumes = createServerVolumes({
     servers,
@@ -158,6 +168,7 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     clock,
     log: deps.log,
     kick: (id) => worker.kick(id),
+    injections,
   });
 
   const metadata = createServerMetadata({
@@ -230,6 +241,8 @@ export function createComputeModule(deps: ComputeModuleDeps) {
       quota,
       usage,
       publicUrl: deps.publicUrl,
+      enableInstancePassword: deps.enableInstancePassword ?? true,
+      ...(deps.imageProxy && { images: deps.imageProxy }),
       validator: deps.validator,
     }),
   };

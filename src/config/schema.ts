@@ -34,10 +34,13 @@ export const IdentityConfigSchema = Type.Object(
       description: 'How long a locked-out user stays locked (Keystone lockout_duration).',
     }),
     adminProjectName: Type.String({
-      minLength: 1,
+      minLength: 0,
       maxLength: 64,
       default: 'admin',
-      description: 'Project whose admins are cloud admins (Keystone admin_project_name).',
+      description:
+        "Keystone's admin_project_name, in the Default domain: only admins of this project are cloud admins. " +
+        'Empty: every project-scoped token with the admin role is a cloud admin (Keystone without an admin project). ' +
+        'See docs/admin-semantics.md.',
     }),
   },
   { additionalProperties: false, default: {} },
@@ -175,6 +178,11 @@ export const ComputeConfigSchema = Type.Object(
       default: 128,
       description: 'Default quota: metadata items per server.',
     }),
+    enableInstancePassword: Type.Boolean({
+      default: true,
+      description:
+        'Return the admin password (given or generated) in server create and rebuild responses (Nova [api] enable_instance_password).',
+    }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -248,6 +256,51 @@ export const ConsoleConfigSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const KeyManagerConfigSchema = Type.Object(
+  {
+    rootOfTrust: Type.Union(
+      ['file', 'pkcs11'].map((d) => Type.Literal(d)),
+      {
+        default: 'file',
+        description:
+          'What wraps the per-project key-encryption keys: file (a random root key in <dataDir>/keys/key-manager, mode 0600) or pkcs11 (a non-extractable AES key inside a PKCS#11 token).',
+      },
+    ),
+    pkcs11Module: Type.String({
+      default: '/usr/lib/softhsm/libsofthsm2.so',
+      description: 'Path of the PKCS#11 module (rootOfTrust = pkcs11).',
+    }),
+    pkcs11TokenLabel: Type.String({
+      default: '',
+      maxLength: 32,
+      description: 'Label of the token that holds the root key (rootOfTrust = pkcs11).',
+    }),
+    pkcs11KeyLabel: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      default: 'nuage-key-manager-root',
+      description: 'Label of the root AES key in the token; created (non-extractable) when absent.',
+    }),
+    pkcs11PinFile: Type.String({
+      default: '',
+      description:
+        'File holding the token user PIN (one line, mode 0600). The PIN is never taken from the command line.',
+    }),
+    pkcs11Pin: Type.String({
+      default: '',
+      description:
+        'Token user PIN, for NUAGE_KEY_MANAGER_PKCS11_PIN only when no PIN file is configured; prefer pkcs11PinFile.',
+    }),
+    maxSecretBytes: Type.Integer({
+      minimum: 1,
+      maximum: 1024 * 1024,
+      default: 20_000,
+      description: 'Largest secret payload, in bytes (Barbican max_allowed_secret_in_bytes).',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({ minLength: 1, default: './nuage-data', description: 'Data directory.' }),
@@ -291,9 +344,11 @@ export const ConfigSchema = Type.Object(
     compute: ComputeConfigSchema,
     volume: VolumeConfigSchema,
     console: ConsoleConfigSchema,
+    keyManager: KeyManagerConfigSchema,
   },
   { additionalProperties: false },
 );
 
 export type Config = Static<typeof ConfigSchema>;
 export type IdentityConfig = Static<typeof IdentityConfigSchema>;
+export type KeyManagerConfig = Static<typeof KeyManagerConfigSchema>;

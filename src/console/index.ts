@@ -2,6 +2,7 @@
 // out, the WebSocket console proxy, and the built single-page app served at / on the API port.
 import { join } from 'node:path';
 import type { Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../common/clock.js';
 import { openKeyRepository } from '../common/crypto/key-repository.js';
 import type { RemoteConsoles } from '../compute/api/remote-console-routes.js';
@@ -14,6 +15,7 @@ import {
   type ConsoleTarget,
 } from './console-proxy.js';
 import { createConsoleTokens, type ConsoleGrant } from './console-tokens.js';
+import { registerStaticFiles, webBuildDir } from './static-files.js';
 
 export interface ConsoleModuleDeps {
   dataDir: string;
@@ -63,3 +65,15 @@ export function createConsoleModule(deps: ConsoleModuleDeps) {
 }
 
 export type ConsoleModule = ReturnType<typeof createConsoleModule>;
+
+/**
+ * The console module on the API app: its WebSocket proxy on the app's HTTP server (closed with the app)
+ * and the built single-page app at /.
+ */
+export function mountConsole(app: FastifyInstance, deps: ConsoleModuleDeps): ConsoleModule {
+  const consoles = createConsoleModule(deps);
+  const proxy = consoles.attachProxy(app.server, app.log);
+  app.addHook('onClose', async () => proxy.close());
+  registerStaticFiles(app, webBuildDir());
+  return consoles;
+}

@@ -3,6 +3,7 @@
 // times are ISO-8601 UTC text with milliseconds, so they compare correctly as strings; JSON is text.
 import type { ComputeTables } from '../compute/compute-tables.js';
 import type { VolumeTables } from '../volume/volume-tables.js';
+import type { LeaseTables } from '../common/tasks/lease-store.js';
 
 export interface RegionTable {
   id: string;
@@ -208,7 +209,7 @@ export interface OsBlobGarbageTable {
 }
 
 /** Compute's and volume's tables are declared beside their stores (compute-tables.ts, volume-tables.ts). */
-export interface Database extends ComputeTables, VolumeTables {
+export interface Database extends ComputeTables, VolumeTables, LeaseTables {
   regions: RegionTable;
   services: ServiceTable;
   endpoints: EndpointTable;

@@ -15,6 +15,7 @@ import { createFakeNetworkDriver } from '../../src/network/driver/fake/fake-driv
 import type { NetworkModule } from '../../src/network/index.js';
 import type { ComputeModule } from '../../src/compute/index.js';
 import type { VolumeModule } from '../../src/volume/index.js';
+import type { KeyManagerModule } from '../../src/key-manager/index.js';
 import type { ComputeDriver } from '../../src/compute/driver/driver.js';
 import { FakeDriver } from '../../src/compute/driver/fake/fake-driver.js';
 
@@ -36,6 +37,8 @@ export interface TestApp {
   compute: ComputeModule;
   /** The block-storage module (its worker runs; `volume.worker.idle()` waits for it). */
   volume: VolumeModule;
+  /** The key manager (its KeyService gives data keys; its root of trust is the configured one). */
+  keyManager: KeyManagerModule;
   /** The app's data directory (volumes live in `<dataDir>/volumes`). */
   dataDir: string;
   close(): Promise<void>;
@@ -83,12 +86,16 @@ export function passwordAuth(user: string, password: string, project?: string, d
 export async function startTestApp(
   options: {
     identity?: Record<string, unknown>;
+    /** keyManager config keys (e.g. the PKCS#11 root of trust). */
+    keyManager?: Record<string, unknown>;
+    /** Use the embedded SQLite file even when TEST_PG_URL is set (tests that read the file itself). */
+    sqlite?: boolean;
     networkDriver?: NetworkModule['driver'];
     computeDriver?: ComputeDriver;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nuage-it-'));
-  const pgBase = process.env.TEST_PG_URL;
+  const pgBase = options.sqlite ? undefined : process.env.TEST_PG_URL;
   const pgSchema = pgBase ? await freshPostgresSchema(pgBase) : undefined;
   const config = loadConfig({
     overrides: {
@@ -97,11 +104,12 @@ export async function startTestApp(
       databaseUrl: pgSchema?.url ?? '',
       logLevel: 'silent',
       identity: options.identity,
+      keyManager: options.keyManager,
     },
   });
   const handle = openDatabase({ url: config.databaseUrl, dataDir });
   await migrateToLatest(handle.db);
-  const { app, s3App, identity, network, compute, volume, served, routes } = await buildApp({
+  const { app, s3App, identity, network, compute, volume, keyManager, served, routes } = await buildApp({
     config,
     db: handle.db,
     dialect: handle.dialect,
@@ -115,7 +123,6 @@ export async function startTestApp(
     region: config.region,
     adminProjectName: 'admin',
   });
-  identity.setAdminProjectId(boot.adminProjectId);
   await network.start(boot.adminProjectId);
   await compute.start(200);
   await volume.worker.reattach();
@@ -143,6 +150,7 @@ export async function startTestApp(
     network,
     compute,
     volume,
+    keyManager,
     dataDir,
     async close() {
       await volume.worker.stop();

@@ -68,4 +68,5 @@ export const ERROR_CODES = [
   'NotImplemented',
   'InternalError',
   'ServiceUnavailable',
+  'KeyDestroyed',
 ] as const;

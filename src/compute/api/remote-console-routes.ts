@@ -1,6 +1,7 @@
 // Nova's remote consoles: POST /servers/{id}/remote-consoles (2.6+) and the legacy os-getVNCConsole and
 // os-getSerialConsole actions (2.1–2.5). Each answers a URL carrying a short-lived console token; the
 // console proxy (src/console/) checks it when the browser or client connects.
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../../common/errors/codes.js';
 import type { AuthContext } from '../../common/http/context.js';
@@ -39,6 +40,17 @@ export const LEGACY_CONSOLE_ACTIONS: Record<string, { protocol: string; types: s
   'os-getRDPConsole': { protocol: 'rdp', types: ['rdp-html5'] },
   'os-getSerialConsole': { protocol: 'serial', types: ['serial'] },
 };
+
+/** The action route's body schemas for the legacy actions: one action, only `type` inside (checked below). */
+export const LEGACY_CONSOLE_SCHEMAS: Record<string, TSchema> = Object.fromEntries(
+  Object.keys(LEGACY_CONSOLE_ACTIONS).map((name) => [
+    name,
+    Type.Object(
+      { [name]: Type.Object({ type: Type.Optional(Type.Unknown()) }, { additionalProperties: false }) },
+      { additionalProperties: false },
+    ),
+  ]),
+);
 
 function apiRoot(request: FastifyRequest, publicUrl: string): string {
   if (publicUrl) return publicUrl.replace(/\/+$/, '');

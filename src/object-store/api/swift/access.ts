@@ -1,7 +1,8 @@
-// Who may do what on a Swift path, per Swift's keystoneauth: cloud admins everything; the account's own
-// project with an operator role (admin, member) everything and with reader only reads; everyone else
-// only what the account ACL (X-Account-Access-Control) or the container ACLs (X-Container-Read/Write,
-// with .r: referrer and .rlistings elements) grant. Anonymous callers get 401, authenticated strangers 403.
+// Who may do what on a Swift path, per Swift's keystoneauth: cloud admins and reseller admins
+// everything; the account's own project with an operator role (admin, member) everything and with
+// reader only reads; everyone else only what the account ACL (X-Account-Access-Control) or the
+// container ACLs (X-Container-Read/Write, with .r: referrer and .rlistings elements) grant. Anonymous
+// callers get 401, authenticated strangers 403.
 import { errors } from '../../../common/errors/codes.js';
 import type { AuthContext } from '../../../common/http/context.js';
 import { isCloudAdmin } from '../../../identity/policy.js';
@@ -17,6 +18,19 @@ export interface AccessInput {
   account?: StoredMetadata | undefined;
   container?: StoredMetadata | undefined;
   referer?: string | undefined;
+}
+
+/** keystoneauth's reseller_admin_role (compared without case, as Swift lowercases role names). */
+export const RESELLER_ADMIN_ROLE = 'reselleradmin';
+
+/**
+ * A reseller manages every account, as keystoneauth grants its reseller_admin_role (and only a reseller
+ * may change account quotas). The cloud admin is one too: Nuage's admin runs the whole cloud.
+ */
+export function isSwiftReseller(auth: AuthContext | undefined): boolean {
+  if (!auth) return false;
+  if (isCloudAdmin(auth)) return true;
+  return [...auth.roleNames].some((name) => name.toLowerCase() === RESELLER_ADMIN_ROLE);
 }
 
 const READS = new Set<Operation>(['account-read', 'container-read', 'object-read']);
@@ -116,7 +130,7 @@ function aclAccess(input: AccessInput, auth: AuthContext): boolean {
 export function authorizeSwift(input: AccessInput): void {
   const { auth } = input;
   if (auth) {
-    if (isCloudAdmin(auth)) return;
+    if (isSwiftReseller(auth)) return;
     const owner = ownerAccess(auth, input.projectId, input.operation);
     if (owner === true) return;
     if (owner === false) throw errors.forbidden('Access was denied to this resource.');

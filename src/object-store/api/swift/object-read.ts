@@ -78,11 +78,20 @@ function multipartLength(ranges: ByteRange[], size: number, contentType: string,
   return n;
 }
 
+export interface ObjectReadOptions {
+  /**
+   * Apply the Range to a HEAD too (an SLO part's HEAD is a 206); otherwise a HEAD ignores Range and
+   * answers 200 with the whole length, as swob does.
+   */
+  rangeOnHead?: boolean;
+}
+
 /** `given`: serve this row instead of looking the path up (an older version of the object). */
 export async function handleObjectRead(
   ctx: SwiftContext,
   preauthorized = false,
   given?: StoredObject,
+  options: ObjectReadOptions = {},
 ): Promise<FastifyReply> {
   if (!preauthorized) await authorizeObjectRead(ctx);
   const { path, reply } = ctx;
@@ -102,12 +111,12 @@ export async function handleObjectRead(
   if (outcome === 'not-modified') return reply.status(304).send();
   if (outcome === 'precondition-failed') throw errors.preconditionFailed();
   const open = (r?: ByteRange) => (view ? view.open(r) : ctx.objects.openObject(object, r));
-  const ranges = parseRange(ctx.headers.range, size);
+  const isHead = ctx.request.method === 'HEAD';
+  const ranges = isHead && !options.rangeOnHead ? undefined : parseRange(ctx.headers.range, size);
   if (ranges === 'unsatisfiable') {
     reply.header('Content-Range', `bytes */${size}`);
     throw errors.rangeNotSatisfiable();
   }
-  const isHead = ctx.request.method === 'HEAD';
   if (!ranges) {
     reply.header('Content-Length', String(size));
     return isHead ? reply.status(200).send() : reply.status(200).send(size === 0 ? '' : await open());
