@@ -16,6 +16,8 @@ readonly NODE_MIN_MINOR=19
 # SoftHSM2 (the PKCS#11 token the key manager's root-of-trust tests use; build-essential builds pkcs11js),
 # Ceph (scripts/ceph-rig.sh, the RBD image, volume and root-disk stores) and QEMU's rbd block driver
 # (qemu-block-extra).
+# and Debian's Chromium for the web console's browser tests and bench/console (Playwright's own browser
+# downloads are not used).
 readonly APT_PACKAGES=(
   build-essential python3
   python3-openstackclient python3-swiftclient awscli rclone
@@ -27,6 +29,7 @@ readonly APT_PACKAGES=(
   genisoimage syslinux syslinux-common mtools dosfstools cpio
   openssh-client curl ca-certificates wrk
   ceph ceph-mon ceph-mgr ceph-osd ceph-common librbd1 qemu-block-extra
+  chromium fonts-dejavu-core
 )
 
 log() { printf 'install-deps: %s\n' "$*"; }

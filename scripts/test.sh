@@ -11,7 +11,8 @@
 #   4. integration tests on SQLite, then on PostgreSQL (TEST_PG_URL); then the ceph stage: RBD tests
 #      against a one-host Ceph cluster that the project's global setup starts (scripts/ceph-rig.sh)
 #   5. e2e, fault and driver tests on SQLite, then all of them again on PostgreSQL
-#      (NUAGE_TEST_DATABASE_URL; the harness creates a fresh database per server start)
+#      (NUAGE_TEST_DATABASE_URL; the harness creates a fresh database per server start); the web console
+#      suites (test/e2e/console*.test.ts) drive Debian's Chromium: without it they fail, never skip
 #   6. interop: the OpenStack interop guideline's Tempest tests against `nuage up` as it ships; the ones
 #      in scripts/conformance/known-failures.txt (each with its reason) are reported but do not fail it
 # A skipped test counts as a failed one, and a stage that runs no test fails. Every stage runs even if an
@@ -139,7 +140,8 @@ check_tools() {
   local missing=() tool
   for tool in qemu-system-x86_64 qemu-img ip nft dnsmasq genisoimage ssh-keygen pg_ctlcluster \
     ceph ceph-mon ceph-mgr ceph-osd ceph-authtool monmaptool rbd \
-    /usr/bin/openstack /usr/bin/swift /usr/bin/aws /usr/bin/rclone /usr/bin/tempest /usr/bin/stestr; do
+    /usr/bin/openstack /usr/bin/swift /usr/bin/aws /usr/bin/rclone /usr/bin/tempest /usr/bin/stestr \
+    /usr/bin/chromium; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   /usr/bin/python3 -c 'import boto3, tempest, subunit, barbicanclient' 2>/dev/null ||

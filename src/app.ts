@@ -46,6 +46,7 @@ import {
 import type { VolumeTables } from './volume/volume-tables.js';
 import { lateBootVolumes } from './volume/compute-adapter.js';
 import { createComputeVolumeAttacher } from './volume/compute-attacher.js';
+import { mountConsole, type ConsoleModule } from './console/index.js';
 import { createKeyManagerModule, type KeyManagerModule } from './key-manager/index.js';
 import type { KeyManagerTables } from './key-manager/key-manager-tables.js';
 
@@ -70,6 +71,8 @@ export interface App {
   image: ImageModule;
   compute: ComputeModule;
   volume: VolumeModule;
+  /** Console tokens and URLs; the proxy is attached to the API listener's server. */
+  consoles: ConsoleModule;
   /** The key manager (Barbican v1) and its in-process KeyService for data keys. */
   keyManager: KeyManagerModule;
   /** The S3 API, on its own listener. */
@@ -134,8 +137,9 @@ async function buildS3App(deps: AppDeps, identity: IdentityModule, objectStore: 
   return { s3App, s3Services };
 }
 
-export async function buildApp(deps: AppDeps): Promise<App> {
-  const app = Fastify({
+/** The API listener's Fastify instance. */
+function apiFastify(deps: AppDeps): FastifyInstance {
+  return Fastify({
     ...commonOptions(deps),
     // A path the router cannot decode (e.g. %FF) fails before any plugin runs: Swift's paths answer 412
     // as Swift does, the rest go through the root error handler like every other error.
@@ -150,6 +154,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false },
     },
   });
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = apiFastify(deps);
   // Every route as registered, for the auth-coverage test (each non-public route must answer 401 to an
   // anonymous caller).
   const routes: RegisteredRoute[] = [];
@@ -221,12 +229,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   );
 
   const computeConfig = deps.config.compute;
+  const computeDriver = deps.computeDriver ?? chooseComputeDriver(deps.config);
+  // The web console: noVNC/serial WebSockets on this listener, checked against short-lived tokens.
+  const consoles = mountConsole(app, {
+    dataDir: resolve(deps.config.dataDir),
+    clock: deps.clock,
+    tokenTtlSeconds: deps.config.console.tokenTtlSeconds,
+    driver: computeDriver,
+    serverOf: (id) => compute.stores.servers.get(id),
+  });
   const compute = createComputeModule({
     // Database extends ComputeTables; Kysely's type is invariant in it, hence the cast.
     db: deps.db as unknown as Kysely<ComputeTables>,
     clock: deps.clock,
     validator: identity.validator,
-    driver: deps.computeDriver ?? chooseComputeDriver(deps.config),
+    driver: computeDriver,
     images: imageSource,
     ports: createPortProvider(network.portOps, hostName, computeConfig.availabilityZone),
     configDrives: createConfigDriveWriter(resolve(deps.config.dataDir)),
@@ -261,6 +278,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }),
     // Boot from volume: root volumes from the block-storage module (built below, hence resolved late).
     bootVolumes: lateBootVolumes(() => volume.bootVolumes),
+    consoles: consoles.remote,
     quota: {
       instances: computeConfig.instances,
       cores: computeConfig.cores,
@@ -330,18 +348,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     { type: 'key-manager', name: 'barbican', path: '/key-manager' },
   ];
   const { s3App, s3Services } = await buildS3App(deps, identity, objectStore);
-  return {
-    app,
-    s3App,
-    s3: s3Services,
-    identity,
-    objectStore,
-    network,
-    image,
-    compute,
-    volume,
-    keyManager,
-    served,
-    routes,
-  };
+  const services = { identity, objectStore, network, image, compute, volume, consoles, keyManager };
+  return { app, s3App, s3: s3Services, ...services, served, routes };
 }

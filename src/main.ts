@@ -15,6 +15,12 @@ import {
   startMetadataServer,
 } from './compute/metadata-api/index.js';
 import { createNetworkStore } from './network/network-store.js';
+import {
+  ensureStarterFlavors,
+  ensureStarterImage,
+  type StarterCatalogDeps,
+} from './console/starter-catalog.js';
+import { DEFAULT_DOMAIN_ID } from './identity/model.js';
 
 export interface RunningNuage {
   url: string;
@@ -61,6 +67,23 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
     source: createStoreMetadataSource(createNetworkStore(handle.db), compute.stores.servers),
     log: app.log,
   });
+
+  // Ready to use on first start: default flavors now, the tiny guest image in the background.
+  const starter: StarterCatalogDeps = {
+    dataDir: config.dataDir,
+    async adminContext() {
+      const admin = await identity.stores.users.getUserByName(DEFAULT_DOMAIN_ID, 'admin');
+      return admin && identity.services.tokens.ec2Context(admin.id, boot.adminProjectId);
+    },
+    flavors: compute.services.flavors,
+    images: { create: image.services.images.create, uploadAsService: image.services.data.uploadAsService },
+    guestImage: config.console.guestImage,
+    defaultFlavors: config.console.defaultFlavors,
+  };
+  await ensureStarterFlavors(starter);
+  ensureStarterImage(starter).catch((err: unknown) =>
+    app.log.error({ event: 'starter_image.failed', err }, 'registering the tiny guest image failed'),
+  );
 
   const { host, port } = parseHostPort(config.listen);
   await app.listen({ host, port });

@@ -7,6 +7,7 @@ import type { Clock } from '../common/clock.js';
 import type { AuthContext, TokenValidator } from '../common/http/context.js';
 import { createPendingInjections } from './injection.js';
 import { computePlugin } from './api/plugin.js';
+import type { RemoteConsoles } from './api/remote-console-routes.js';
 import {
   type BootVolumes,
   type ComputeQuota,
@@ -64,6 +65,8 @@ export interface ComputeModuleDeps {
   bootVolumes?: BootVolumes;
   /** The block-storage service, for os-volume_attachments (absent: attach answers 501). */
   volumes?: VolumeAttacher;
+  /** Interactive consoles (src/console/); absent: no os-remote-consoles. */
+  consoles?: RemoteConsoles;
   /** Nova's [api] enable_instance_password (default true). */
   enableInstancePassword?: boolean;
   /** The image service for Nova's image proxy API (absent: no /images routes). */
@@ -233,6 +236,7 @@ export function createComputeModule(deps: ComputeModuleDeps) {
       floatingIps: (portIds) => deps.ports.floatingIps(portIds),
       // Without a block-storage service there is no os-volume_attachments and no volume to show.
       ...(deps.volumes && { volumes: serverVolumes }),
+      ...(deps.consoles && { consoles: deps.consoles }),
       availabilityZone,
       quota,
       usage,

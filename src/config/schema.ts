@@ -270,6 +270,27 @@ export const CephConfigSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const ConsoleConfigSchema = Type.Object(
+  {
+    tokenTtlSeconds: Type.Integer({
+      minimum: 10,
+      maximum: 86_400,
+      default: 600,
+      description: 'Lifetime of a console URL (Nova consoleauth token_ttl).',
+    }),
+    defaultFlavors: Type.Boolean({
+      default: true,
+      description: 'Create the default public flavors at start-up when the cloud has no flavor at all.',
+    }),
+    guestImage: Type.String({
+      default: '~/.cache/nuage/guest-image/nuage-tiny.qcow2',
+      description:
+        'The tiny guest image (scripts/build-guest-image.sh); when the file exists, start-up registers it once as the public image nuage-tiny. Empty: never.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const KeyManagerConfigSchema = Type.Object(
   {
     rootOfTrust: Type.Union(
@@ -358,6 +379,7 @@ export const ConfigSchema = Type.Object(
     compute: ComputeConfigSchema,
     volume: VolumeConfigSchema,
     ceph: CephConfigSchema,
+    console: ConsoleConfigSchema,
     keyManager: KeyManagerConfigSchema,
   },
   { additionalProperties: false },

@@ -7,6 +7,11 @@ import { errors } from '../../common/errors/codes.js';
 import type { ServerActionName } from '../server-state.js';
 import { LIFECYCLE_ACTIONS, runLifecycleAction } from './lifecycle-actions.js';
 import { atLeast } from './microversion.js';
+import {
+  LEGACY_CONSOLE_ACTIONS,
+  LEGACY_CONSOLE_SCHEMAS,
+  runLegacyConsoleAction,
+} from './remote-console-routes.js';
 import { type ComputeRouteDeps, callerOf, versionOf } from './route-deps.js';
 import { SERVER_ACTIONS } from './schemas/action-schemas.js';
 
@@ -34,7 +39,7 @@ export function registerActionRoutes(app: FastifyInstance, deps: ComputeRouteDep
 
   app.post<{ Params: Params }>(
     '/v2.1/servers/:id/action',
-    { config: { nova: { actions: SERVER_ACTIONS } } },
+    { config: { nova: { actions: { ...SERVER_ACTIONS, ...LEGACY_CONSOLE_SCHEMAS } } } },
     async (request, reply) => {
       const auth = callerOf(request);
       const body = request.body as ActionBody;
@@ -44,6 +49,8 @@ export function registerActionRoutes(app: FastifyInstance, deps: ComputeRouteDep
         if (deps.lifecycle === undefined) throw errors.notImplemented(`Action ${name} is not available.`);
         return runLifecycleAction(deps.lifecycle, deps, name, request, reply);
       }
+      if (name in LEGACY_CONSOLE_ACTIONS && deps.consoles !== undefined)
+        return runLegacyConsoleAction({ ...deps, consoles: deps.consoles }, name, request, reply);
       const power = POWER_ACTIONS[name];
       if (power !== undefined) {
         await actions.power(auth, id, power, request.id);

@@ -19,6 +19,7 @@ import { registerServiceRoutes } from './service-routes.js';
 import { registerTagRoutes } from './tag-routes.js';
 import { MIN_VERSION, echoMicroversion, parseMicroversion } from './microversion.js';
 import { renderNovaError } from './render-nova.js';
+import { registerRemoteConsoleRoutes } from './remote-console-routes.js';
 import type { ComputeRouteDeps } from './route-deps.js';
 import { registerInstanceActionRoutes } from './instance-action-routes.js';
 import { registerServerIpRoutes } from './server-ip-routes.js';
@@ -57,6 +58,7 @@ export function computePlugin(deps: ComputeRouteDeps & { validator: TokenValidat
     registerActionRoutes(app, deps);
     registerMetadataRoutes(app, deps);
     if (deps.volumes) registerVolumeAttachmentRoutes(app, deps.volumes);
+    if (deps.consoles) registerRemoteConsoleRoutes(app, { ...deps, consoles: deps.consoles });
     if (deps.images) registerImageRoutes(app, deps, deps.images);
     if (deps.admin) {
       const admin = { ...deps.admin, publicUrl: deps.publicUrl };

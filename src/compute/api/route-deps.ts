@@ -15,6 +15,7 @@ import type { ServerLifecycle } from '../server-lifecycle.js';
 import type { ServerService } from '../server-service.js';
 import type { ServerVolumes } from '../server-volumes.js';
 import { MIN_VERSION, type Microversion } from './microversion.js';
+import type { RemoteConsoles } from './remote-console-routes.js';
 import type { LinkBase } from './views.js';
 
 export interface ComputeRouteDeps {
@@ -39,6 +40,8 @@ export interface ComputeRouteDeps {
   images?: ImageProxy;
   /** os-volume_attachments and volumes_attached (absent: no routes, and servers show no volumes). */
   volumes?: ServerVolumes;
+  /** Interactive consoles (os-remote-consoles); absent: the routes are not mounted. */
+  consoles?: RemoteConsoles;
   /** Hosts, per-project quotas and server tags (see compute-admin.ts); absent until index.ts wires them. */
   admin?: {
     hosts: HostService;

@@ -211,6 +211,9 @@ export function isDriverError(err: unknown, code?: DriverErrorCode): err is Driv
  * instances; callers serialise operations on one instance (the compute service holds a per-instance
  * task state). Unknown ids reject with DriverError('NotFound').
  */
+/** The interactive consoles a guest may offer (Nova's `serial` and `vnc` protocols). */
+export type ConsoleKind = 'serial' | 'vnc';
+
 export interface ComputeDriver {
   /**
    * Create the guest's disk and start it. Resolves once the hypervisor runs the guest (power state
@@ -259,6 +262,13 @@ export interface ComputeDriver {
 
   /** The last `lengthLines` lines of the serial console log (all when omitted). */
   consoleOutput(id: string, lengthLines?: number): Promise<string>;
+
+  /**
+   * The unix socket of the guest's serial port (`serial`) or VNC server (`vnc`), for the console proxy
+   * (src/console/). Undefined when this driver has no such console; fails like `status` for an unknown id.
+   * Optional: drivers without interactive consoles leave it out and the remote-consoles API answers 400.
+   */
+  consoleSocket?(id: string, kind: ConsoleKind): Promise<string | undefined>;
 
   /** The current power state, asked of the hypervisor (not a cache). */
   status(id: string): Promise<InstanceInfo>;

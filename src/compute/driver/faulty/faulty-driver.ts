@@ -4,6 +4,7 @@
 import {
   DriverError,
   type ComputeDriver,
+  type ConsoleKind,
   type DriverEvent,
   type InstanceInfo,
   type InstanceSpec,
@@ -87,6 +88,9 @@ export class FaultyDriver implements ComputeDriver {
   }
   consoleOutput(id: string, lengthLines?: number): Promise<string> {
     return this.read('consoleOutput', () => this.inner.consoleOutput(id, lengthLines));
+  }
+  consoleSocket(id: string, kind: ConsoleKind): Promise<string | undefined> {
+    return this.read('consoleSocket', async () => this.inner.consoleSocket?.(id, kind));
   }
   status(id: string): Promise<InstanceInfo> {
     return this.read('status', () => this.inner.status(id));

@@ -12,6 +12,8 @@ export interface InstancePaths {
   configDrive: string;
   qmpSocket: string;
   consoleSocket: string;
+  /** QEMU's VNC server (no TCP port: only the console proxy reaches it). */
+  vncSocket: string;
   consoleLog: string;
   /** QEMU's own stdout/stderr. */
   qemuLog: string;
@@ -36,6 +38,7 @@ export function instancePaths(root: string, id: string): InstancePaths {
     configDrive: path.join(dir, 'disk.config'),
     qmpSocket: path.join(dir, 'qmp.sock'),
     consoleSocket: path.join(dir, 'console.sock'),
+    vncSocket: path.join(dir, 'vnc.sock'),
     consoleLog: path.join(dir, 'console.log'),
     qemuLog: path.join(dir, 'qemu.log'),
     pidFile: path.join(dir, 'pid'),
@@ -43,6 +46,11 @@ export function instancePaths(root: string, id: string): InstancePaths {
     volumesFile: path.join(dir, 'volumes.json'),
     suspendedMarker: path.join(dir, 'suspended'),
   };
+}
+
+/** The unix socket of the guest's serial port or VNC server (the console proxy connects to it). */
+export function socketOf(paths: InstancePaths, kind: 'serial' | 'vnc'): string {
+  return kind === 'vnc' ? paths.vncSocket : paths.consoleSocket;
 }
 
 /** Write via a temporary name and rename, so a crash never leaves half a file. */
@@ -96,7 +104,9 @@ export async function exists(file: string): Promise<boolean> {
 
 /** Remove what only a running QEMU uses, after it has exited. */
 export async function removeRuntimeFiles(paths: InstancePaths): Promise<void> {
-  await Promise.all([paths.pidFile, paths.qmpSocket, paths.consoleSocket].map((f) => rm(f, { force: true })));
+  await Promise.all(
+    [paths.pidFile, paths.qmpSocket, paths.consoleSocket, paths.vncSocket].map((f) => rm(f, { force: true })),
+  );
 }
 
 /** The last `lines` lines of a text file, reading at most `maxBytes` from its end. */

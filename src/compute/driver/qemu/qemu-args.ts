@@ -36,6 +36,8 @@ export function buildQemuArgs(
     ...['-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny'],
     ...['-smbios', `type=1,manufacturer=Nuage,product=OpenStack Nova,serial=${spec.id},uuid=${spec.id}`],
     ...['-chardev', consoleChardev(paths), '-serial', 'chardev:console0'],
+    // A VGA card and a VNC server on a unix socket, for the graphical console (src/console/ proxies it).
+    ...['-vga', 'std', '-vnc', `unix:${escapeOptionValue(paths.vncSocket)}`],
     ...['-qmp', `unix:${escapeOptionValue(paths.qmpSocket)},server=on,wait=off`],
     ...rootDiskArgs(spec, paths, options.ceph),
     ...['-device', 'virtio-blk-pci,drive=drive-root,id=disk-root,bootindex=1'],

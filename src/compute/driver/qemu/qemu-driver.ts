@@ -182,6 +182,7 @@ export class QemuDriver implements ComputeDriver {
     return files.tailFile(paths.consoleLog, lengthLines);
   }
 
+  consoleSocket = async (id: string, k: 'serial' | 'vnc') => files.socketOf(await this.existingPaths(id), k);
   async status(id: string): Promise<InstanceInfo> {
     const paths = await this.existingPaths(id);
     const monitor = await this.runningMonitor(id);
