@@ -12,6 +12,7 @@ import * as computeResize from './2026-12-02-compute-resize.js';
 import * as computeRootVolume from './2026-12-03-compute-root-volume.js';
 import * as computeVolumeAttachments from './2026-12-03-compute-volume-attachments.js';
 import * as keyManager from './2026-12-07-key-manager.js';
+import * as meteringUsage from './2026-12-07-metering-usage.js';
 import * as workLeases from './2026-12-07-work-leases.js';
 
 export const migrations: Record<string, Migration> = {
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-compute-root-volume': computeRootVolume,
   '2026-12-03-compute-volume-attachments': computeVolumeAttachments,
   '2026-12-07-key-manager': keyManager,
+  '2026-12-07-metering-usage': meteringUsage,
   '2026-12-07-work-leases': workLeases,
 };
