@@ -46,6 +46,9 @@ import { lateBootVolumes } from './volume/compute-adapter.js';
 import { createComputeVolumeAttacher } from './volume/compute-attacher.js';
 import { createKeyManagerModule, type KeyManagerModule } from './key-manager/index.js';
 import type { KeyManagerTables } from './key-manager/key-manager-tables.js';
+import { createMeteringModule, type MeteringModule } from './metering/index.js';
+import type { MeteringTables } from './metering/metering-tables.js';
+import type { TokenValidator } from './common/http/context.js';
 
 export interface AppDeps {
   config: Config;
@@ -70,6 +73,8 @@ export interface App {
   volume: VolumeModule;
   /** The key manager (Barbican v1) and its in-process KeyService for data keys. */
   keyManager: KeyManagerModule;
+  /** Usage records (the recorder the services call), Nova's os-simple-tenant-usage, rating. */
+  metering: MeteringModule;
   /** The S3 API, on its own listener. */
   s3App: FastifyInstance;
   /** What the catalog must list: the services this process serves. */
@@ -281,6 +286,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => keyManager.close());
   await app.register(keyManager.plugin, { prefix: '/key-manager' });
 
+  const metering = await mountMetering(app, deps, identity.validator);
+
   const served: ServedService[] = [
     { type: 'identity', name: 'keystone', path: '/identity' },
     { type: 'object-store', name: 'swift', path: '/object-store/v1/AUTH_$(project_id)s' },
@@ -315,5 +322,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       config: deps.config,
     }),
   );
-  return { app, s3App, identity, objectStore, network, image, compute, volume, keyManager, served, routes };
+  const modules = { identity, objectStore, network, image, compute, volume, keyManager, metering };
+  return { app, s3App, ...modules, served, routes };
+}
+
+/** Metering, and Nova's os-simple-tenant-usage beside the compute plugin under the same endpoint. */
+async function mountMetering(app: FastifyInstance, deps: AppDeps, validator: TokenValidator) {
+  const metering = createMeteringModule({
+    // Database does not list the metering tables; the migration creates them, hence the cast.
+    db: deps.db as unknown as Kysely<MeteringTables>,
+    clock: deps.clock,
+    validator,
+    publicUrl: deps.config.publicUrl,
+  });
+  await app.register(metering.computePlugin, { prefix: '/compute/v2.1' });
+  return metering;
 }

@@ -16,6 +16,9 @@ import type { NetworkModule } from '../../src/network/index.js';
 import type { ComputeModule } from '../../src/compute/index.js';
 import type { VolumeModule } from '../../src/volume/index.js';
 import type { KeyManagerModule } from '../../src/key-manager/index.js';
+import type { MeteringModule } from '../../src/metering/index.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/db/schema.js';
 import type { ComputeDriver } from '../../src/compute/driver/driver.js';
 import { FakeDriver } from '../../src/compute/driver/fake/fake-driver.js';
 
@@ -39,6 +42,10 @@ export interface TestApp {
   volume: VolumeModule;
   /** The key manager (its KeyService gives data keys; its root of trust is the configured one). */
   keyManager: KeyManagerModule;
+  /** Metering (its recorder writes usage records as the services do, in a transaction on `db`). */
+  metering: MeteringModule;
+  /** The app's database, for tests that act as a service would (e.g. recording usage). */
+  db: Kysely<Database>;
   /** The app's data directory (volumes live in `<dataDir>/volumes`). */
   dataDir: string;
   close(): Promise<void>;
@@ -109,15 +116,16 @@ export async function startTestApp(
   });
   const handle = openDatabase({ url: config.databaseUrl, dataDir });
   await migrateToLatest(handle.db);
-  const { app, s3App, identity, network, compute, volume, keyManager, served, routes } = await buildApp({
-    config,
-    db: handle.db,
-    dialect: handle.dialect,
-    clock: systemClock,
-    logger: false,
-    networkDriver: options.networkDriver ?? createFakeNetworkDriver(),
-    computeDriver: options.computeDriver ?? new FakeDriver(),
-  });
+  const { app, s3App, identity, network, compute, volume, keyManager, metering, served, routes } =
+    await buildApp({
+      config,
+      db: handle.db,
+      dialect: handle.dialect,
+      clock: systemClock,
+      logger: false,
+      networkDriver: options.networkDriver ?? createFakeNetworkDriver(),
+      computeDriver: options.computeDriver ?? new FakeDriver(),
+    });
   const boot = await bootstrapIdentity(identity.stores, {
     clock: systemClock,
     region: config.region,
@@ -152,6 +160,8 @@ export async function startTestApp(
     compute,
     volume,
     keyManager,
+    metering,
+    db: handle.db,
     dataDir,
     async close() {
       await volume.worker.stop();
