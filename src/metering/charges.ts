@@ -65,30 +65,31 @@ export function chargesOf(record: UsageRecord, ms: number, rules: PriceRules): C
   const meter = parseMeter(record.meter);
   if (!meter) return [];
   const quantity = new Dec(record.quantity);
-  const hours = new Dec(ms).div(MS_PER_HOUR).mul(quantity);
-  const months = new Dec(ms).div(MS_PER_MONTH).mul(quantity);
+  // Only the unit the meter needs is computed: a 40-digit division is the rating's main cost.
+  const hours = () => quantity.mul(ms).div(MS_PER_HOUR);
+  const months = () => quantity.mul(ms).div(MS_PER_MONTH);
   const [dimension = ''] = meter.dimensions;
   switch (meter.family) {
     case 'server:flavor':
-      return serverCharges(record, meter.dimensions, hours, rules);
+      return serverCharges(record, meter.dimensions, hours(), rules);
     case 'volume:gb':
-      return single(`volume:${dimension}`, 'gb-month', months, priceByKey(rules.volumeGbMonth, dimension));
+      return single(`volume:${dimension}`, 'gb-month', months(), priceByKey(rules.volumeGbMonth, dimension));
     case 'snapshot:gb':
       return single(
         `snapshot:${dimension}`,
         'gb-month',
-        months,
+        months(),
         priceByKey(rules.snapshotGbMonth, dimension),
       );
     case 'backup:gb':
-      return single('backup', 'gb-month', months, rules.backupGbMonth);
+      return single('backup', 'gb-month', months(), rules.backupGbMonth);
     case 'image:gb':
-      return single('image', 'gb-month', months, rules.imageGbMonth);
+      return single('image', 'gb-month', months(), rules.imageGbMonth);
     case 'object:bytes':
       return single(
         `object:${dimension}`,
         'gb-month',
-        months.div(BYTES_PER_GB),
+        months().div(BYTES_PER_GB),
         priceByKey(rules.objectGbMonth, dimension),
       );
     case 'object:egress':
@@ -96,9 +97,9 @@ export function chargesOf(record: UsageRecord, ms: number, rules: PriceRules): C
     case 'object:requests':
       return single(`requests:${dimension}`, 'request', quantity, priceByKey(rules.requests, dimension));
     case 'floating-ip:allocated':
-      return single('floating-ip', 'hour', hours, rules.floatingIpHour);
+      return single('floating-ip', 'hour', hours(), rules.floatingIpHour);
     case 'router:allocated':
-      return single('router', 'hour', hours, rules.routerHour);
+      return single('router', 'hour', hours(), rules.routerHour);
     default:
       return [];
   }
