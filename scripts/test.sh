@@ -140,7 +140,9 @@ check_tools() {
     /usr/bin/openstack /usr/bin/swift /usr/bin/aws /usr/bin/rclone /usr/bin/tempest /usr/bin/stestr; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
-  /usr/bin/python3 -c 'import boto3, tempest, subunit' 2>/dev/null || missing+=("python3: boto3/tempest/subunit")
+  /usr/bin/python3 -c 'import boto3, tempest, subunit, barbicanclient' 2>/dev/null ||
+    missing+=("python3: boto3/tempest/subunit/barbicanclient")
+  [ -e /usr/lib/softhsm/libsofthsm2.so ] || missing+=("softhsm2 (/usr/lib/softhsm/libsofthsm2.so)")
   [ -e /dev/net/tun ] || missing+=("/dev/net/tun")
   if [ "${#missing[@]}" -gt 0 ]; then
     printf 'missing on this host: %s\n' "${missing[*]}"

@@ -14,7 +14,7 @@ import { acceptEmptyJsonBodies } from './common/http/json-body.js';
 import { renderKeystoneError } from './common/errors/render-keystone.js';
 import { renderS3Error } from './common/errors/render-s3.js';
 import { s3FrameworkError, s3Plugin } from './object-store/api/s3/plugin.js';
-import { createS3Services } from './object-store/s3/index.js';
+import { createS3Services, type S3Services } from './object-store/s3/index.js';
 import type { Config } from './config/schema.js';
 import type { Database } from './db/schema.js';
 import type { DialectName } from './db/kysely.js';
@@ -25,8 +25,10 @@ import { createNetworkModule, type NetworkModule } from './network/index.js';
 import type { NetworkDriver } from './network/driver/driver.js';
 import { createImageModule, type ImageModule } from './image/index.js';
 import { swiftRouterError } from './object-store/api/swift/plugin.js';
+import { requestIdFor } from './object-store/api/swift/trans-id.js';
 import { createComputeModule, type ComputeModule } from './compute/index.js';
 import type { ComputeTables } from './compute/compute-tables.js';
+import { createImageProxy } from './compute/image-proxy.js';
 import { createImageSource } from './compute/image-source.js';
 import { createImageSnapshots } from './compute/image-snapshots.js';
 import { createPortProvider } from './compute/port-provider.js';
@@ -77,6 +79,8 @@ export interface App {
   metering: MeteringModule;
   /** The S3 API, on its own listener. */
   s3App: FastifyInstance;
+  /** The S3 front end's own services (lifecycle passes can be run on demand). */
+  s3: S3Services;
   /** What the catalog must list: the services this process serves. */
   served: ServedService[];
   routes: RegisteredRoute[];
@@ -98,10 +102,41 @@ function commonOptions(deps: AppDeps) {
       deps.logger === false
         ? false
         : { ...(typeof deps.logger === 'object' ? deps.logger : {}), serializers: logSerializers },
-    genReqId: newRequestId,
+    // Swift's requests carry its own transaction id form (X-Trans-Id, also X-Openstack-Request-Id).
+    genReqId: (req: { url?: string }) => requestIdFor(req.url, () => deps.clock.now(), newRequestId),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 2048 },
   } satisfies FastifyServerOptions;
+}
+
+/** The S3 API's own Fastify instance (its own listener) and the S3 front end's services. */
+async function buildS3App(deps: AppDeps, identity: IdentityModule, objectStore: ObjectStoreModule) {
+  const s3App = Fastify({
+    ...commonOptions(deps),
+    frameworkErrors: s3FrameworkError,
+  });
+  s3App.decorateRequest('auth', undefined);
+  installErrorHandler(s3App, (err, message, requestId) => renderS3Error(err, message, requestId));
+  const s3Services = createS3Services({
+    db: deps.db,
+    objects: objectStore.objects,
+    clock: deps.clock,
+    config: deps.config,
+  });
+  await s3App.register(
+    s3Plugin({
+      objects: objectStore.objects,
+      accessKeys: identity.services.credentials,
+      callers: identity.services.tokens,
+      buckets: s3Services.buckets,
+      multipart: s3Services.multipart,
+      versions: s3Services.versions,
+      lifecycle: s3Services.lifecycle,
+      clock: deps.clock,
+      config: deps.config,
+    }),
+  );
+  return { s3App, s3Services };
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -205,6 +240,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     hostName,
     defaultAvailabilityZone: computeConfig.availabilityZone,
     stopTimeoutMs: computeConfig.stopTimeoutSeconds * 1000,
+    enableInstancePassword: computeConfig.enableInstancePassword,
+    // Nova's image proxy API (/compute/v2.1/images up to 2.35) over the image service.
+    imageProxy: createImageProxy(image.services.images),
     snapshots: createImageSnapshots({
       create: (owner, input) => image.services.snapshots.create(owner, input),
       get: (id) => image.services.snapshots.get(id),
@@ -298,32 +336,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/$(project_id)s' },
     { type: 'key-manager', name: 'barbican', path: '/key-manager' },
   ];
-  const s3App = Fastify({
-    ...commonOptions(deps),
-    frameworkErrors: s3FrameworkError,
-  });
-  s3App.decorateRequest('auth', undefined);
-  installErrorHandler(s3App, (err, message, requestId) => renderS3Error(err, message, requestId));
-  const s3Services = createS3Services({
-    db: deps.db,
-    objects: objectStore.objects,
-    clock: deps.clock,
-    config: deps.config,
-  });
-  await s3App.register(
-    s3Plugin({
-      objects: objectStore.objects,
-      accessKeys: identity.services.credentials,
-      callers: identity.services.tokens,
-      buckets: s3Services.buckets,
-      multipart: s3Services.multipart,
-      versions: s3Services.versions,
-      clock: deps.clock,
-      config: deps.config,
-    }),
-  );
-  const modules = { identity, objectStore, network, image, compute, volume, keyManager, metering };
-  return { app, s3App, ...modules, served, routes };
+  const { s3App, s3Services } = await buildS3App(deps, identity, objectStore);
+  return {
+    app,
+    s3App,
+    s3: s3Services,
+    identity,
+    objectStore,
+    network,
+    image,
+    compute,
+    volume,
+    keyManager,
+    metering,
+    served,
+    routes,
+  };
 }
 
 /** Metering, and Nova's os-simple-tenant-usage beside the compute plugin under the same endpoint. */

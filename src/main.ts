@@ -6,6 +6,7 @@ import { systemClock } from './common/clock.js';
 import { parseHostPort } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { migrateToLatest, openDatabase } from './db/kysely.js';
+import { bootstrapProjectName } from './identity/admin-project.js';
 import { bootstrapIdentity, syncCatalog } from './identity/bootstrap.js';
 import { cloudsYamlPath, writeCloudsYaml } from './cli/clouds-yaml.js';
 import {
@@ -38,7 +39,6 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
     region: config.region,
     adminProjectName: config.identity.adminProjectName,
   });
-  identity.setAdminProjectId(boot.adminProjectId);
   // The external network, then the data plane reconciled with the rows (creates the missing, removes the unowned).
   await network.start(boot.adminProjectId);
 
@@ -79,7 +79,7 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
     dataDir: config.dataDir,
     authUrl: `${url}/identity/v3`,
     region: config.region,
-    adminProjectName: config.identity.adminProjectName,
+    adminProjectName: bootstrapProjectName(config.identity.adminProjectName),
     newAdminPassword: boot.newAdminPassword,
   });
   if (!wrote)

@@ -10,6 +10,7 @@ export const SERVER_FLAGS = {
   'database-url': { type: 'string' },
   region: { type: 'string' },
   'log-level': { type: 'string' },
+  'admin-project-name': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -21,6 +22,7 @@ const FLAG_TO_KEY: Record<string, string> = {
   'database-url': 'databaseUrl',
   region: 'region',
   'log-level': 'logLevel',
+  'admin-project-name': 'identity.adminProjectName',
 };
 
 export function parseServerArgs(argv: string[]) {

@@ -16,6 +16,9 @@ commands:
                   --database-url URL    postgres://… instead of the embedded SQLite file
                   --public-url URL      base URL advertised in the catalog
                   --region NAME         region name (default RegionOne)
+                  --admin-project-name NAME
+                                        project whose admins are cloud admins (default admin;
+                                        empty: the admin of any project, see docs/admin-semantics.md)
                   --config FILE         TOML config file (also NUAGE_CONFIG)
   keys rotate   rotate the token keys (staged → primary), e.g. nuage keys rotate --data-dir DIR
   doctor        report what this host offers (qemu, kvm, root, nftables…)

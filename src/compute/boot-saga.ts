@@ -3,6 +3,7 @@
 // restarted worker resumes after the last recorded step, and a failure or a delete undoes exactly the
 // recorded steps in reverse. Every `run` and `undo` is idempotent.
 import { randomBytes } from 'node:crypto';
+import type { Injection, PendingInjections } from './injection.js';
 import type { BootVolumes, ConfigDriveWriter, ImageSource, PortProvider } from './collaborators.js';
 import { buildConfigDriveFiles } from './config-drive/metadata.js';
 import { serverMetadataInput } from './config-drive/server-metadata-input.js';
@@ -28,6 +29,8 @@ export interface BootSagaDeps {
   claims?: HostClaims;
   /** Root volumes (boot from volume); a volume-backed server fails its boot without them. */
   bootVolumes?: BootVolumes;
+  /** What the request gave for the next spawn's config drive (injection.ts). */
+  injections?: PendingInjections;
 }
 
 export interface BootStep {
@@ -55,8 +58,14 @@ async function networkInterfaces(deps: BootSagaDeps, server: Server): Promise<Ne
   return out;
 }
 
-function configDriveFiles(server: Server) {
-  return buildConfigDriveFiles(serverMetadataInput(server, randomBytes(512).toString('base64')));
+/** The drive's files; what the request gave for this spawn only (admin password, files) goes in too. */
+function configDriveFiles(server: Server, injection: Injection | undefined) {
+  const input = serverMetadataInput(server, randomBytes(512).toString('base64'));
+  return buildConfigDriveFiles({
+    ...input,
+    ...(injection?.adminPass !== undefined && { adminPass: injection.adminPass }),
+    ...(injection?.files !== undefined && { files: injection.files }),
+  });
 }
 
 /** The root disk: the root volume's file (recorded by the root-volume step), else an overlay on the image. */
@@ -98,7 +107,12 @@ export async function spawnSpec(deps: BootSagaDeps, server: Server): Promise<Ins
     networkInterfaces: await networkInterfaces(deps, server),
   };
   if (server.configDrive)
-    spec.configDrive = { isoPath: await deps.configDrives.write(server.id, configDriveFiles(server)) };
+    spec.configDrive = {
+      isoPath: await deps.configDrives.write(
+        server.id,
+        configDriveFiles(server, deps.injections?.get(server.id)),
+      ),
+    };
   return spec;
 }
 

@@ -38,7 +38,13 @@ describe('versions and faults', () => {
     expect(res.headers.get('openstack-api-version')).toBe('compute 2.1');
     expect((await fetch(`${h.url}/v2.1/`)).status).toBe(200);
     const root = (await (await fetch(`${h.url}/`)).json()) as Json;
-    expect(root.versions[0].links[0].href).toBe(`${h.url}/v2.1/`);
+    // Nova lists the legacy v2.0 document first, then v2.1; both links can be followed.
+    expect(root.versions.map((v: Json) => [v.id, v.links[0].href])).toEqual([
+      ['v2.0', `${h.url}/v2/`],
+      ['v2.1', `${h.url}/v2.1/`],
+    ]);
+    const legacy = (await (await fetch(`${h.url}/v2/`)).json()) as Json;
+    expect(legacy.version).toMatchObject({ id: 'v2.0', status: 'DEPRECATED', version: '', min_version: '' });
     const latest = await nova(h, 'user', 'GET', '/v2.1/flavors', undefined, 'latest');
     expect(latest.headers.get('openstack-api-version')).toBe('compute 2.79');
     expect(latest.headers.get('x-openstack-nova-api-version')).toBe('2.79');

@@ -82,6 +82,11 @@ export interface ServerTable {
   snapshot_image_id?: string | null;
   /** JSON of the root volume of a volume-backed server (RootVolume), 2026-12-03-compute-root-volume. */
   root_volume?: string | null;
+  /** 2026-12-07-compute-access-ips: accessIPv4/accessIPv6, OS-DCF:diskConfig AUTO (1), RequestSpec (JSON). */
+  access_ip_v4?: string | null;
+  access_ip_v6?: string | null;
+  auto_disk_config?: number;
+  request_spec?: string | null;
   created_at: string;
   updated_at: string;
   /** What the server claims on its host (2026-12-01-compute-hosts): flavor vCPUs, RAM, root+ephemeral+swap. */

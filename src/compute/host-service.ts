@@ -191,6 +191,10 @@ export function createHostService(deps: HostServiceDeps) {
       const all = await zones();
       return all.length === 0 || all.some((z) => z.name === zone && z.available);
     },
+    /** Whether a compute host of that name is registered (a create's requested host, 2.74). */
+    async hostExists(name: string): Promise<boolean> {
+      return (await deps.store.list()).some((h) => h.name === name);
+    },
     services,
     update,
     updateByHost,

@@ -24,13 +24,14 @@ export function createImageSnapshots(ops: SnapshotImageOps): ImageSnapshots {
         name: props.name,
         minDisk: props.minDiskGib,
         minRam: props.minRamMiB,
-        // Nova's snapshot properties; they win over the caller's metadata of the same name.
+        // Nova's snapshot properties; the caller's metadata wins over them (Nova's _create_image
+        // updates its properties with the request's metadata last; Tempest sets image_type=test).
         properties: {
-          ...props.metadata,
           image_type: 'snapshot',
           instance_uuid: props.serverId,
           user_id: userId,
           ...(props.baseImageId !== null && { base_image_ref: props.baseImageId }),
+          ...props.metadata,
         },
       });
       return image.id;

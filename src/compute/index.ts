@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
 import type { AuthContext, TokenValidator } from '../common/http/context.js';
+import { createPendingInjections } from './injection.js';
 import { computePlugin } from './api/plugin.js';
 import {
   type BootVolumes,
@@ -27,6 +28,7 @@ import { createServerActions } from './server-actions.js';
 import { createServerLifecycle } from './server-lifecycle.js';
 import { createComputeAdmin } from './compute-admin.js';
 import type { HostRegistrationOptions } from './host-registration.js';
+import type { ImageProxy } from './image-proxy.js';
 import { reconcileHost, watchDriverEvents } from './server-reconcile.js';
 import { createServerMetadata } from './server-metadata.js';
 import { createServerService } from './server-service.js';
@@ -62,6 +64,10 @@ export interface ComputeModuleDeps {
   bootVolumes?: BootVolumes;
   /** The block-storage service, for os-volume_attachments (absent: attach answers 501). */
   volumes?: VolumeAttacher;
+  /** Nova's [api] enable_instance_password (default true). */
+  enableInstancePassword?: boolean;
+  /** The image service for Nova's image proxy API (absent: no /images routes). */
+  imageProxy?: ImageProxy;
 }
 
 export function createComputeModule(deps: ComputeModuleDeps) {
@@ -80,7 +86,9 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     log: deps.log,
     ...(deps.serviceDownSeconds !== undefined && { serviceDownSeconds: deps.serviceDownSeconds }),
   });
+  const injections = createPendingInjections();
   const worker = createServerWorker({
+    injections,
     // serverVolumes (below) reads servers through the server service, which kicks this worker.
     ...(deps.volumes && {
       volumes: {
@@ -128,6 +136,8 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     quotaOf: (projectId) => admin.quotas.computeQuotaOf(projectId),
     scheduledZones: true,
     zoneAccepted: (zone) => admin.hosts.zoneAccepted(zone),
+    hostExists: (name) => admin.hosts.hostExists(name),
+    injections,
   });
   const serverVolumes = createServerVolumes({
     servers,
@@ -155,6 +165,7 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     clock,
     log: deps.log,
     kick: (id) => worker.kick(id),
+    injections,
   });
 
   const metadata = createServerMetadata({
@@ -226,6 +237,8 @@ export function createComputeModule(deps: ComputeModuleDeps) {
       quota,
       usage,
       publicUrl: deps.publicUrl,
+      enableInstancePassword: deps.enableInstancePassword ?? true,
+      ...(deps.imageProxy && { images: deps.imageProxy }),
       validator: deps.validator,
     }),
   };

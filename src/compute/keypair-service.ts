@@ -1,5 +1,6 @@
-// Key pairs: import an OpenSSH (or x509) public key, or generate an ed25519 pair and hand the private
-// key back once. Key pairs belong to the calling user; an admin may act for another user (2.10).
+// Key pairs: import an OpenSSH (or x509) public key, or generate an ed25519 pair (or, for type x509, a
+// WinRM client certificate as Nova does) and hand the private key back once. Key pairs belong to the
+// calling user; an admin may act for another user (2.10).
 import { errors } from '../common/errors/codes.js';
 import type { Clock } from '../common/clock.js';
 import type { AuthContext } from '../common/http/context.js';
@@ -7,6 +8,7 @@ import { isAdmin } from './compute-policy.js';
 import type { KeyPairStore } from './keypair-store.js';
 import type { KeyPair, KeyPairType } from './model.js';
 import { fingerprintSshPublicKey, fingerprintX509, generateEd25519 } from './ssh-keys.js';
+import { generateWinrmX509 } from './x509-keys.js';
 
 const NAME = /^[a-zA-Z0-9 _.@-]{1,255}$/;
 
@@ -51,9 +53,8 @@ export function createKeyPairService(deps: KeyPairServiceDeps) {
     let publicKey = input.publicKey;
     let fingerprint: string;
     if (publicKey === undefined) {
-      if (type !== 'ssh')
-        throw errors.badRequest('Keypair data is invalid: only ssh key pairs can be generated');
-      const pair = generateEd25519(input.name, deps.randomBytes);
+      const pair =
+        type === 'x509' ? await generateWinrmX509(userId) : generateEd25519(input.name, deps.randomBytes);
       generated = { privateKey: pair.privateKey };
       publicKey = pair.publicKey;
       fingerprint = pair.fingerprint;

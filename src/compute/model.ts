@@ -155,6 +155,20 @@ export interface Server {
   snapshotImageId?: string | null;
   /** Boot from volume: the root volume (imageId is then null). */
   rootVolume?: RootVolume | null;
+  /** Addresses the user records for the server (Nova's accessIPv4/accessIPv6). */
+  accessIpv4?: string | null;
+  accessIpv6?: string | null;
+  /** OS-DCF:diskConfig AUTO (Nova's auto_disk_config); MANUAL when false or absent. */
+  autoDiskConfig?: boolean;
+  /** What the create asked of the scheduler (Nova's RequestSpec). */
+  requestSpec?: ServerRequestSpec | null;
+}
+
+/** Nova's RequestSpec parts a create records: its scheduler hints and a requested destination (2.74). */
+export interface ServerRequestSpec {
+  schedulerHints?: Record<string, unknown>;
+  /** 2.74 `host`/`hypervisor_hostname` (one node per host here: both name the host). */
+  requestedHost?: string;
 }
 
 export interface InstanceAction {

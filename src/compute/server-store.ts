@@ -11,6 +11,7 @@ import type {
   RootVolume,
   Server,
   ServerPort,
+  ServerRequestSpec,
   TaskState,
   VmState,
 } from './model.js';
@@ -63,6 +64,10 @@ function toServer(row: Selectable<ServerTable>, fault: InstanceFault | null): Se
     newFlavor: row.new_flavor ? (JSON.parse(row.new_flavor) as Flavor) : null,
     snapshotImageId: row.snapshot_image_id ?? null,
     rootVolume: row.root_volume ? (JSON.parse(row.root_volume) as RootVolume) : null,
+    accessIpv4: row.access_ip_v4 ?? null,
+    accessIpv6: row.access_ip_v6 ?? null,
+    autoDiskConfig: row.auto_disk_config === 1,
+    requestSpec: row.request_spec ? (JSON.parse(row.request_spec) as ServerRequestSpec) : null,
   };
 }
 
@@ -95,6 +100,9 @@ export type ServerPatch = Partial<
     | 'newFlavor'
     | 'snapshotImageId'
     | 'rootVolume'
+    | 'accessIpv4'
+    | 'accessIpv6'
+    | 'autoDiskConfig'
   >
 >;
 
@@ -127,6 +135,9 @@ function patchToRow(p: ServerPatch, volumeBacked = false): Updateable<ServerTabl
   if (p.newFlavor !== undefined) row.new_flavor = p.newFlavor && JSON.stringify(p.newFlavor);
   if (p.snapshotImageId !== undefined) row.snapshot_image_id = p.snapshotImageId;
   if (p.rootVolume !== undefined) row.root_volume = p.rootVolume && JSON.stringify(p.rootVolume);
+  if (p.accessIpv4 !== undefined) row.access_ip_v4 = p.accessIpv4;
+  if (p.accessIpv6 !== undefined) row.access_ip_v6 = p.accessIpv6;
+  if (p.autoDiskConfig !== undefined) row.auto_disk_config = p.autoDiskConfig ? 1 : 0;
   return row;
 }
 
@@ -166,6 +177,10 @@ function serverToRow(s: Server): ServerTable {
     reservation_id: s.reservationId ?? null,
     // Only when set, so that rows insert where 2026-12-03-compute-root-volume has not run (unit tests).
     ...(s.rootVolume && { root_volume: JSON.stringify(s.rootVolume) }),
+    ...(s.accessIpv4 && { access_ip_v4: s.accessIpv4 }),
+    ...(s.accessIpv6 && { access_ip_v6: s.accessIpv6 }),
+    ...(s.requestSpec && { request_spec: JSON.stringify(s.requestSpec) }),
+    ...(s.autoDiskConfig && { auto_disk_config: 1 }),
     launch_index: s.launchIndex ?? 0,
   };
 }

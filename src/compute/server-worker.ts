@@ -183,7 +183,11 @@ export function createServerWorker(deps: ServerWorkerDeps) {
     try {
       for (let round = 0; round < MAX_ROUNDS; round++) {
         const server = await store.get(id);
-        if (!server || server.deleted || server.taskState === null) return;
+        if (!server || server.deleted || server.taskState === null) {
+          // Nothing left to spawn: a pending admin password has served (or can no longer serve).
+          deps.injections?.settled(id, server && !server.deleted ? server.version : undefined);
+          return;
+        }
         if (server.taskState === 'deleting') return await runDelete(server);
         if (server.vmState === 'building') {
           await bootOnce(server);

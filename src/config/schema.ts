@@ -34,10 +34,13 @@ export const IdentityConfigSchema = Type.Object(
       description: 'How long a locked-out user stays locked (Keystone lockout_duration).',
     }),
     adminProjectName: Type.String({
-      minLength: 1,
+      minLength: 0,
       maxLength: 64,
       default: 'admin',
-      description: 'Project whose admins are cloud admins (Keystone admin_project_name).',
+      description:
+        "Keystone's admin_project_name, in the Default domain: only admins of this project are cloud admins. " +
+        'Empty: every project-scoped token with the admin role is a cloud admin (Keystone without an admin project). ' +
+        'See docs/admin-semantics.md.',
     }),
   },
   { additionalProperties: false, default: {} },
@@ -174,6 +177,11 @@ export const ComputeConfigSchema = Type.Object(
       minimum: -1,
       default: 128,
       description: 'Default quota: metadata items per server.',
+    }),
+    enableInstancePassword: Type.Boolean({
+      default: true,
+      description:
+        'Return the admin password (given or generated) in server create and rebuild responses (Nova [api] enable_instance_password).',
     }),
   },
   { additionalProperties: false, default: {} },

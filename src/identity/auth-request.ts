@@ -59,7 +59,9 @@ function parseScope(value: unknown): ScopeRequest | undefined {
   if (o.project !== undefined) return { kind: 'project', ref: nameOrId(o.project, 'scope.project', true) };
   if (o.domain !== undefined) return { kind: 'domain', ref: nameOrId(o.domain, 'scope.domain', false) };
   if (o.system !== undefined) {
-    if (obj(o.system, 'scope.system').all !== true)
+    const all = obj(o.system, 'scope.system').all;
+    // Keystone's parameter_types.boolean: JSON true or one of its true strings.
+    if (all !== true && !(typeof all === 'string' && ['true', '1', 'y'].includes(all.toLowerCase())))
       throw invalid('scope.system', "only {'all': true} is supported");
     return { kind: 'system' };
   }

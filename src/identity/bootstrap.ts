@@ -1,15 +1,18 @@
 // First-start setup of a cloud (Keystone's `keystone-manage bootstrap`): the default domain, the admin,
-// member and reader roles with their implications, the admin project and user, and the region.
+// member and reader roles with their implications, Swift's ResellerAdmin role, the admin project and
+// user, and the region.
 // Also keeps the catalog equal to the services this process really serves, on every start.
 import type { Clock } from '../common/clock.js';
 import { hashPassword } from '../common/crypto/password-hash.js';
 import { randomSecret } from '../common/crypto/secret-token.js';
 import { newHexId } from '../common/ids.js';
 import type { IdentityStores } from './index.js';
+import { bootstrapProjectName } from './admin-project.js';
 import { ADMIN_PROJECT_SETTING } from './index.js';
 import { DEFAULT_DOMAIN_ID, SYSTEM_TARGET, type Role } from './model.js';
 
 export interface BootstrapResult {
+  /** The bootstrap admin's project (the admin project, unless none is configured). */
   adminProjectId: string;
   /** Only on the start that created the admin user; never logged, written to clouds.yaml only. */
   newAdminPassword?: string | undefined;
@@ -38,14 +41,17 @@ export async function bootstrapIdentity(
   const member = await ensureRole(stores, 'member');
   const reader = await ensureRole(stores, 'reader');
   await ensureRole(stores, 'service');
+  // Swift's reseller_admin_role: its holders manage every account (account quotas among others).
+  await ensureRole(stores, 'ResellerAdmin');
   await stores.roles.addImplication(admin.id, member.id);
   await stores.roles.addImplication(member.id, reader.id);
 
-  let project = await stores.resources.getProjectByName(DEFAULT_DOMAIN_ID, options.adminProjectName);
+  const projectName = bootstrapProjectName(options.adminProjectName);
+  let project = await stores.resources.getProjectByName(DEFAULT_DOMAIN_ID, projectName);
   if (!project) {
     project = {
       id: newHexId(),
-      name: options.adminProjectName,
+      name: projectName,
       domainId: DEFAULT_DOMAIN_ID,
       parentId: null,
       description: 'Bootstrap project for the cloud administrators',

@@ -10,6 +10,7 @@ import type { Database } from '../db/schema.js';
 import type { DialectName } from '../db/kysely.js';
 import { identityPlugin } from './api/plugin.js';
 import type { IdentityServices } from './api/route-deps.js';
+import { adminProjectRule } from './admin-project.js';
 import { createAssignmentService } from './assignment-service.js';
 import { createAuthService } from './auth-service.js';
 import { createCatalogService } from './catalog-service.js';
@@ -57,7 +58,6 @@ export async function createIdentityModule(deps: IdentityModuleDeps) {
     db.transaction().execute((trx) => fn(storesOver(trx)));
   const cipher = createTokenCipher(openKeyRepository(tokenKeyDir(config.dataDir)));
   const sealer = createTokenCipher(openKeyRepository(join(config.dataDir, 'keys', 'credentials')));
-  let adminProjectId = await stores.credentials.getSetting(ADMIN_PROJECT_SETTING);
 
   const resolver = createRoleResolver({
     roles: stores.roles,
@@ -78,7 +78,8 @@ export async function createIdentityModule(deps: IdentityModuleDeps) {
     credentials: stores.credentials,
     resolver,
     clock,
-    adminProjectId: () => adminProjectId,
+    isAdminProject: adminProjectRule(config.identity.adminProjectName),
+    everyProjectIsAdminProject: config.identity.adminProjectName === '',
   });
   const services: IdentityServices = {
     tokens,
@@ -114,11 +115,13 @@ export async function createIdentityModule(deps: IdentityModuleDeps) {
     services,
     stores,
     validator: tokens.validator,
-    plugin: identityPlugin({ services, publicUrl: config.publicUrl, region: config.region, cache }),
-    /** Called by bootstrap once the admin project exists. */
-    setAdminProjectId(id: string) {
-      adminProjectId = id;
-    },
+    plugin: identityPlugin({
+      services,
+      publicUrl: config.publicUrl,
+      region: config.region,
+      cache,
+      adminProjectConfigured: config.identity.adminProjectName !== '',
+    }),
   };
 }
 

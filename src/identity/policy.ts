@@ -1,6 +1,7 @@
 // Keystone's default secure-RBAC personas, as predicates over the caller's AuthContext. Services ask
 // these questions; they never look at role names themselves.
-//   cloud admin/reader : system-scoped admin/reader, or admin/reader on the admin project (is_admin_project)
+//   cloud admin/reader : system-scoped admin/reader, or admin/reader on the admin project (is_admin_project;
+//                        with no admin project configured, the admin of any project — docs/admin-semantics.md)
 //   domain admin/reader: domain-scoped admin/reader on that domain
 //   project admin/member/reader: project-scoped with that role (admin ⇒ member ⇒ reader by implication)
 import type { AuthContext } from '../common/http/context.js';
@@ -8,12 +9,21 @@ import { errors } from '../common/errors/codes.js';
 
 const has = (ctx: AuthContext, role: string): boolean => ctx.roleNames.has(role);
 
+/** The one decision every service uses for "cloud admin". */
 export function isCloudAdmin(ctx: AuthContext): boolean {
   return has(ctx, 'admin') && (ctx.scope.kind === 'system' || ctx.isAdminProject);
 }
 
+/**
+ * A reader of everything: system-scoped readers, cloud admins, and readers of the configured admin
+ * project. Without an admin project every project is one for the admin role only: a member of any
+ * project reading every project would make project boundaries meaningless.
+ */
 export function isCloudReader(ctx: AuthContext): boolean {
-  return (has(ctx, 'reader') || has(ctx, 'admin')) && (ctx.scope.kind === 'system' || ctx.isAdminProject);
+  if (isCloudAdmin(ctx)) return true;
+  const reader = has(ctx, 'reader') || has(ctx, 'admin');
+  if (ctx.scope.kind === 'system') return reader;
+  return reader && ctx.isAdminProject && ctx.everyProjectIsAdminProject !== true;
 }
 
 export function isDomainAdmin(ctx: AuthContext, domainId: string): boolean {

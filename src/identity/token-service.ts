@@ -21,7 +21,10 @@ export interface TokenServiceDeps {
   credentials: CredentialStore;
   resolver: RoleResolver;
   clock: Clock;
-  adminProjectId: () => string | undefined;
+  /** Keystone's is_admin_project for a project scope (see admin-project.ts). */
+  isAdminProject: (scope: AuthScope & { kind: 'project' }) => boolean;
+  /** No admin project is configured (identity.adminProjectName is empty). */
+  everyProjectIsAdminProject: boolean;
   cache: ValidationCache;
 }
 
@@ -105,7 +108,8 @@ export function createTokenService(deps: TokenServiceDeps) {
       scope,
       roles,
       roleNames: new Set(roles.map((r) => r.name)),
-      isAdminProject: scope.kind === 'project' && scope.projectId === deps.adminProjectId(),
+      isAdminProject: scope.kind === 'project' && deps.isAdminProject(scope),
+      everyProjectIsAdminProject: deps.everyProjectIsAdminProject,
       methods: payload.methods,
       auditIds: payload.auditIds,
       issuedAt: new Date(payload.issuedAt),

@@ -5,6 +5,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Clock } from '../common/clock.js';
+import { isApiError } from '../common/errors/api-error.js';
 import { errors } from '../common/errors/codes.js';
 import type { AuthContext } from '../common/http/context.js';
 import type { ObjectService } from '../object-store/object-service.js';
@@ -116,16 +117,30 @@ export function createImageData(deps: ImageDataDeps) {
     return digest;
   }
 
-  /** Inspects digested data and commits the image as active with its checksums; removes data on refusal. */
-  async function activate(image: Image, digest: Digest, dataObject: string): Promise<Image> {
-    let virtualSizeBytes: number;
+  /**
+   * Inspects digested data and commits the image as active with its checksums; on refusal removes the
+   * data and leaves the image `refusedStatus` (a direct upload goes back to queued, as in Glance).
+   */
+  async function activate(
+    image: Image,
+    digest: Digest,
+    dataObject: string,
+    refusedStatus: ImageStatus = 'killed',
+  ): Promise<Image> {
+    let virtualSizeBytes: number | null;
     try {
       virtualSizeBytes = (
-        await inspectImage(deps.tmpDir, digest.capture, digest.sizeBytes, image.diskFormat ?? 'raw')
+        await inspectImage(
+          deps.tmpDir,
+          digest.capture,
+          digest.sizeBytes,
+          image.diskFormat ?? 'raw',
+          image.containerFormat ?? 'bare',
+        )
       ).virtualSizeBytes;
     } catch (err) {
       await removeObject(image.owner, dataObject);
-      return fail({ ...image, sizeBytes: null, stagedObject: null }, err, 'killed');
+      return fail({ ...image, sizeBytes: null, stagedObject: null }, err, refusedStatus);
     }
     const active: Image = {
       ...image,
@@ -155,7 +170,10 @@ export function createImageData(deps: ImageDataDeps) {
       } catch (err) {
         return fail(image, err, 'killed');
       }
-      return activate(image, digest, image.id);
+      // Glance answers data it refuses with 415 and puts the image back to queued (image_data.upload).
+      return activate(image, digest, image.id, 'queued').catch((err: unknown) => {
+        throw isApiError(err) && err.status === 400 ? errors.unsupportedMediaType(err.publicMessage) : err;
+      });
     },
 
     async stage(auth: AuthContext, id: string, body: AsyncIterable<Buffer>, contentLength?: number) {
@@ -219,6 +237,12 @@ export function createImageData(deps: ImageDataDeps) {
       const image = await store.get(id);
       if (!image || image.status !== 'active' || image.dataObject === null)
         throw errors.notFound('image', id);
+      // Data that inspection did not show to be its disk_format is never opened as a disk.
+      if (image.virtualSizeBytes === null) {
+        throw errors.badRequest(
+          `Image ${id} data was not verified to be ${image.diskFormat ?? 'raw'} and cannot be used as a disk.`,
+        );
+      }
       const object = await objects.requireObject(image.owner, IMAGE_CONTAINER, image.dataObject);
       return { image, stream: await objects.openObject(object) };
     },

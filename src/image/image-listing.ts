@@ -27,6 +27,9 @@ const SORT_KEYS = new Set([
   'owner',
 ]);
 
+/** Image columns Glance filters by exact (or `in:`) match as integers (db api _make_conditions_from_filters). */
+const NUMERIC_FILTERS = ['size', 'virtual_size', 'min_disk', 'min_ram'] as const;
+
 /** Parameters that are not custom-property filters. */
 export const LIST_PARAMS = new Set([
   'limit',
@@ -49,6 +52,10 @@ export const LIST_PARAMS = new Set([
   'disk_format',
   'container_format',
   'protected',
+  ...NUMERIC_FILTERS,
+  'checksum',
+  'os_hash_algo',
+  'os_hash_value',
 ]);
 
 function first(q: Query, key: string): string | undefined {
@@ -83,6 +90,10 @@ export function attributeOf(image: Image, key: string): string | number | boolea
       return image.protected;
     case 'os_hidden':
       return image.osHidden;
+    case 'os_hash_algo':
+      return image.osHashAlgo;
+    case 'os_hash_value':
+      return image.osHashValue;
     default: {
       const core = (image as unknown as Record<string, unknown>)[key];
       if (typeof core === 'string' || core === null) return core;
@@ -139,12 +150,14 @@ function boolParam(q: Query, key: string): boolean | undefined {
 /** Builds the predicate for every attribute filter in the query (visibility is handled elsewhere). */
 export function attributeFilter(q: Query): (image: Image) => boolean {
   const tests: Array<(i: Image) => boolean> = [];
-  for (const key of ['name', 'status', 'owner', 'id', 'disk_format', 'container_format']) {
+  const exact = ['name', 'status', 'owner', 'id', 'disk_format', 'container_format', 'checksum'];
+  for (const key of [...exact, 'os_hash_algo', 'os_hash_value', ...NUMERIC_FILTERS]) {
     const v = first(q, key);
-    if (v !== undefined) {
-      const match = valueMatcher(v);
-      tests.push((i) => match(attributeOf(i, key)));
-    }
+    if (v === undefined) continue;
+    if ((NUMERIC_FILTERS as readonly string[]).includes(key) && !/^(in:)?\d{1,16}(,\d{1,16})*$/.test(v))
+      throw errors.badRequest(`Invalid value for ${key}: '${v}'.`);
+    const match = valueMatcher(v);
+    tests.push((i) => match(attributeOf(i, key)));
   }
   const tags = all(q, 'tag');
   if (tags.length > 0) tests.push((i) => tags.every((t) => i.tags.includes(t)));

@@ -13,8 +13,10 @@ describe('judge', () => {
     expect(judge({ format: 'raw', 'virtual-size': 10 }, '/x', 'iso', none, 10).format).toBe('raw');
   });
 
-  it('refuses mismatches, backing files, data files and foreign extents', () => {
-    expect(() => judge({ format: 'raw' }, '/x', 'qcow2', none, 1)).toThrow(/declared qcow2, detected raw/);
+  it('refuses, in bare containers, mismatches, backing files, data files and foreign extents', () => {
+    expect(() => judge({ format: 'raw' }, '/x', 'qcow2', none, 1)).toThrow(
+      'Image disk_format qcow2 does not match stream data raw',
+    );
     expect(() =>
       judge({ format: 'qcow2', 'backing-filename': '/etc/passwd' }, '/x', 'qcow2', none, 1),
     ).toThrow(/backing file/);
@@ -28,6 +30,39 @@ describe('judge', () => {
     };
     expect(() => judge(extents, '/x', 'vmdk', none, 1)).toThrow(/external extents/);
     expect(() => judge('not an object', '/x', 'raw', none, 1)).toThrow();
+    const refusal = (() => {
+      try {
+        return judge({ format: 'raw' }, '/x', 'vhd', none, 1);
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(refusal).toMatchObject({ status: 400 });
+  });
+
+  it('accepts data declared raw as raw bytes, whatever it looks like (Glance does)', () => {
+    expect(judge({ format: 'qcow2', 'virtual-size': 1 << 30 }, '/x', 'raw', none, 4096)).toEqual({
+      format: 'raw',
+      virtualSizeBytes: 4096,
+    });
+    // ...but not when it would read other files.
+    expect(() =>
+      judge({ format: 'qcow2', 'backing-filename': '/etc/passwd' }, '/x', 'raw', none, 1),
+    ).toThrow();
+  });
+
+  it('accepts other containers without verdict: mismatched or unsafe data gets no virtual size', () => {
+    expect(judge({ format: 'raw' }, '/x', 'vhd', none, 2048, 'ami')).toEqual({
+      format: 'raw',
+      virtualSizeBytes: null,
+    });
+    const unsafe = { format: 'qcow2', 'backing-filename': '/etc/passwd' };
+    expect(judge(unsafe, '/x', 'qcow2', none, 1, 'ovf').virtualSizeBytes).toBeNull();
+    expect(
+      judge({ format: 'qcow2', 'virtual-size': 7 }, '/x', 'qcow2', none, 1, 'ovf').virtualSizeBytes,
+    ).toBe(7);
+    // Raw data under the AWS formats Glance cannot inspect is theirs, but not a verified disk.
+    expect(judge({ format: 'raw' }, '/x', 'aki', none, 9).virtualSizeBytes).toBeNull();
   });
 
   it('accepts a fixed VHD (raw to qemu) by its footer', () => {

@@ -18,9 +18,6 @@ const MAX_OUTPUT_BYTES = 1024 * 1024;
 const ACCEPTED: Record<string, readonly string[]> = {
   raw: ['raw'],
   iso: ['raw'],
-  ami: ['raw'],
-  ari: ['raw'],
-  aki: ['raw'],
   qcow2: ['qcow2'],
   vmdk: ['vmdk'],
   vhd: ['vpc'],
@@ -28,6 +25,12 @@ const ACCEPTED: Record<string, readonly string[]> = {
   vdi: ['vdi'],
   ploop: ['parallels'],
 };
+
+/** Formats Glance cannot inspect (the kernel, ramdisk and machine images of AWS): raw data is theirs. */
+const NOT_INSPECTABLE = new Set(['ami', 'ari', 'aki']);
+
+/** Glance's InvalidImageData (a direct upload answers it with 415, see image-data.ts). */
+const invalidImageData = (message: string) => errors.badRequest(message);
 
 /** Keeps the first HEAD_BYTES and the last TAIL_BYTES of a stream, as it passes. */
 export class HeadTailCapture {
@@ -60,12 +63,18 @@ export class HeadTailCapture {
   }
 }
 
+/**
+ * The verdict on uploaded data. `virtualSizeBytes` is null when the data was not shown to be what its
+ * disk_format says (Glance then leaves virtual_size unset): consumers that open image data as a disk
+ * (compute, volumes) must refuse such images.
+ */
 export interface Inspection {
   format: string;
-  virtualSizeBytes: number;
+  virtualSizeBytes: number | null;
 }
 
-function runQemuImg(path: string): Promise<unknown> {
+/** qemu-img's report; data it cannot read is refused when `strict` (bare), else reported as unknown. */
+function runQemuImg(path: string, strict: boolean): Promise<unknown> {
   return new Promise((resolve, reject) => {
     execFile(
       QEMU_IMG,
@@ -77,76 +86,94 @@ function runQemuImg(path: string): Promise<unknown> {
         env: { PATH: '/usr/bin:/bin' },
       },
       (err, stdout) => {
-        // A missing qemu-img is our fault (500); a failure or timeout on the data is the upload's (400).
+        // A missing qemu-img is our fault (500); a failure or timeout on the data is the upload's.
         if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
           reject(errors.internal(err));
           return;
         }
         if (err) {
-          reject(
-            errors.badRequest(
-              'Image data could not be inspected: it is not a valid image of any known format.',
-            ),
-          );
+          if (strict) reject(invalidImageData('Image format inspection failed'));
+          else resolve({ format: '' });
           return;
         }
         try {
           resolve(JSON.parse(stdout) as unknown);
         } catch {
-          reject(errors.badRequest('Image data could not be inspected.'));
+          reject(invalidImageData('Image format inspection failed'));
         }
       },
     );
   });
 }
 
-/** Checks qemu-img's report against the declared format and refuses external references. */
+/** Refuses data that would make whoever opens it read other files (Glance's safety checks). */
+function safetyCheck(r: Record<string, unknown>, path: string): string | undefined {
+  if (r['backing-filename'] !== undefined || r['full-backing-filename'] !== undefined)
+    return 'Image has a backing file, which is not allowed.';
+  const specific = r['format-specific'];
+  const data =
+    typeof specific === 'object' && specific !== null
+      ? (specific as Record<string, unknown>).data
+      : undefined;
+  if (typeof data !== 'object' || data === null) return undefined;
+  const d = data as Record<string, unknown>;
+  if (d['data-file'] !== undefined) return 'Image has an external data file, which is not allowed.';
+  // Only self-contained VMDK (Glance's vmdk_allowed_types): a descriptor naming other files would make
+  // whoever opens the image read host files.
+  const createType = d['create-type'];
+  if (createType !== undefined && createType !== 'monolithicSparse' && createType !== 'streamOptimized')
+    return `VMDK create-type ${String(createType)} is not allowed.`;
+  const extents: unknown[] = Array.isArray(d.extents) ? d.extents : [];
+  for (const extent of extents) {
+    const name =
+      typeof extent === 'object' && extent !== null ? (extent as Record<string, unknown>).filename : path;
+    if (name !== path) return 'Image refers to external extents, which is not allowed.';
+  }
+  return undefined;
+}
+
+/**
+ * Judges qemu-img's report as Glance's upload does (glance/location.py set_data) for its default
+ * configuration: Glance inspects only `bare` containers, refuses unsafe data and data that does not
+ * match a declared inspectable format (require_image_format_match), and accepts anything declared
+ * raw (as raw bytes). Other containers are not refused, but data that does not match (or is not safe)
+ * gets no virtual size, so that it is never opened as a disk here.
+ */
 export function judge(
   report: unknown,
   path: string,
   declared: string,
   tail: Buffer,
   sizeBytes: number,
+  container = 'bare',
 ): Inspection {
-  if (typeof report !== 'object' || report === null) throw errors.badRequest('Image inspection failed.');
+  if (typeof report !== 'object' || report === null) throw invalidImageData('Image format inspection failed');
   const r = report as Record<string, unknown>;
-  const format = typeof r.format === 'string' ? r.format : '';
-  const virtual = typeof r['virtual-size'] === 'number' ? r['virtual-size'] : sizeBytes;
-  if (r['backing-filename'] !== undefined || r['full-backing-filename'] !== undefined) {
-    throw errors.badRequest('Image has a backing file, which is not allowed.');
-  }
-  const specific = r['format-specific'];
-  const data =
-    typeof specific === 'object' && specific !== null
-      ? (specific as Record<string, unknown>).data
-      : undefined;
-  if (typeof data === 'object' && data !== null) {
-    const d = data as Record<string, unknown>;
-    if (d['data-file'] !== undefined)
-      throw errors.badRequest('Image has an external data file, which is not allowed.');
-    // Only self-contained VMDK (Glance's vmdk_allowed_types): a descriptor naming other files would make
-    // whoever opens the image read host files.
-    const createType = d['create-type'];
-    if (createType !== undefined && createType !== 'monolithicSparse' && createType !== 'streamOptimized') {
-      throw errors.badRequest(`VMDK create-type ${String(createType)} is not allowed.`);
-    }
-    const extents: unknown[] = Array.isArray(d.extents) ? d.extents : [];
-    for (const extent of extents) {
-      const name =
-        typeof extent === 'object' && extent !== null ? (extent as Record<string, unknown>).filename : path;
-      if (name !== path) throw errors.badRequest('Image refers to external extents, which is not allowed.');
-    }
-  }
-  const accepted = ACCEPTED[declared] ?? [];
+  const qemuFormat = typeof r.format === 'string' ? r.format : '';
+  const virtual = Math.max(
+    0,
+    Math.floor(typeof r['virtual-size'] === 'number' ? r['virtual-size'] : sizeBytes),
+  );
   const vhdFooter =
     declared === 'vhd' &&
     tail.subarray(Math.max(0, tail.length - 512)).toString('latin1', 0, 8) === 'conectix';
-  if (!accepted.includes(format) && !(vhdFooter && format === 'raw')) {
-    throw errors.badRequest(
-      `Image data does not match its disk_format: declared ${declared}, detected ${format === 'vpc' ? 'vhd' : format || 'unknown'}.`,
-    );
+  const matches = (ACCEPTED[declared] ?? []).includes(qemuFormat) || (vhdFooter && qemuFormat === 'raw');
+  const bare = container === 'bare';
+  const unsafe = safetyCheck(r, path);
+  if (unsafe !== undefined) {
+    if (bare) throw invalidImageData(unsafe);
+    return { format: qemuFormat, virtualSizeBytes: null };
   }
-  return { format, virtualSizeBytes: Math.max(0, Math.floor(virtual)) };
+  if (matches) return { format: qemuFormat, virtualSizeBytes: virtual };
+  // Declared raw: the bytes are used as raw bytes, whatever they look like.
+  if (declared === 'raw') return { format: 'raw', virtualSizeBytes: sizeBytes };
+  if (qemuFormat === 'raw' && NOT_INSPECTABLE.has(declared)) return { format: 'raw', virtualSizeBytes: null };
+  if (bare) {
+    const detected =
+      qemuFormat === 'vpc' ? 'vhd' : qemuFormat === 'parallels' ? 'ploop' : qemuFormat || 'unknown';
+    throw invalidImageData(`Image disk_format ${declared} does not match stream data ${detected}`);
+  }
+  return { format: qemuFormat, virtualSizeBytes: null };
 }
 
 /** Inspects the captured data; throws a 400 ApiError when the image must not become active. */
@@ -155,6 +182,7 @@ export async function inspectImage(
   capture: HeadTailCapture,
   sizeBytes: number,
   declared: string,
+  container = 'bare',
 ): Promise<Inspection> {
   const path = join(tmpDir, `inspect-${randomUUID()}`);
   const tail = capture.tailBuffer();
@@ -164,7 +192,7 @@ export async function inspectImage(
     await handle.write(tail, 0, undefined, Math.max(0, sizeBytes - tail.length));
     await handle.truncate(sizeBytes);
     await handle.close();
-    return judge(await runQemuImg(path), path, declared, tail, sizeBytes);
+    return judge(await runQemuImg(path, container === 'bare'), path, declared, tail, sizeBytes, container);
   } finally {
     await handle.close().catch(() => undefined);
     await rm(path, { force: true });

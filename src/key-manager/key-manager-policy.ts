@@ -40,6 +40,16 @@ function allow(ok: boolean): void {
   if (!ok) throw kmErrors.policy();
 }
 
+/**
+ * A check on one secret, container or order. Another project's resource is "not found" (as every
+ * Nuage API answers, unlike Barbican's 403), so that no answer reveals it exists; only a cloud admin,
+ * who may see every project, gets the policy refusal.
+ */
+function allowOn(auth: AuthContext, t: PolicyTarget, ok: boolean, notFound: () => Error): void {
+  if (!sameProject(auth, t) && !isCloudAdmin(auth)) throw notFound();
+  allow(ok);
+}
+
 /** The project a collection request acts on; only project-scoped tokens have one (scope_types project). */
 export function actingProject(auth: AuthContext): string {
   const id = project(auth);
@@ -54,20 +64,26 @@ export const policy = {
   create: (auth: AuthContext) => allow(project(auth) !== undefined && isMember(auth)),
   /** secret:get — also any admin of the cloud ("role:admin" in Barbican's rule). */
   readSecret: (auth: AuthContext, t: PolicyTarget) =>
-    allow(isCloudAdmin(auth) || (sameProject(auth, t) && isReader(auth))),
+    allowOn(auth, t, isCloudAdmin(auth) || (sameProject(auth, t) && isReader(auth)), kmErrors.secretNotFound),
   /** secret:decrypt — the payload: project admin or member, never a reader or another project's admin. */
-  decryptSecret: (auth: AuthContext, t: PolicyTarget) => allow(sameProject(auth, t) && isMember(auth)),
+  decryptSecret: (auth: AuthContext, t: PolicyTarget) =>
+    allowOn(auth, t, sameProject(auth, t) && isMember(auth), kmErrors.secretNotFound),
   /** secret:put. */
-  changeSecret: (auth: AuthContext, t: PolicyTarget) => allow(sameProject(auth, t) && isMember(auth)),
+  changeSecret: (auth: AuthContext, t: PolicyTarget) =>
+    allowOn(auth, t, sameProject(auth, t) && isMember(auth), kmErrors.secretNotFound),
   /** secret:delete — also any admin of the cloud. */
   deleteSecret: (auth: AuthContext, t: PolicyTarget) =>
-    allow(isCloudAdmin(auth) || (sameProject(auth, t) && isMember(auth))),
+    allowOn(auth, t, isCloudAdmin(auth) || (sameProject(auth, t) && isMember(auth)), kmErrors.secretNotFound),
   /** container:get. */
-  readContainer: (auth: AuthContext, t: PolicyTarget) => allow(sameProject(auth, t) && isReader(auth)),
+  readContainer: (auth: AuthContext, t: PolicyTarget) =>
+    allowOn(auth, t, sameProject(auth, t) && isReader(auth), kmErrors.containerNotFound),
   /** container:delete, container_secret:post, container_secret:delete. */
-  changeContainer: (auth: AuthContext, t: PolicyTarget) => allow(sameProject(auth, t) && isMember(auth)),
+  changeContainer: (auth: AuthContext, t: PolicyTarget) =>
+    allowOn(auth, t, sameProject(auth, t) && isMember(auth), kmErrors.containerNotFound),
   /** order:get. */
-  readOrder: (auth: AuthContext, t: PolicyTarget) => allow(sameProject(auth, t) && isReader(auth)),
+  readOrder: (auth: AuthContext, t: PolicyTarget) =>
+    allowOn(auth, t, sameProject(auth, t) && isReader(auth), kmErrors.orderNotFound),
   /** order:delete. */
-  deleteOrder: (auth: AuthContext, t: PolicyTarget) => allow(sameProject(auth, t) && isMember(auth)),
+  deleteOrder: (auth: AuthContext, t: PolicyTarget) =>
+    allowOn(auth, t, sameProject(auth, t) && isMember(auth), kmErrors.orderNotFound),
 } as const;

@@ -2,8 +2,9 @@
 // a host-only range (so floating IPs work on one machine), and Neutron's auto-allocated topology.
 import type { AuthContext } from '../common/http/context.js';
 import { errors } from '../common/errors/codes.js';
-import { callerProject, isAdmin } from './context.js';
+import { callerProject, isAdmin, requireCreate } from './context.js';
 import type { Rec } from './network-store.js';
+import { PHYSICAL_NETWORKS } from './provider.js';
 import type { NetworkServices } from './services.js';
 
 export interface ExternalNetworkSettings {
@@ -56,6 +57,8 @@ export async function bootstrapExternalNetwork(
       shared: false,
       is_default: true,
       project_id: adminProjectId,
+      'provider:network_type': 'flat',
+      'provider:physical_network': PHYSICAL_NETWORKS[0],
     }));
   const subnets = (await services.subnets.list(admin)).filter((s) => s.network_id === net.id);
   if (subnets.length === 0)
@@ -82,6 +85,7 @@ export async function autoAllocatedTopology(
   dryRun: boolean,
 ) {
   if (!isAdmin(auth) && callerProject(auth) !== projectId) throw errors.notFound('project', projectId);
+  requireCreate(auth, projectId, 'get_auto_allocated_topology');
   const owned = (await services.networks.list(auth)).find(
     (n) => n.project_id === projectId && n.name === AUTO_NETWORK,
   );

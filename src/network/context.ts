@@ -3,9 +3,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../common/clock.js';
 import { errors } from '../common/errors/codes.js';
-import type { ApiError } from '../common/errors/api-error.js';
 import type { AuthContext } from '../common/http/context.js';
-import { isCloudAdmin } from '../identity/policy.js';
+import { hasProjectRole, isCloudAdmin, isCloudReader } from '../identity/policy.js';
+import { badRequest, conflict, notFound, policyDenied } from './errors.js';
 import type { NetworkStore, Rec, ResourceKind } from './network-store.js';
 
 export interface NetworkSettings {
@@ -40,36 +40,66 @@ export function callerProject(auth: AuthContext): string {
   throw errors.forbidden('A project-scoped token is required.');
 }
 
+// Neutron's secure-RBAC defaults: a reader of a project reads its resources, a member also creates,
+// updates and deletes them, and the cloud admin does everything everywhere (identity/policy.ts decides
+// who that is: admin on the admin project, or on the system scope).
+
 export function isAdmin(auth: AuthContext): boolean {
   return isCloudAdmin(auth);
 }
 
-/** The project a new resource belongs to: the caller's, or any the admin names. */
-export function ownerFor(auth: AuthContext, body: Record<string, unknown>): string {
-  const asked = (body.project_id ?? body.tenant_id) as string | undefined;
-  const own = callerProject(auth);
-  if (asked && asked !== own) {
-    if (!isAdmin(auth)) throw errors.forbidden('Only an admin may create resources for another project.');
-    return asked;
-  }
-  return own;
+/** May read `projectId`'s resources: the cloud admin or reader, or a reader (member, admin) of the project. */
+export function isReaderOf(auth: AuthContext, projectId: string): boolean {
+  if (isCloudReader(auth)) return true;
+  return projectId !== '' && hasProjectRole(auth, projectId, 'reader');
+}
+
+/** May write `projectId`'s resources: the cloud admin, or a member (or admin) of the project. */
+export function isMemberOf(auth: AuthContext, projectId: string): boolean {
+  if (isCloudAdmin(auth)) return true;
+  return projectId !== '' && hasProjectRole(auth, projectId, 'member');
 }
 
 export function canSee(auth: AuthContext, rec: Rec): boolean {
-  return isAdmin(auth) || (rec.project_id !== '' && rec.project_id === callerProject(auth));
+  return isReaderOf(auth, rec.project_id);
 }
 
-export function notFound(kind: string, id: string): ApiError {
-  return errors.notFound(kind, id);
+/** A create on `projectId`'s behalf needs a member (or the admin): Neutron's create_<resource> rule. */
+export function requireCreate(auth: AuthContext, projectId: string, action: string): void {
+  if (!isMemberOf(auth, projectId)) throw policyDenied(action);
 }
 
-export function badRequest(message: string, neutronType = 'BadRequest'): ApiError {
-  return errors.badRequest(message, { internalContext: { neutronType } });
+/**
+ * An update or delete of a record the caller can see needs a member of its project (or the admin);
+ * a reader gets Neutron's 403, anyone else the 404 that hides the record.
+ */
+export function requireWrite(auth: AuthContext, rec: Rec, action: string, kind: string): void {
+  if (isMemberOf(auth, rec.project_id)) return;
+  if (canSee(auth, rec)) throw policyDenied(action);
+  throw notFound(kind, rec.id);
 }
 
-export function conflict(message: string, neutronType: string): ApiError {
-  return errors.conflict(message, { internalContext: { neutronType } });
+/** The project a new resource belongs to: the one the body names (the API allowed it), else the caller's. */
+export function ownerFor(auth: AuthContext, body: Record<string, unknown>): string {
+  const asked = (body.project_id ?? body.tenant_id) as string | undefined;
+  if (asked !== undefined && asked !== '') {
+    if (asked !== callerProject(auth) && !isAdmin(auth))
+      throw badRequest(
+        "Specifying 'project_id' other than the authenticated project in request is not allowed for the current user.",
+        'HTTPBadRequest',
+      );
+    return asked;
+  }
+  const own = callerProject(auth);
+  if (own === '')
+    throw badRequest(
+      'Running without keystone AuthN requires that project_id is specified',
+      'HTTPBadRequest',
+    );
+  return own;
 }
+
+export { badRequest, conflict, notFound, policyDenied };
 
 /** The standard attributes every Neutron resource carries. */
 export function standardAttrs(clock: Clock, projectId: string, description: unknown) {

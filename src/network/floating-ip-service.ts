@@ -7,8 +7,12 @@ import {
   badRequest,
   canSee,
   conflict,
+  isAdmin,
   notFound,
   ownerFor,
+  policyDenied,
+  requireCreate,
+  requireWrite,
   standardAttrs,
   touch,
   visible,
@@ -94,6 +98,9 @@ export function createFloatingIpService(
     if (typeof body.floating_network_id !== 'string')
       throw badRequest("Invalid input: 'floating_network_id' is required.", 'InvalidInput');
     const projectId = ownerFor(auth, body);
+    requireCreate(auth, projectId, 'create_floatingip');
+    if (body.floating_ip_address !== undefined && body.floating_ip_address !== null && !isAdmin(auth))
+      throw policyDenied('create_floatingip', ['floating_ip_address']);
     const fip = await ctx.exclusive(async () => {
       const net = await networks.get(auth, body.floating_network_id as string);
       if (net['router:external'] !== true)
@@ -154,6 +161,7 @@ export function createFloatingIpService(
   async function update(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec> {
     const fip = await ctx.exclusive(async () => {
       const f = await get(auth, id);
+      requireWrite(auth, f, 'update_floatingip', 'floatingip');
       if ('port_id' in body) Object.assign(f, await associate(auth, f, body.port_id, body.fixed_ip_address));
       assign(f, body, ['description']);
       await ctx.store.update(touch(ctx.clock, f));
@@ -166,6 +174,7 @@ export function createFloatingIpService(
   async function remove(auth: AuthContext, id: string): Promise<void> {
     await ctx.exclusive(async () => {
       const f = await get(auth, id);
+      requireWrite(auth, f, 'delete_floatingip', 'floatingip');
       const owned = (await ctx.store.list('port', { parentId: String(f.floating_network_id) })).filter(
         (p) => p.device_id === f.id,
       );

@@ -16,6 +16,7 @@ import { createLinuxNetworkDriver } from './driver/linux/linux-driver.js';
 import { createUserNetworkDriver } from './driver/user/user-driver.js';
 import { createNetworkStore } from './network-store.js';
 import { createNetworkServices } from './services.js';
+import { upgradeLegacySegments } from './provider.js';
 import { createReconciler, portSpec } from './topology.js';
 import type { Rec } from './network-store.js';
 
@@ -125,6 +126,7 @@ export function createNetworkModule(deps: NetworkModuleDeps) {
     /** Start-up: the external network, then the data plane converged to the rows. Idempotent. */
     async start(adminProjectId: string): Promise<void> {
       const n = deps.config.network;
+      await upgradeLegacySegments(ctx);
       await bootstrapExternalNetwork(services, adminProjectId, {
         name: 'public',
         cidr: n.externalCidr,

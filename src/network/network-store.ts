@@ -5,7 +5,14 @@ import type { Database } from '../db/schema.js';
 import { errors } from '../common/errors/codes.js';
 
 export type ResourceKind =
-  'network' | 'subnet' | 'port' | 'security_group' | 'security_group_rule' | 'router' | 'floatingip';
+  | 'network'
+  | 'subnet'
+  | 'subnetpool'
+  | 'port'
+  | 'security_group'
+  | 'security_group_rule'
+  | 'router'
+  | 'floatingip';
 
 /** A Neutron wire record: snake_case keys, exactly what the API shows. */
 export type Rec = Record<string, unknown> & { id: string; project_id: string };

@@ -110,7 +110,7 @@ export function createPortAllocator(ctx: NetContext) {
       device_id: spec.deviceId ?? '',
       device_owner: spec.deviceOwner ?? '',
       admin_state_up: spec.adminStateUp ?? true,
-      status: spec.deviceOwner ? 'ACTIVE' : 'DOWN',
+      status: spec.deviceOwner && spec.adminStateUp !== false ? 'ACTIVE' : 'DOWN',
       security_groups: spec.securityGroups,
       port_security_enabled: spec.portSecurityEnabled,
       allowed_address_pairs: spec.allowedAddressPairs ?? [],

@@ -6,21 +6,25 @@ import { errors } from '../common/errors/codes.js';
 import {
   assign,
   badRequest,
-  callerProject,
   canSee,
   conflict,
   isAdmin,
-  notFound,
+  isMemberOf,
   ownerFor,
+  policyDenied,
+  requireCreate,
+  requireWrite,
   touch,
   visible,
   type NetContext,
 } from './context.js';
 import type { Rec } from './network-store.js';
 import type { NetworkService } from './network-service.js';
-import type { FixedIpRequest, PortAllocator } from './port-allocator.js';
+import type { PortAllocator } from './port-allocator.js';
 import type { QuotaService } from './quota-service.js';
 import type { SecurityGroupService } from './security-group-service.js';
+import { portStatus } from './port-status.js';
+import { createInstancePorts, disassociateFloatingIps, fixedIpRequests } from './instance-ports.js';
 
 const UPDATABLE = [
   'name',
@@ -30,7 +34,11 @@ const UPDATABLE = [
   'device_owner',
   'binding:host_id',
   'binding:profile',
+  'binding:vnic_type',
 ];
+/** Port attributes only the admin may set (Neutron's create_port:binding:* / update_port:* rules). */
+const ADMIN_ONLY = ['binding:host_id', 'binding:profile'];
+
 const PROTECTED_OWNERS = new Set([
   'network:router_interface',
   'network:router_gateway',
@@ -40,15 +48,6 @@ const PROTECTED_OWNERS = new Set([
 
 function isBindingProfile(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function fixedIpRequests(v: unknown): FixedIpRequest[] | undefined {
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v)) throw badRequest("Invalid input: 'fixed_ips' must be a list.", 'InvalidInput');
-  return v.map((f: Record<string, unknown>) => ({
-    ...(typeof f.subnet_id === 'string' ? { subnet_id: f.subnet_id } : {}),
-    ...(typeof f.ip_address === 'string' ? { ip_address: f.ip_address } : {}),
-  }));
 }
 
 function addressPairs(v: unknown): { ip_address: string; mac_address: string }[] | undefined {
@@ -91,23 +90,31 @@ export function createPortService(
     return def ? [def.id] : [];
   }
 
+  function checkAdminOnly(auth: AuthContext, body: Record<string, unknown>, action: string): void {
+    const asked = ADMIN_ONLY.filter((k) => body[k] !== undefined);
+    if (asked.length > 0 && !isAdmin(auth)) throw policyDenied(action, asked);
+  }
+
   async function create(auth: AuthContext, body: Record<string, unknown>): Promise<Rec> {
     if (typeof body.network_id !== 'string')
-      throw badRequest("Invalid input: 'network_id' is required.", 'InvalidInput');
+      throw badRequest(
+        "Failed to parse request. Required attribute 'network_id' not specified",
+        'HTTPBadRequest',
+      );
     const projectId = ownerFor(auth, body);
+    requireCreate(auth, projectId, 'create_port');
+    checkAdminOnly(auth, body, 'create_port');
     const port = await ctx.exclusive(async () => {
       const net = await networks.get(auth, body.network_id as string);
-      const ownsNet = net.project_id === projectId || net.shared === true || isAdmin(auth);
-      if (!ownsNet) throw notFound('network', net.id);
+      if (!isAdmin(auth) && net.shared !== true && net.project_id !== projectId)
+        throw errors.forbidden(`Tenant ${projectId} not allowed to create port on this network`);
       await quotas.check(projectId, 'port');
       const security =
         typeof body.port_security_enabled === 'boolean'
           ? body.port_security_enabled
           : net.port_security_enabled !== false;
       const owner = typeof body.device_owner === 'string' ? body.device_owner : '';
-      if (PROTECTED_OWNERS.has(owner) && !isAdmin(auth)) throw errors.forbidden();
-      if ((body['binding:host_id'] !== undefined || body['binding:profile'] !== undefined) && !isAdmin(auth))
-        throw errors.forbidden();
+      if (PROTECTED_OWNERS.has(owner) && !isAdmin(auth)) throw policyDenied('create_port', ['device_owner']);
       const pairs = addressPairs(body.allowed_address_pairs);
       if (pairs?.length && !security)
         throw conflict(
@@ -135,6 +142,24 @@ export function createPortService(
     return port;
   }
 
+  /** update_port:mac_address is the admin's, and a bound port keeps its MAC (Neutron's PortBound). */
+  async function changeMac(auth: AuthContext, p: Rec, mac: unknown): Promise<void> {
+    if (mac === undefined || mac === p.mac_address) return;
+    if (!isAdmin(auth)) throw policyDenied('update_port', ['mac_address']);
+    if (p['binding:host_id'])
+      throw conflict(
+        `Unable to complete operation on port ${p.id}, port is already bound, port type: ${String(p['binding:vif_type'])}, old_mac ${String(p.mac_address)}, new_mac ${String(mac)}.`,
+        'PortBound',
+      );
+    const others = await ctx.store.list('port', { parentId: String(p.network_id) });
+    if (others.some((o) => o.id !== p.id && o.mac_address === mac))
+      throw conflict(
+        `Unable to complete operation for network ${String(p.network_id)}. The mac address ${String(mac)} is in use.`,
+        'MacAddressInUse',
+      );
+    p.mac_address = mac;
+  }
+
   async function list(auth: AuthContext): Promise<Rec[]> {
     const ports = await ctx.store.list('port');
     return ports.filter((p) => canSee(auth, p));
@@ -145,10 +170,14 @@ export function createPortService(
   }
 
   async function update(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec> {
-    if ((body['binding:host_id'] !== undefined || body['binding:profile'] !== undefined) && !isAdmin(auth))
-      throw errors.forbidden();
     const port = await ctx.exclusive(async () => {
       const p = await get(auth, id);
+      requireWrite(auth, p, 'update_port', 'port');
+      checkAdminOnly(auth, body, 'update_port');
+      const owner = body.device_owner;
+      if (typeof owner === 'string' && PROTECTED_OWNERS.has(owner) && !isAdmin(auth))
+        throw policyDenied('update_port', ['device_owner']);
+      await changeMac(auth, p, body.mac_address);
       const security =
         typeof body.port_security_enabled === 'boolean'
           ? body.port_security_enabled
@@ -168,7 +197,7 @@ export function createPortService(
       assign(p, body, UPDATABLE);
       if (body['binding:host_id'] !== undefined)
         p['binding:vif_type'] = p['binding:host_id'] ? 'tap' : 'unbound';
-      p.status = p.device_owner ? 'ACTIVE' : 'DOWN';
+      p.status = portStatus(p);
       await ctx.store.update(touch(ctx.clock, p), { deviceId: String(p.device_id ?? '') });
       return p;
     });
@@ -180,97 +209,24 @@ export function createPortService(
   async function remove(auth: AuthContext, id: string): Promise<void> {
     await ctx.exclusive(async () => {
       const p = await get(auth, id);
+      requireWrite(auth, p, 'delete_port', 'port');
       if (PROTECTED_OWNERS.has(String(p.device_owner)) && !isAdmin(auth))
         throw conflict(
           `Port ${id} cannot be deleted directly via the port API: has device owner ${String(p.device_owner)}.`,
           'ServicePortInUse',
         );
-      for (const fip of await ctx.store.list('floatingip')) {
-        if (fip.port_id !== id) continue;
-        Object.assign(fip, { port_id: null, fixed_ip_address: null, router_id: null, status: 'DOWN' });
-        await ctx.store.update(touch(ctx.clock, fip));
-      }
+      await disassociateFloatingIps(ctx, id);
       await allocator.remove(p);
     });
     await ctx.changed();
   }
 
-  // Service-level operations for the compute worker, which acts outside any request (no AuthContext;
-  // identity alone mints those). The caller checked the user's rights at request time; these keep every
-  // other rule (network ownership, quota, default security group, address allocation).
-
-  /** Creates a port bound to an instance on `projectId`'s behalf; the device is plugged before it returns. */
-  async function createForInstance(projectId: string, body: Record<string, unknown>): Promise<Rec> {
-    const networkId = String(body.network_id);
-    const port = await ctx.exclusive(async () => {
-      const net = await ctx.store.get('network', networkId);
-      if (!net || (net.project_id !== projectId && net.shared !== true)) throw notFound('network', networkId);
-      await quotas.check(projectId, 'port');
-      const security = net.port_security_enabled !== false;
-      const requested = Array.isArray(body.security_groups) ? body.security_groups.map(String) : undefined;
-      for (const id of requested ?? []) {
-        const group = await ctx.store.get('security_group', id);
-        if (!group || group.project_id !== projectId) throw notFound('security_group', id);
-      }
-      const def = security && !requested ? await groups.ensureDefault(projectId) : undefined;
-      const fixedIps = fixedIpRequests(body.fixed_ips);
-      return allocator.create(net, {
-        projectId,
-        name: '',
-        deviceId: String(body.device_id ?? ''),
-        deviceOwner: String(body.device_owner ?? ''),
-        ...(fixedIps ? { fixedIps } : {}),
-        securityGroups: security ? (requested ?? (def ? [def.id] : [])) : [],
-        portSecurityEnabled: security,
-        adminStateUp: true,
-        ...(typeof body['binding:host_id'] === 'string' ? { hostId: body['binding:host_id'] } : {}),
-      });
-    });
-    await ctx.changed();
-    if (port['binding:host_id']) await ctx.bind(port);
-    return port;
-  }
-
-  /** Sets or clears an existing port's device and host binding (404 when the port is gone). */
-  async function bindForInstance(id: string, body: Record<string, unknown>): Promise<Rec> {
-    const port = await ctx.exclusive(async () => {
-      const p = await ctx.store.get('port', id);
-      if (!p) throw notFound('port', id);
-      assign(p, body, ['device_id', 'device_owner', 'binding:host_id']);
-      p['binding:vif_type'] = p['binding:host_id'] ? 'tap' : 'unbound';
-      p.status = p.device_owner ? 'ACTIVE' : 'DOWN';
-      await ctx.store.update(touch(ctx.clock, p), { deviceId: String(p.device_id ?? '') });
-      return p;
-    });
-    await ctx.changed();
-    await ctx.bind(port);
-    return port;
-  }
-
-  /** Deletes an instance's port and its device; an absent port resolves. */
-  async function removeForInstance(id: string): Promise<void> {
-    const gone = await ctx.exclusive(async () => {
-      const p = await ctx.store.get('port', id);
-      if (!p) return false;
-      for (const fip of await ctx.store.list('floatingip')) {
-        if (fip.port_id !== id) continue;
-        Object.assign(fip, { port_id: null, fixed_ip_address: null, router_id: null, status: 'DOWN' });
-        await ctx.store.update(touch(ctx.clock, fip));
-      }
-      await allocator.remove(p);
-      return true;
-    });
-    if (!gone) return;
-    await ctx.changed();
-    await ctx.bind({ id, project_id: '', 'binding:host_id': '' });
-  }
-
-  /** True if the caller owns the port (for floating IP association). */
+  /** True if the caller may act on the port (for floating IP association): a member of its project. */
   function owns(auth: AuthContext, port: Rec): boolean {
-    return isAdmin(auth) || port.project_id === callerProject(auth);
+    return isMemberOf(auth, port.project_id);
   }
 
-  return { create, list, get, update, remove, owns, createForInstance, bindForInstance, removeForInstance };
+  return { create, list, get, update, remove, owns, ...createInstancePorts(ctx, quotas, groups, allocator) };
 }
 
 export type PortService = ReturnType<typeof createPortService>;

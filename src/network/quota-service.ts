@@ -1,7 +1,7 @@
 // Neutron quotas: defaults from config, per-project overrides in the store, checked before creates.
 import type { AuthContext } from '../common/http/context.js';
 import { errors } from '../common/errors/codes.js';
-import { callerProject, isAdmin, type NetContext } from './context.js';
+import { isAdmin, isReaderOf, policyDenied, type NetContext } from './context.js';
 import type { ResourceKind } from './network-store.js';
 
 export const QUOTA_RESOURCES: Record<string, ResourceKind> = {
@@ -19,7 +19,7 @@ export function createQuotaService(ctx: NetContext) {
     return { ...ctx.settings.quotas, ...((await ctx.store.getQuota(projectId)) ?? {}) };
   }
   function mayRead(auth: AuthContext, projectId: string): void {
-    if (!isAdmin(auth) && callerProject(auth) !== projectId) throw errors.forbidden();
+    if (!isReaderOf(auth, projectId)) throw policyDenied('get_quota');
   }
   return {
     /** Throws 409 OverQuota if one more `kind` would exceed the project's limit (-1 = unlimited). */
@@ -48,7 +48,7 @@ export function createQuotaService(ctx: NetContext) {
       return out;
     },
     async list(auth: AuthContext) {
-      if (!isAdmin(auth)) throw errors.forbidden();
+      if (!isAdmin(auth)) throw policyDenied('get_quota');
       const rows = await ctx.store.listQuotas();
       return rows.map((r) => ({
         ...ctx.settings.quotas,
@@ -57,21 +57,16 @@ export function createQuotaService(ctx: NetContext) {
         tenant_id: r.projectId,
       }));
     },
-    async update(auth: AuthContext, projectId: string, body: Record<string, unknown>) {
-      if (!isAdmin(auth)) throw errors.forbidden();
+    /** `changes` passed the API's quota schema: known resources, integers of at least -1. */
+    async update(auth: AuthContext, projectId: string, changes: Record<string, number>) {
+      if (!isAdmin(auth)) throw policyDenied('update_quota');
       const current = (await ctx.store.getQuota(projectId)) ?? {};
-      for (const [key, value] of Object.entries(body)) {
-        if (!(key in QUOTA_RESOURCES)) continue;
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < -1)
-          throw errors.badRequest(`Invalid quota value for ${key}: ${String(value)}`);
-        current[key] = n;
-      }
+      for (const [key, value] of Object.entries(changes)) current[key] = value;
       await ctx.store.setQuota(projectId, current);
       return limits(projectId);
     },
     async reset(auth: AuthContext, projectId: string) {
-      if (!isAdmin(auth)) throw errors.forbidden();
+      if (!isAdmin(auth)) throw policyDenied('delete_quota');
       await ctx.store.deleteQuota(projectId);
     },
   };

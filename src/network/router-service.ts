@@ -1,23 +1,30 @@
-// Routers: the external gateway (a port on an external network, with SNAT on or off) and interfaces
-// on subnets (a port holding the subnet's gateway address).
+// Routers: the external gateway (a port on an external network, with SNAT on or off), interfaces on
+// subnets (router-interfaces.ts), and extra routes (extraroute), which the data plane installs in the
+// router's namespace. A router whose admin_state_up is false is not served by the data plane.
 import type { AuthContext } from '../common/http/context.js';
 import {
   assign,
-  badRequest,
   bool,
   canSee,
   conflict,
-  notFound,
+  isAdmin,
   ownerFor,
+  policyDenied,
+  requireCreate,
+  requireWrite,
   standardAttrs,
   touch,
   visible,
   type NetContext,
 } from './context.js';
+import { badRequest, badResourceRequest } from './errors.js';
+import { pyRepr } from './py-repr.js';
+import { cidrContains, parseCidr, type Cidr } from './ipam.js';
 import type { Rec } from './network-store.js';
 import type { NetworkService } from './network-service.js';
 import type { PortAllocator } from './port-allocator.js';
 import type { QuotaService } from './quota-service.js';
+import { addInterface, removeInterface, routerPorts, type InterfaceRequest } from './router-interfaces.js';
 
 interface GatewayInfo {
   network_id?: string;
@@ -25,17 +32,20 @@ interface GatewayInfo {
   external_fixed_ips?: { subnet_id?: string; ip_address?: string }[];
 }
 
-function interfaceInfo(router: Rec, port: Rec) {
-  const ips = port.fixed_ips as { subnet_id: string }[];
-  return {
-    id: router.id,
-    tenant_id: router.project_id,
-    project_id: router.project_id,
-    port_id: port.id,
-    network_id: port.network_id,
-    subnet_id: ips[0]?.subnet_id ?? '',
-    subnet_ids: ips.map((i) => i.subnet_id),
-  };
+interface Route {
+  destination: string;
+  nexthop: string;
+}
+
+/** Neutron's max_routes. */
+export const MAX_ROUTES = 30;
+
+/** Gateway details only the admin may choose (create_router:external_gateway_info:<key> rules). */
+function adminGatewayKeys(info: GatewayInfo | null | undefined): string[] {
+  if (!info) return [];
+  return (['enable_snat', 'external_fixed_ips'] as const)
+    .filter((k) => info[k] !== undefined)
+    .map((k) => `external_gateway_info:${k}`);
 }
 
 export function createRouterService(
@@ -44,12 +54,6 @@ export function createRouterService(
   networks: NetworkService,
   allocator: PortAllocator,
 ) {
-  async function routerPorts(routerId: string): Promise<Rec[]> {
-    return (await ctx.store.list('port')).filter(
-      (p) => p.device_id === routerId && String(p.device_owner).startsWith('network:router_'),
-    );
-  }
-
   async function clearGateway(router: Rec): Promise<void> {
     const fips = (await ctx.store.list('floatingip')).filter((f) => f.router_id === router.id);
     if (fips.length > 0)
@@ -57,7 +61,7 @@ export function createRouterService(
         `Gateway cannot be updated for router ${router.id}, since a gateway to external network is required by one or more floating IPs.`,
         'RouterExternalGatewayInUseByFloatingIp',
       );
-    for (const p of await routerPorts(router.id))
+    for (const p of await routerPorts(ctx, router.id))
       if (p.device_owner === 'network:router_gateway') await allocator.remove(p);
     router.external_gateway_info = null;
   }
@@ -70,9 +74,9 @@ export function createRouterService(
     }
     const net = await networks.get(auth, info.network_id);
     if (net['router:external'] !== true)
-      throw badRequest(`Bad router request: Network ${net.id} is not an external network.`, 'BadRequest');
+      throw badResourceRequest('router', `Network ${net.id} is not an external network`);
     const enableSnat = bool(info.enable_snat, true);
-    if (current && current.network_id === net.id) {
+    if (current && current.network_id === net.id && info.external_fixed_ips === undefined) {
       router.external_gateway_info = { ...(router.external_gateway_info as object), enable_snat: enableSnat };
       return;
     }
@@ -92,8 +96,43 @@ export function createRouterService(
     };
   }
 
+  /** Neutron's _validate_routes: each nexthop on a subnet of the router, and not one of its own addresses. */
+  async function checkRoutes(router: Rec, routes: Route[]): Promise<void> {
+    if (routes.length > MAX_ROUTES)
+      throw badRequest(
+        `Unable to complete operation for ${router.id}. The number of routes exceeds the maximum ${MAX_ROUTES}.`,
+        'RoutesExhausted',
+      );
+    const cidrs: Cidr[] = [];
+    const own = new Set<string>();
+    for (const p of await routerPorts(ctx, router.id))
+      for (const f of p.fixed_ips as { subnet_id: string; ip_address: string }[]) {
+        own.add(f.ip_address);
+        const s = await ctx.store.get('subnet', f.subnet_id);
+        const c = s ? parseCidr(String(s.cidr)) : undefined;
+        if (c) cidrs.push(c);
+      }
+    const text = pyRepr(routes);
+    for (const r of routes) {
+      if (!cidrs.some((c) => cidrContains(c, r.nexthop)))
+        throw badRequest(
+          `Invalid format for routes: ${text}, the nexthop is not connected with router`,
+          'InvalidRoutes',
+        );
+      if (own.has(r.nexthop))
+        throw badRequest(
+          `Invalid format for routes: ${text}, the nexthop is used by router`,
+          'InvalidRoutes',
+        );
+    }
+  }
+
   async function create(auth: AuthContext, body: Record<string, unknown>): Promise<Rec> {
     const projectId = ownerFor(auth, body);
+    requireCreate(auth, projectId, 'create_router');
+    const info = (body.external_gateway_info as GatewayInfo | null | undefined) ?? null;
+    const adminKeys = adminGatewayKeys(info);
+    if (adminKeys.length > 0 && !isAdmin(auth)) throw policyDenied('create_router', adminKeys);
     const router = await ctx.exclusive(async () => {
       await quotas.check(projectId, 'router');
       const rec: Rec = {
@@ -109,7 +148,7 @@ export function createRouterService(
         availability_zones: ['nova'],
         flavor_id: null,
       };
-      await setGateway(auth, rec, (body.external_gateway_info as GatewayInfo | undefined) ?? null);
+      await setGateway(auth, rec, info);
       await ctx.store.insert('router', rec, {}, ctx.clock.now().toISOString());
       return rec;
     });
@@ -128,10 +167,16 @@ export function createRouterService(
   async function update(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec> {
     const router = await ctx.exclusive(async () => {
       const r = await get(auth, id);
-      if (body.external_gateway_info !== undefined)
-        await setGateway(auth, r, body.external_gateway_info as GatewayInfo | null);
-      if (body.routes !== undefined && Array.isArray(body.routes) && body.routes.length > 0)
-        throw badRequest('Static routes are not supported.', 'BadRequest');
+      requireWrite(auth, r, 'update_router', 'router');
+      const info = body.external_gateway_info as GatewayInfo | null | undefined;
+      const adminKeys = adminGatewayKeys(info);
+      if (adminKeys.length > 0 && !isAdmin(auth)) throw policyDenied('update_router', adminKeys);
+      if (info !== undefined) await setGateway(auth, r, info);
+      if (body.routes !== undefined) {
+        const routes = body.routes as Route[];
+        await checkRoutes(r, routes);
+        r.routes = routes;
+      }
       assign(r, body, ['name', 'description', 'admin_state_up']);
       await ctx.store.update(touch(ctx.clock, r));
       return r;
@@ -143,7 +188,8 @@ export function createRouterService(
   async function remove(auth: AuthContext, id: string): Promise<void> {
     await ctx.exclusive(async () => {
       const r = await get(auth, id);
-      const ports = await routerPorts(id);
+      requireWrite(auth, r, 'delete_router', 'router');
+      const ports = await routerPorts(ctx, id);
       if (ports.some((p) => p.device_owner === 'network:router_interface'))
         throw conflict(`Router ${id} still has ports`, 'RouterInUse');
       await clearGateway(r);
@@ -152,94 +198,36 @@ export function createRouterService(
     await ctx.changed();
   }
 
-  async function addInterface(auth: AuthContext, id: string, body: Record<string, unknown>) {
+  async function addRouterInterface(auth: AuthContext, id: string, req: InterfaceRequest) {
     const info = await ctx.exclusive(async () => {
       const router = await get(auth, id);
-      if (typeof body.port_id === 'string') {
-        const port = await visible(ctx, auth, 'port', body.port_id, 'port');
-        if (port.device_owner)
-          throw conflict(
-            `Port ${port.id} has owner ${String(port.device_owner)} and therefore cannot be deleted directly via the port API.`,
-            'PortInUse',
-          );
-        Object.assign(port, {
-          device_id: router.id,
-          device_owner: 'network:router_interface',
-          status: 'ACTIVE',
-          security_groups: [],
-          port_security_enabled: false,
-        });
-        await ctx.store.update(touch(ctx.clock, port), { deviceId: router.id });
-        return interfaceInfo(router, port);
-      }
-      if (typeof body.subnet_id !== 'string')
-        throw badRequest('Bad router request: either subnet_id or port_id must be specified.', 'BadRequest');
-      const subnet = await ctx.store.get('subnet', body.subnet_id);
-      if (!subnet || !canSee(auth, subnet)) throw notFound('subnet', body.subnet_id);
-      if (!subnet.gateway_ip)
-        throw badRequest(
-          `Bad router request: Subnet for router interface must have a gateway IP.`,
-          'BadRequest',
-        );
-      const existing = await routerPorts(router.id);
-      if (
-        existing.some((p) => (p.fixed_ips as { subnet_id: string }[]).some((f) => f.subnet_id === subnet.id))
-      )
-        throw badRequest(
-          `Bad router request: Router already has a port on subnet ${subnet.id}.`,
-          'BadRequest',
-        );
-      const net = await ctx.store.get('network', subnet.network_id as string);
-      if (!net) throw notFound('network', String(subnet.network_id));
-      const port = await allocator.create(net, {
-        projectId: subnet.project_id,
-        deviceId: router.id,
-        deviceOwner: 'network:router_interface',
-        fixedIps: [{ subnet_id: subnet.id, ip_address: subnet.gateway_ip as string }],
-        securityGroups: [],
-        portSecurityEnabled: false,
-      });
-      return interfaceInfo(router, port);
+      requireWrite(auth, router, 'add_router_interface', 'router');
+      return addInterface(ctx, auth, allocator, router, req);
     });
     await ctx.changed();
     return info;
   }
 
-  async function removeInterface(auth: AuthContext, id: string, body: Record<string, unknown>) {
+  async function removeRouterInterface(auth: AuthContext, id: string, req: InterfaceRequest) {
     const info = await ctx.exclusive(async () => {
       const router = await get(auth, id);
-      const ports = (await routerPorts(router.id)).filter(
-        (p) => p.device_owner === 'network:router_interface',
-      );
-      const port = ports.find((p) =>
-        typeof body.port_id === 'string'
-          ? p.id === body.port_id
-          : (p.fixed_ips as { subnet_id: string }[]).some((f) => f.subnet_id === body.subnet_id),
-      );
-      if (!port) {
-        if (typeof body.port_id === 'string')
-          throw notFound('router_interface', `${router.id} port ${body.port_id}`);
-        throw notFound('router_interface_for_subnet', `${router.id} subnet ${String(body.subnet_id)}`);
-      }
-      const out = interfaceInfo(router, port);
-      const subnetIds = new Set(out.subnet_ids);
-      const fips = (await ctx.store.list('floatingip')).filter((f) => f.router_id === router.id);
-      for (const fip of fips) {
-        const target = fip.port_id ? await ctx.store.get('port', String(fip.port_id)) : undefined;
-        if (target && (target.fixed_ips as { subnet_id: string }[]).some((f) => subnetIds.has(f.subnet_id)))
-          throw conflict(
-            `Router interface for subnet ${out.subnet_id} on router ${router.id} cannot be deleted, as it is required by one or more floating IPs.`,
-            'RouterInterfaceInUseByFloatingIP',
-          );
-      }
-      await allocator.remove(port);
-      return out;
+      requireWrite(auth, router, 'remove_router_interface', 'router');
+      return removeInterface(ctx, allocator, router, req);
     });
     await ctx.changed();
     return info;
   }
 
-  return { create, list, get, update, remove, addInterface, removeInterface, routerPorts };
+  return {
+    create,
+    list,
+    get,
+    update,
+    remove,
+    addInterface: addRouterInterface,
+    removeInterface: removeRouterInterface,
+    routerPorts: (routerId: string) => routerPorts(ctx, routerId),
+  };
 }
 
 export type RouterService = ReturnType<typeof createRouterService>;

@@ -3,104 +3,24 @@
 import type { AuthContext } from '../common/http/context.js';
 import {
   assign,
-  badRequest,
+  bool,
   callerProject,
   canSee,
   conflict,
   isAdmin,
   notFound,
   ownerFor,
+  requireCreate,
+  requireWrite,
   standardAttrs,
   touch,
   visible,
   type NetContext,
 } from './context.js';
-import { cidrText, parseCidr } from './ipam.js';
 import type { Rec } from './network-store.js';
 import type { QuotaService } from './quota-service.js';
+import { checkRule, type RuleFields } from './sg-rule-validation.js';
 
-const PROTOCOLS: Record<string, number> = {
-  icmp: 1,
-  tcp: 6,
-  udp: 17,
-  icmpv6: 58,
-  'ipv6-icmp': 58,
-  sctp: 132,
-  gre: 47,
-  esp: 50,
-  ah: 51,
-};
-const PORTED = new Set(['tcp', 'udp', 'sctp', '6', '17', '132']);
-
-function normalizeProtocol(p: unknown): string | null {
-  if (p === null || p === undefined || p === 'any' || p === '') return null;
-  const text = String(p).toLowerCase();
-  if (text in PROTOCOLS) return text;
-  if (/^\d{1,3}$/.test(text) && Number(text) <= 255) return text;
-  throw badRequest(`Security group rule protocol ${text} not supported.`, 'SecurityGroupRuleInvalidProtocol');
-}
-
-function portValue(v: unknown): number | null {
-  if (v === null || v === undefined) return null;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw badRequest(`Invalid value for port ${String(v)}.`, 'SecurityGroupInvalidPortValue');
-  return n;
-}
-
-function validateRule(body: Record<string, unknown>) {
-  const direction = body.direction;
-  if (direction !== 'ingress' && direction !== 'egress')
-    throw badRequest("Invalid input: 'direction' must be ingress or egress.", 'InvalidInput');
-  const ethertype = body.ethertype ?? 'IPv4';
-  if (ethertype !== 'IPv4' && ethertype !== 'IPv6')
-    throw badRequest(`Invalid ethertype ${String(ethertype)}.`, 'SecurityGroupRuleInvalidEtherType');
-  const protocol = normalizeProtocol(body.protocol);
-  const min = portValue(body.port_range_min);
-  const max = portValue(body.port_range_max);
-  if ((min !== null || max !== null) && protocol === null)
-    throw badRequest(
-      'Must also specify protocol if port range is given.',
-      'SecurityGroupProtocolRequiredWithPorts',
-    );
-  if (protocol !== null && PORTED.has(protocol) && min !== null && max !== null && min > max)
-    throw badRequest(
-      'For TCP/UDP protocols, port_range_min must be <= port_range_max',
-      'SecurityGroupInvalidPortRange',
-    );
-  let prefix: string | null = null;
-  if (body.remote_ip_prefix !== undefined && body.remote_ip_prefix !== null) {
-    const cidr = parseCidr(String(body.remote_ip_prefix));
-    if (!cidr)
-      throw badRequest(
-        `Invalid input: '${String(body.remote_ip_prefix)}' is not a valid IP prefix.`,
-        'InvalidInput',
-      );
-    if ((cidr.version === 4 ? 'IPv4' : 'IPv6') !== ethertype)
-      throw badRequest(
-        `Conflicting value ethertype ${ethertype} for CIDR ${String(body.remote_ip_prefix)}`,
-        'SecurityGroupRuleParameterConflict',
-      );
-    prefix = cidrText(cidr);
-  }
-  const group = typeof body.remote_group_id === 'string' ? body.remote_group_id : null;
-  if (prefix !== null && group !== null)
-    throw badRequest(
-      'Only remote_ip_prefix or remote_group_id may be provided.',
-      'SecurityGroupRemoteGroupAndRemoteIpPrefix',
-    );
-  return {
-    direction,
-    ethertype,
-    protocol,
-    port_range_min: min,
-    port_range_max: max,
-    remote_ip_prefix: prefix,
-    remote_group_id: group,
-  };
-}
-
-type RuleFields = ReturnType<typeof validateRule>;
 const SAME = [
   'direction',
   'ethertype',
@@ -111,14 +31,27 @@ const SAME = [
   'remote_group_id',
 ] as const;
 
+/** The rule fields of a converted create body, defaults filled in. */
+function ruleFields(body: Record<string, unknown>): RuleFields {
+  return {
+    direction: body.direction as RuleFields['direction'],
+    ethertype: (body.ethertype as RuleFields['ethertype'] | undefined) ?? 'IPv4',
+    protocol: (body.protocol as string | null | undefined) ?? null,
+    port_range_min: (body.port_range_min as number | null | undefined) ?? null,
+    port_range_max: (body.port_range_max as number | null | undefined) ?? null,
+    remote_ip_prefix: (body.remote_ip_prefix as string | null | undefined) ?? null,
+    remote_group_id: (body.remote_group_id as string | null | undefined) ?? null,
+  };
+}
+
 export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService) {
   async function insertRule(group: Rec, fields: RuleFields, description?: unknown): Promise<Rec> {
+    const checked = checkRule(fields);
     const rule: Rec = {
       ...standardAttrs(ctx.clock, group.project_id, description),
       security_group_id: group.id,
-      ...fields,
+      ...checked,
       remote_address_group_id: null,
-      normalized_cidr: fields.remote_ip_prefix,
       belongs_to_default_sg: group.name === 'default',
     };
     await ctx.store.insert(
@@ -135,11 +68,12 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
     name: string,
     description: unknown,
     withDefaults: boolean,
+    stateful = true,
   ): Promise<Rec> {
     const group: Rec = {
       ...standardAttrs(ctx.clock, projectId, description),
       name,
-      stateful: true,
+      stateful,
       shared: false,
     };
     await ctx.store.insert('security_group', group, {}, ctx.clock.now().toISOString());
@@ -172,9 +106,7 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
   async function list(auth: AuthContext): Promise<Rec[]> {
     const own = callerProject(auth);
     await ctx.exclusive(() => ensureDefault(own));
-    const groups = isAdmin(auth)
-      ? await ctx.store.list('security_group')
-      : await ctx.store.list('security_group', { projectIds: [own] });
+    const groups = (await ctx.store.list('security_group')).filter((g) => canSee(auth, g));
     return Promise.all(groups.map(withRules));
   }
 
@@ -184,22 +116,30 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
 
   async function create(auth: AuthContext, body: Record<string, unknown>): Promise<Rec> {
     const projectId = ownerFor(auth, body);
+    requireCreate(auth, projectId, 'create_security_group');
     const name = typeof body.name === 'string' ? body.name : '';
     return ctx.exclusive(async () => {
       await ensureDefault(projectId);
-      if (name === 'default')
+      if (name.toLowerCase() === 'default')
         throw conflict('Default security group already exists.', 'SecurityGroupDefaultAlreadyExists');
       await quotas.check(projectId, 'security_group');
-      return withRules(await createGroup(projectId, name, body.description, false));
+      return withRules(
+        await createGroup(projectId, name, body.description, false, bool(body.stateful, true)),
+      );
     });
   }
 
   async function update(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec> {
     return ctx.exclusive(async () => {
       const group = await visible(ctx, auth, 'security_group', id, 'security_group');
+      requireWrite(auth, group, 'update_security_group', 'security_group');
       if (group.name === 'default' && body.name !== undefined && body.name !== 'default')
         throw conflict('Updating default security group not allowed.', 'SecurityGroupCannotUpdateDefault');
-      assign(group, body, ['name', 'description']);
+      if (group.name !== 'default' && String(body.name ?? '').toLowerCase() === 'default')
+        throw conflict('Default security group already exists.', 'SecurityGroupDefaultAlreadyExists');
+      if (body.stateful !== undefined && body.stateful !== group.stateful && (await inUse(id)))
+        throw conflict(`Security Group ${id} in use.`, 'SecurityGroupInUse');
+      assign(group, body, ['name', 'description', 'stateful']);
       await ctx.store.update(touch(ctx.clock, group));
       return withRules(group);
     });
@@ -208,11 +148,13 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
   async function remove(auth: AuthContext, id: string): Promise<void> {
     await ctx.exclusive(async () => {
       const group = await visible(ctx, auth, 'security_group', id, 'security_group');
+      requireWrite(auth, group, 'delete_security_group', 'security_group');
       if (group.name === 'default' && !isAdmin(auth))
-        throw conflict('Removing default security group not allowed.', 'SecurityGroupCannotRemoveDefault');
-      const ports = await ctx.store.list('port');
-      if (ports.some((p) => (p.security_groups as string[]).includes(id)))
-        throw conflict(`Security Group ${id} in use.`, 'SecurityGroupInUse');
+        throw conflict(
+          'Insufficient rights for removing default security group.',
+          'SecurityGroupCannotRemoveDefault',
+        );
+      if (await inUse(id)) throw conflict(`Security Group ${id} in use.`, 'SecurityGroupInUse');
       for (const rule of await ctx.store.list('security_group_rule', { parentId: id }))
         await ctx.store.remove(rule.id);
       await ctx.store.remove(id);
@@ -220,12 +162,18 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
     await ctx.changed();
   }
 
+  async function inUse(groupId: string): Promise<boolean> {
+    const ports = await ctx.store.list('port');
+    return ports.some((p) => (p.security_groups as string[]).includes(groupId));
+  }
+
   async function createRule(auth: AuthContext, body: Record<string, unknown>): Promise<Rec> {
     const groupId = String(body.security_group_id ?? '');
     const rule = await ctx.exclusive(async () => {
       await ensureDefault(callerProject(auth));
       const group = await visible(ctx, auth, 'security_group', groupId, 'security_group');
-      const fields = validateRule(body);
+      requireWrite(auth, group, 'create_security_group_rule', 'security_group');
+      const fields = checkRule(ruleFields(body));
       if (fields.remote_group_id !== null)
         await visible(ctx, auth, 'security_group', fields.remote_group_id, 'security_group');
       const existing = await ctx.store.list('security_group_rule', { parentId: groupId });
@@ -251,20 +199,39 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
     return visible(ctx, auth, 'security_group_rule', id, 'security_group_rule');
   }
 
+  /** Only the description of a rule changes (the API refuses every other attribute as read-only). */
+  async function updateRule(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec> {
+    return ctx.exclusive(async () => {
+      const rule = await visible(ctx, auth, 'security_group_rule', id, 'security_group_rule');
+      requireWrite(auth, rule, 'update_security_group_rule', 'security_group_rule');
+      assign(rule, body, ['description']);
+      await ctx.store.update(touch(ctx.clock, rule));
+      return rule;
+    });
+  }
+
   async function removeRule(auth: AuthContext, id: string): Promise<void> {
     await ctx.exclusive(async () => {
       const rule = await visible(ctx, auth, 'security_group_rule', id, 'security_group_rule');
+      requireWrite(auth, rule, 'delete_security_group_rule', 'security_group_rule');
       await ctx.store.remove(rule.id);
     });
     await ctx.changed();
   }
 
-  /** Checks that every id names a group the caller may use; 404 otherwise. */
+  /** Checks that every id names a group the caller may use (404 otherwise), all stateful or all not. */
   async function checkUsable(auth: AuthContext, ids: string[]): Promise<void> {
+    const stateful = new Set<boolean>();
     for (const id of ids) {
       const g = await ctx.store.get('security_group', id);
       if (!g || !canSee(auth, g)) throw notFound('security_group', id);
+      stateful.add(g.stateful !== false);
     }
+    if (stateful.size > 1)
+      throw conflict(
+        'Error Cannot apply both stateful and stateless security groups on the same port at the same time while attempting the operation.',
+        'SecurityGroupConflict',
+      );
   }
 
   return {
@@ -276,6 +243,7 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
     createRule,
     listRules,
     getRule,
+    updateRule,
     removeRule,
     ensureDefault,
     checkUsable,

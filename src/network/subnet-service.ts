@@ -9,11 +9,17 @@ import {
   callerProject,
   conflict,
   isAdmin,
+  isReaderOf,
   notFound,
+  ownerFor,
+  policyDenied,
+  requireCreate,
+  requireWrite,
   standardAttrs,
   touch,
   type NetContext,
 } from './context.js';
+import { badResourceRequest } from './errors.js';
 import {
   bigIntToIp,
   canonicalIp,
@@ -31,6 +37,7 @@ import type { Rec } from './network-store.js';
 import type { NetworkService } from './network-service.js';
 import type { PortAllocator } from './port-allocator.js';
 import type { QuotaService } from './quota-service.js';
+import type { SubnetPoolService } from './subnet-pool-service.js';
 
 const UPDATABLE = ['name', 'description', 'dns_nameservers', 'host_routes', 'enable_dhcp'];
 
@@ -73,18 +80,27 @@ function gatewayOf(cidr: Cidr, body: Record<string, unknown>): string | null {
   return canonicalIp(gw);
 }
 
-function parseSubnetCidr(body: Record<string, unknown>): Cidr {
-  if (typeof body.cidr !== 'string')
-    throw badRequest("Invalid input for operation: 'cidr' is required.", 'InvalidInput');
+/** The CIDR asked for, if any: `cidr` (the API canonicalized it) or none. */
+function requestedCidr(body: Record<string, unknown>): Cidr | undefined {
+  if (body.cidr !== undefined && body.cidr !== null && body.prefixlen !== undefined)
+    throw badResourceRequest('subnets', 'cidr and prefixlen must not be supplied together');
+  if (typeof body.cidr !== 'string') return undefined;
   const cidr = parseCidr(body.cidr);
   if (!cidr)
     throw badRequest(`Invalid input for operation: '${body.cidr}' is not a valid IP subnet.`, 'InvalidInput');
-  const version = body.ip_version === undefined ? cidr.version : Number(body.ip_version);
-  if (version !== cidr.version)
-    throw badRequest('Invalid input: cidr does not match ip_version.', 'InvalidInput');
-  if (cidr.version === 4 && cidr.prefixLength > 30)
-    throw badRequest('Invalid input: the subnet is too small.', 'InvalidInput');
   return cidr;
+}
+
+function checkCidr(cidr: Cidr, body: Record<string, unknown>): void {
+  if (Number(body.ip_version ?? cidr.version) !== cidr.version)
+    throw badRequest('Invalid input for operation: cidr does not match ip_version.', 'InvalidInput');
+  if (cidr.version === 4 && cidr.prefixLength > 30)
+    throw badRequest('Invalid input for operation: the subnet is too small.', 'InvalidInput');
+}
+
+/** Neutron's get_subnet: readers of the owner, and everyone for subnets of shared networks. */
+export function subnetVisible(auth: AuthContext, subnet: Rec, net: Rec | undefined): boolean {
+  return isReaderOf(auth, subnet.project_id) || net?.shared === true;
 }
 
 export function createSubnetService(
@@ -92,18 +108,40 @@ export function createSubnetService(
   quotas: QuotaService,
   networks: NetworkService,
   ports: PortAllocator,
+  pools: SubnetPoolService,
 ) {
   async function get(auth: AuthContext, id: string): Promise<Rec> {
     const rec = await ctx.store.get('subnet', id);
-    if (!rec) throw notFound('subnet', id);
-    await networks.get(auth, rec.network_id as string).catch(() => {
+    if (!rec || !subnetVisible(auth, rec, await ctx.store.get('network', String(rec.network_id))))
       throw notFound('subnet', id);
-    });
     return rec;
   }
 
-  async function buildRecord(auth: AuthContext, body: Record<string, unknown>, net: Rec): Promise<Rec> {
-    const cidr = parseSubnetCidr(body);
+  /** The subnet's CIDR: the one asked for, or one taken from the subnet pool named. */
+  async function cidrFor(auth: AuthContext, body: Record<string, unknown>, projectId: string): Promise<Cidr> {
+    const asked = requestedCidr(body);
+    if (typeof body.subnetpool_id !== 'string') {
+      if (!asked)
+        throw badResourceRequest('subnets', 'A cidr must be specified in the absence of a subnet pool');
+      return asked;
+    }
+    const pool = await pools.get(auth, body.subnetpool_id);
+    return pools.allocate(pool, {
+      projectId,
+      ipVersion: Number(body.ip_version) as 4 | 6,
+      ...(asked ? { cidr: asked } : {}),
+      ...(body.prefixlen !== undefined ? { prefixLength: Number(body.prefixlen) } : {}),
+    });
+  }
+
+  async function buildRecord(
+    auth: AuthContext,
+    body: Record<string, unknown>,
+    net: Rec,
+    projectId: string,
+  ): Promise<Rec> {
+    const cidr = await cidrFor(auth, body, projectId);
+    checkCidr(cidr, body);
     for (const other of await ctx.store.list('subnet', { parentId: net.id })) {
       const o = parseCidr(other.cidr as string);
       if (o && cidrsOverlap(o, cidr))
@@ -119,11 +157,7 @@ export function createSubnetService(
         : validatePools(cidr, body.allocation_pools, gateway);
     const v6 = cidr.version === 6;
     return {
-      ...standardAttrs(
-        ctx.clock,
-        net.project_id === '' || isAdmin(auth) ? net.project_id : callerProject(auth),
-        body.description,
-      ),
+      ...standardAttrs(ctx.clock, projectId, body.description),
       name: typeof body.name === 'string' ? body.name : '',
       network_id: net.id,
       cidr: cidrText(cidr),
@@ -135,21 +169,33 @@ export function createSubnetService(
       host_routes: Array.isArray(body.host_routes) ? body.host_routes : [],
       ipv6_ra_mode: v6 ? (body.ipv6_ra_mode ?? null) : null,
       ipv6_address_mode: v6 ? (body.ipv6_address_mode ?? null) : null,
-      subnetpool_id: null,
+      subnetpool_id: typeof body.subnetpool_id === 'string' ? body.subnetpool_id : null,
       service_types: [],
       segment_id: null,
       dns_publish_fixed_ip: false,
     };
   }
 
+  /** The subnet's owner: the project the body names, else the caller's (the admin's: the network's). */
+  function ownerOf(auth: AuthContext, body: Record<string, unknown>, net: Rec): string {
+    if (body.project_id !== undefined || body.tenant_id !== undefined) return ownerFor(auth, body);
+    return isAdmin(auth) || auth.scope.kind !== 'project' ? net.project_id : callerProject(auth);
+  }
+
   async function create(auth: AuthContext, body: Record<string, unknown>): Promise<Rec> {
     if (typeof body.network_id !== 'string')
-      throw badRequest("Invalid input: 'network_id' is required.", 'InvalidInput');
+      throw badRequest(
+        "Failed to parse request. Required attribute 'network_id' not specified",
+        'HTTPBadRequest',
+      );
     const rec = await ctx.exclusive(async () => {
       const net = await networks.get(auth, body.network_id as string);
-      if (!isAdmin(auth) && net.project_id !== callerProject(auth))
-        throw errors.forbidden('You may not create a subnet on a network you do not own.');
-      const r = await buildRecord(auth, body, net);
+      const projectId = ownerOf(auth, body, net);
+      requireCreate(auth, projectId, 'create_subnet');
+      if (!isAdmin(auth) && net.shared !== true && net.project_id !== projectId)
+        throw errors.forbidden(`Tenant ${projectId} not allowed to create subnet on this network`);
+      if (!isAdmin(auth) && net.project_id !== projectId) throw policyDenied('create_subnet');
+      const r = await buildRecord(auth, body, net, projectId);
       await quotas.check(r.project_id, 'subnet');
       await ctx.store.insert('subnet', r, { parentId: net.id }, ctx.clock.now().toISOString());
       net.subnets = [...(net.subnets as string[]), r.id];
@@ -162,14 +208,16 @@ export function createSubnetService(
   }
 
   async function list(auth: AuthContext): Promise<Rec[]> {
-    const visibleNets = new Set((await networks.list(auth)).map((n) => n.id));
-    return (await ctx.store.list('subnet')).filter((s) => visibleNets.has(s.network_id as string));
+    const nets = new Map((await ctx.store.list('network')).map((n) => [n.id, n]));
+    return (await ctx.store.list('subnet')).filter((s) =>
+      subnetVisible(auth, s, nets.get(String(s.network_id))),
+    );
   }
 
   async function update(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec> {
     const rec = await ctx.exclusive(async () => {
       const r = await get(auth, id);
-      if (!isAdmin(auth) && r.project_id !== callerProject(auth)) throw errors.forbidden();
+      requireWrite(auth, r, 'update_subnet', 'subnet');
       const cidr = parseCidr(r.cidr as string) as Cidr;
       if (body.gateway_ip !== undefined) r.gateway_ip = gatewayOf(cidr, body);
       if (body.allocation_pools !== undefined)
@@ -187,7 +235,7 @@ export function createSubnetService(
   async function remove(auth: AuthContext, id: string): Promise<void> {
     await ctx.exclusive(async () => {
       const r = await get(auth, id);
-      if (!isAdmin(auth) && r.project_id !== callerProject(auth)) throw notFound('subnet', id);
+      requireWrite(auth, r, 'delete_subnet', 'subnet');
       const users = await ctx.store.subnetInUse(id);
       for (const portId of users) {
         const port = await ctx.store.get('port', portId);

@@ -10,6 +10,7 @@ import type {
   Topology,
 } from './driver/driver.js';
 import { parseCidr } from './ipam.js';
+import { hasUplink } from './provider.js';
 import type { NetworkStore, Rec } from './network-store.js';
 
 interface Fixed {
@@ -71,6 +72,10 @@ function routerSpecs(routers: Rec[], ports: Rec[], fips: Rec[], subnets: Map<str
     return {
       id: r.id,
       adminStateUp: r.admin_state_up !== false,
+      routes: ((r.routes as { destination: string; nexthop: string }[] | undefined) ?? []).map((x) => ({
+        destination: x.destination,
+        nexthop: x.nexthop,
+      })),
       interfaces: own
         .filter((p) => p.device_owner === 'network:router_interface')
         .map((p) => ({
@@ -120,7 +125,7 @@ export async function buildTopology(store: NetworkStore): Promise<Topology> {
   const networks: NetworkSpec[] = nets.map((n) => ({
     id: n.id,
     mtu: Number(n.mtu),
-    external: n['router:external'] === true,
+    uplink: hasUplink(n),
     subnets: subnetRows
       .filter((s) => s.network_id === n.id)
       .map((s) => ({
@@ -138,6 +143,7 @@ export async function buildTopology(store: NetworkStore): Promise<Topology> {
     networks,
     securityGroups: groups.map((g) => ({
       id: g.id,
+      stateful: g.stateful !== false,
       rules: ruleSpecs(
         rules.filter((r) => r.security_group_id === g.id),
         membersOf,
@@ -147,35 +153,63 @@ export async function buildTopology(store: NetworkStore): Promise<Topology> {
   };
 }
 
+/**
+ * Runs `work` one call at a time, so that every `request()` resolves only after a run that started after
+ * it: requests made during a run share exactly one more run. The loop clears its "running" state in the
+ * same tick as its last check for pending requests, so a request can never land between the two and be
+ * lost (which left the namespaces of the last deleted routers and networks behind).
+ */
+export function createSerializer(work: () => Promise<void>) {
+  let requested = 0;
+  let completed = 0;
+  let running = false;
+  const waiters: { ticket: number; resolve: () => void }[] = [];
+  function settle(): void {
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      const w = waiters[i]!;
+      if (w.ticket > completed) continue;
+      waiters.splice(i, 1);
+      w.resolve();
+    }
+  }
+  async function loop(): Promise<void> {
+    while (completed < requested) {
+      const target = requested;
+      // A failed run still ends the requests it served: work reports its own errors.
+      await work().catch(() => undefined);
+      completed = target;
+      settle();
+    }
+    running = false;
+  }
+  return {
+    request(): Promise<void> {
+      const ticket = ++requested;
+      const done = new Promise<void>((resolve) => waiters.push({ ticket, resolve }));
+      if (!running) {
+        running = true;
+        void loop();
+      }
+      return done;
+    },
+  };
+}
+
 /** Serializes data plane convergence; a request during a sync schedules exactly one more. */
 export function createReconciler(
   store: NetworkStore,
   driver: NetworkDriver,
   log: () => FastifyBaseLogger | undefined,
 ) {
-  let running: Promise<void> | undefined;
-  let again = false;
-  async function loop(): Promise<void> {
-    do {
-      again = false;
-      try {
-        await driver.sync(await buildTopology(store));
-      } catch (err) {
-        log()?.error({ event: 'network.sync.failed', err }, 'network data plane sync failed');
-      }
-    } while (again);
-  }
+  const serializer = createSerializer(async () => {
+    try {
+      await driver.sync(await buildTopology(store));
+    } catch (err) {
+      log()?.error({ event: 'network.sync.failed', err }, 'network data plane sync failed');
+    }
+  });
   return {
     /** Converges now (or after the sync in flight) and resolves when the data plane matches the rows. */
-    sync(): Promise<void> {
-      if (running) {
-        again = true;
-        return running;
-      }
-      running = loop().finally(() => {
-        running = undefined;
-      });
-      return running;
-    },
+    sync: (): Promise<void> => serializer.request(),
   };
 }

@@ -46,4 +46,16 @@ describe('listWithDelimiter', () => {
       'dir:a/',
     ]);
   });
+  it('lists only the names directly under the prefix with directOnly (Swift ?path=)', async () => {
+    const deep = ['a/', 'a/1', 'a/b/', 'a/b/3', 'a/c/4', 'a/d', 'b'];
+    const source = async (o: ListOptions) =>
+      deep
+        .filter((n) => (!o.prefix || n.startsWith(o.prefix)) && (!o.marker || n > o.marker))
+        .slice(0, o.limit)
+        .map((name) => ({ name }));
+    const options = { limit: 100, delimiter: '/', prefix: 'a/', directOnly: true };
+    expect(show(await listWithDelimiter(source, options))).toEqual(['a/1', 'a/b/', 'a/d']);
+    // The limit counts the names listed, not the ones skipped below a subdirectory.
+    expect(show(await listWithDelimiter(source, { ...options, limit: 3 }))).toEqual(['a/1', 'a/b/', 'a/d']);
+  });
 });

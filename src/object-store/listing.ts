@@ -19,13 +19,19 @@ export async function listWithDelimiter<T extends { name: string }>(
       const rest = item.name.slice(prefix.length);
       const at = rest.indexOf(o.delimiter);
       if (at < 0) {
-        out.push({ kind: 'item', item });
+        if (!(o.directOnly && rest === '')) out.push({ kind: 'item', item });
         marker = item.name;
         continue;
       }
       const subdir = prefix + rest.slice(0, at + o.delimiter.length);
+      // Under ?path= a name ending at the delimiter ("a/b/" below "a/") is an entry of its own (Swift's).
+      if (o.directOnly && subdir === item.name) {
+        out.push({ kind: 'item', item });
+        marker = item.name;
+        continue;
+      }
       // A client paging with the last subdir as marker must not get that subdir again (Swift's rule).
-      if (subdir !== o.marker) out.push({ kind: 'subdir', subdir });
+      if (subdir !== o.marker && !o.directOnly) out.push({ kind: 'subdir', subdir });
       // Skip everything under this subdir (markers are exclusive): going forwards, resume after the
       // greatest possible name below it; going backwards, resume just before the subdir itself.
       marker = o.reverse ? subdir : subdir + '\u{10FFFF}';

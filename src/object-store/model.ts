@@ -48,6 +48,11 @@ export interface ListOptions {
   endMarker?: string | undefined;
   limit: number;
   reverse?: boolean | undefined;
+  /**
+   * Swift's ?path=: only the names directly under the prefix, neither the subdirectories below it nor
+   * an object named like the prefix itself (use with the '/' delimiter).
+   */
+  directOnly?: boolean | undefined;
 }
 
 export type Listed<T> = { kind: 'item'; item: T } | { kind: 'subdir'; subdir: string };

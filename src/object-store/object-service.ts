@@ -223,9 +223,13 @@ export function createObjectService(deps: ObjectServiceDeps) {
       return removed;
     },
 
-    /** Deletes objects whose X-Delete-At has passed; returns how many. Bounded per call. */
-    async reapExpired(limit = 1000): Promise<number> {
-      const expired = await store.expiredObjects(Math.floor(clock.now().getTime() / 1000), limit);
+    /**
+     * Deletes objects whose X-Delete-At has passed (of one container with `scope`); returns how many.
+     * Bounded per call.
+     */
+    async reapExpired(limit = 1000, scope?: { projectId: string; container: string }): Promise<number> {
+      const nowSeconds = Math.floor(clock.now().getTime() / 1000);
+      const expired = await store.expiredObjects(nowSeconds, limit, scope);
       for (const o of expired) {
         await this.deleteObject(o.projectId, o.container, o.name).catch(() => undefined);
       }

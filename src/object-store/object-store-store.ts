@@ -261,13 +261,15 @@ function objectQueries(db: Kysely<Database>) {
         .executeTakeFirstOrThrow();
       return Number(r.n);
     },
-    async expiredObjects(nowSeconds: number, limit: number): Promise<StoredObject[]> {
-      const rows = await db
-        .selectFrom('os_objects')
-        .selectAll()
-        .where('delete_at', '<=', nowSeconds)
-        .limit(limit)
-        .execute();
+    async expiredObjects(
+      nowSeconds: number,
+      limit: number,
+      scope?: { projectId: string; container: string },
+    ): Promise<StoredObject[]> {
+      let query = db.selectFrom('os_objects').selectAll().where('delete_at', '<=', nowSeconds);
+      if (scope)
+        query = query.where('project_id', '=', scope.projectId).where('container', '=', scope.container);
+      const rows = await query.limit(limit).execute();
       return rows.map(objectFrom);
     },
 

@@ -6,6 +6,7 @@ import { errors } from '../common/errors/codes.js';
 import type { AuthContext } from '../common/http/context.js';
 import { newUuid } from '../common/ids.js';
 import type { Attachment, Volume } from './model.js';
+import type { FilterClause, SortKey } from './list-query.js';
 import type { ServiceDeps } from './service-deps.js';
 import { volumeErrors } from './volume-errors.js';
 import { canSeeProject, isAdmin, requireProject, requireWriter } from './volume-policy.js';
@@ -24,6 +25,37 @@ async function endAttachment(stores: ServiceDeps['stores'], a: Attachment, t: st
     if (await stores.volumes.updateAttachment(row.id, row.version, patch, t)) return;
     row = await stores.volumes.getAttachment(row.id);
   }
+}
+
+export interface AttachmentListInput {
+  allTenants: boolean;
+  filters: readonly FilterClause[];
+  /** An admin filtered on something no attachment has. */
+  matchesNothing?: boolean;
+  marker?: string | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+  sort: readonly SortKey[];
+}
+
+/** The attachments API's list: the caller's project unless an admin lists all tenants. */
+async function listAttachments(
+  stores: ServiceDeps['stores'],
+  visible: (auth: AuthContext, id: string) => Promise<Attachment>,
+  auth: AuthContext,
+  q: AttachmentListInput,
+): Promise<Attachment[]> {
+  const projectId = isAdmin(auth) && q.allTenants ? undefined : requireProject(auth);
+  if (q.marker !== undefined) await visible(auth, q.marker);
+  if (q.matchesNothing) return [];
+  return stores.volumes.listAttachments({
+    projectId,
+    filters: q.filters,
+    markerId: q.marker,
+    limit: q.limit ?? 1000,
+    offset: q.offset,
+    sort: q.sort,
+  });
 }
 
 export function createAttachmentService(
@@ -82,6 +114,8 @@ export function createAttachmentService(
         );
       }
       if (input.instanceId !== undefined) await deps.host.checkServer(auth, input.instanceId);
+      // Cinder's deprecated readonly admin metadata overrides the requested mode.
+      const mode = v.adminMetadata.readonly === 'True' ? 'ro' : input.mode;
       const t = now();
       const attaching = input.connector !== undefined;
       const attachment: Attachment = {
@@ -91,7 +125,7 @@ export function createAttachmentService(
         instanceId: input.instanceId ?? null,
         status: attaching ? 'attaching' : 'reserved',
         task: attaching && input.instanceId !== undefined ? 'attach' : null,
-        attachMode: input.mode,
+        attachMode: mode,
         connector: input.connector ?? null,
         mountpoint: input.mountpoint ?? null,
         attachedAt: null,
@@ -116,19 +150,7 @@ export function createAttachmentService(
       return withConnection(await visible(auth, id));
     },
 
-    async list(
-      auth: AuthContext,
-      q: {
-        allTenants: boolean;
-        volumeId?: string | undefined;
-        instanceId?: string | undefined;
-        status?: string | undefined;
-        limit?: number | undefined;
-      },
-    ) {
-      const projectId = isAdmin(auth) && q.allTenants ? undefined : requireProject(auth);
-      return stores.volumes.listAttachments({ ...q, projectId, limit: q.limit ?? 1000 });
-    },
+    list: (auth: AuthContext, q: AttachmentListInput) => listAttachments(stores, visible, auth, q),
 
     /** Adds the connector to a reservation: the worker plugs the volume in. */
     async update(auth: AuthContext, id: string, connector: Record<string, unknown>) {

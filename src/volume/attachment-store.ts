@@ -1,10 +1,49 @@
 // Kysely queries for volume attachments (the attachments API and the worker's attach/detach tasks).
 // Writes after creation are compare-and-set on the row version. Spread into the volume store.
+import assert from 'node:assert';
 import type { Kysely, Selectable, Updateable } from 'kysely';
+import {
+  afterMarker,
+  filterExpression,
+  resolveSort,
+  sortExpression,
+  type FilterClause,
+  type SortColumn,
+  type SortKey,
+} from './list-query.js';
 import type { Attachment, AttachmentStatus, AttachmentTask } from './model.js';
 import type { VolumeAttachmentTable, VolumeTables } from './volume-tables.js';
 
 const LIMIT_MAX = 1000;
+
+export interface AttachmentListQuery {
+  /** undefined: every project. */
+  projectId: string | undefined;
+  volumeId?: string | undefined;
+  instanceId?: string | undefined;
+  status?: string | undefined;
+  /** Column filters by Cinder's wire names (the API's). */
+  filters?: readonly FilterClause[] | undefined;
+  markerId?: string | undefined;
+  limit: number;
+  offset?: number | undefined;
+  /** Cinder's sort keys; absent: creation order (the worker's and compute's lists). */
+  sort?: readonly SortKey[] | undefined;
+}
+
+/** The attachment columns the API may sort and filter by, by Cinder's key names. */
+const ATTACHMENT_COLUMNS: Record<string, SortColumn> = {
+  id: { column: 'id' },
+  created_at: { column: 'created_at' },
+  updated_at: { column: 'updated_at' },
+  volume_id: { column: 'volume_id' },
+  instance_id: { column: 'instance_id', nullableText: true },
+  instance_uuid: { column: 'instance_id', nullableText: true },
+  status: { column: 'status' },
+  attach_status: { column: 'status' },
+  attach_mode: { column: 'attach_mode' },
+  project_id: { column: 'project_id' },
+};
 
 function parseJson<T>(text: string | null, fallback: T): T {
   return text === null ? fallback : (JSON.parse(text) as T);
@@ -83,19 +122,30 @@ export function createAttachmentQueries(db: Kysely<VolumeTables>) {
       return rows.map(toAttachment);
     },
 
-    async listAttachments(q: {
-      projectId: string | undefined;
-      volumeId?: string | undefined;
-      instanceId?: string | undefined;
-      status?: string | undefined;
-      limit: number;
-    }): Promise<Attachment[]> {
+    async listAttachments(q: AttachmentListQuery): Promise<Attachment[]> {
       let query = db.selectFrom('volume_attachments').selectAll().where('deleted', '=', 0);
       if (q.projectId !== undefined) query = query.where('project_id', '=', q.projectId);
       if (q.volumeId !== undefined) query = query.where('volume_id', '=', q.volumeId);
       if (q.instanceId !== undefined) query = query.where('instance_id', '=', q.instanceId);
       if (q.status !== undefined) query = query.where('status', '=', q.status);
-      const rows = await query.orderBy('created_at').limit(Math.min(q.limit, LIMIT_MAX)).execute();
+      for (const clause of q.filters ?? []) query = query.where(filterExpression(ATTACHMENT_COLUMNS, clause));
+      // Internal callers list in creation order; the API sorts as Cinder does (newest first by default).
+      const sort = q.sort === undefined ? [] : resolveSort(ATTACHMENT_COLUMNS, q.sort);
+      if (q.markerId !== undefined) {
+        const marker = await db
+          .selectFrom('volume_attachments')
+          .selectAll()
+          .where('id', '=', q.markerId)
+          .executeTakeFirst();
+        assert(marker !== undefined, 'the service checks the marker');
+        query = query.where(afterMarker(sort, marker));
+      }
+      if (sort.length === 0) query = query.orderBy('created_at');
+      for (const s of sort) query = query.orderBy(sortExpression(s.column), s.dir);
+      const rows = await query
+        .limit(Math.min(q.limit, LIMIT_MAX))
+        .offset(q.offset ?? 0)
+        .execute();
       return rows.map(toAttachment);
     },
 

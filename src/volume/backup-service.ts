@@ -6,12 +6,24 @@ import type { AuthContext } from '../common/http/context.js';
 import { newUuid } from '../common/ids.js';
 import type { Backup, Volume } from './model.js';
 import { checkQuota } from './quota-service.js';
+import type { BackupListQuery } from './backup-store.js';
+import type { FilterClause, SortKey } from './list-query.js';
 import type { ServiceDeps } from './service-deps.js';
 import { volumeErrors } from './volume-errors.js';
-import { canSeeProject, isAdmin, requireProject, requireWriter } from './volume-policy.js';
+import { canSeeProject, isAdmin, requireAdmin, requireProject, requireWriter } from './volume-policy.js';
 import type { VolumeService } from './volume-service.js';
 
 export const BACKUP_CONTAINER = 'volumebackups';
+
+export interface BackupListInput {
+  allTenants: boolean;
+  filters: readonly FilterClause[];
+  matchesNothing?: boolean;
+  marker?: string | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+  sort: readonly SortKey[];
+}
 
 export function createBackupService(deps: ServiceDeps & { volumes: VolumeService }) {
   const { stores, clock } = deps;
@@ -26,6 +38,20 @@ export function createBackupService(deps: ServiceDeps & { volumes: VolumeService
   async function markVolume(v: Volume, status: Volume['status']): Promise<void> {
     const next = await stores.volumes.update(v.id, v.version, { status }, now());
     if (!next) throw errors.conflict('The volume changed during the request; retry.');
+  }
+
+  async function listQuery(auth: AuthContext, q: BackupListInput): Promise<BackupListQuery> {
+    const projectId = isAdmin(auth) && q.allTenants ? undefined : requireProject(auth);
+    // Cinder looks the marker up like any backup: one the caller cannot see does not exist.
+    if (q.marker !== undefined) await visible(auth, q.marker);
+    return {
+      projectId,
+      filters: q.filters,
+      markerId: q.marker,
+      limit: q.limit ?? 1000,
+      offset: q.offset,
+      sort: q.sort,
+    };
   }
 
   return {
@@ -91,24 +117,24 @@ export function createBackupService(deps: ServiceDeps & { volumes: VolumeService
       return backup;
     },
 
-    async list(
-      auth: AuthContext,
-      q: {
-        allTenants: boolean;
-        volumeId?: string | undefined;
-        name?: string | undefined;
-        status?: string | undefined;
-        marker?: string | undefined;
-        limit?: number | undefined;
-        offset?: number | undefined;
-      },
-    ) {
-      const projectId = isAdmin(auth) && q.allTenants ? undefined : requireProject(auth);
-      const marker =
-        q.marker === undefined ? undefined : await visible(auth, q.marker).catch(() => undefined);
-      if (q.marker !== undefined && marker === undefined)
-        throw errors.badRequest(`Marker ${q.marker} could not be found.`);
-      return stores.backups.list({ ...q, projectId, marker, limit: q.limit ?? 1000 });
+    /** A page of backups; `matchesNothing`: an admin filtered on something no backup has. */
+    async list(auth: AuthContext, q: BackupListInput): Promise<Backup[]> {
+      const query = await listQuery(auth, q);
+      return q.matchesNothing ? [] : stores.backups.list(query);
+    },
+
+    /** How many backups the filters match (with_count, 3.45). */
+    async count(auth: AuthContext, q: BackupListInput): Promise<number> {
+      const query = await listQuery(auth, { ...q, marker: undefined });
+      return q.matchesNothing ? 0 : stores.backups.count(query);
+    },
+
+    /** os-reset_status (admin): available or error; the worker lets go of the row. */
+    async resetStatus(auth: AuthContext, id: string, status: 'available' | 'error'): Promise<void> {
+      requireAdmin(auth);
+      const b = await visible(auth, id);
+      const next = await stores.backups.update(id, b.version, { status, task: null }, now());
+      if (!next) throw errors.conflict('The backup changed during the update; retry.');
     },
 
     hasDependents: (id: string) => stores.backups.countChildren(id).then((n) => n > 0),
@@ -164,7 +190,6 @@ export function createBackupService(deps: ServiceDeps & { volumes: VolumeService
           imageId: undefined,
           backupId: b.id,
           metadata: {},
-          multiattach: false,
         });
         // The new volume is filled by the volume worker's create task from this backup.
         return { backup: b, volume: created };

@@ -1,4 +1,14 @@
 // Kysely queries for volume backups. Writes after creation are compare-and-set on the row version.
+import assert from 'node:assert';
+import {
+  afterMarker,
+  filterExpression,
+  resolveSort,
+  sortExpression,
+  type FilterClause,
+  type SortColumn,
+  type SortKey,
+} from './list-query.js';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Backup, BackupStatus, BackupTask, BackupTaskArgs } from './model.js';
 import { LIST_LIMIT_MAX } from './volume-store.js';
@@ -38,7 +48,47 @@ export type BackupPatch = Partial<
   >
 > & { deleted?: boolean };
 
+export interface BackupListQuery {
+  /** undefined: every project. */
+  projectId: string | undefined;
+  volumeId?: string | undefined;
+  /** Column filters by Cinder's wire names. */
+  filters?: readonly FilterClause[] | undefined;
+  /** The id of the last backup of the previous page (it must exist). */
+  markerId?: string | undefined;
+  limit: number;
+  offset?: number | undefined;
+  sort?: readonly SortKey[] | undefined;
+}
+
+/** The backup columns a list may sort and filter by, by Cinder's key names. */
+const BACKUP_COLUMNS: Record<string, SortColumn> = {
+  id: { column: 'id' },
+  created_at: { column: 'created_at' },
+  updated_at: { column: 'updated_at' },
+  name: { column: 'name', nullableText: true },
+  display_name: { column: 'name', nullableText: true },
+  description: { column: 'description', nullableText: true },
+  status: { column: 'status' },
+  volume_id: { column: 'volume_id' },
+  snapshot_id: { column: 'snapshot_id', nullableText: true },
+  project_id: { column: 'project_id' },
+  user_id: { column: 'user_id' },
+  size: { column: 'size_gib' },
+  container: { column: 'container' },
+  availability_zone: { column: 'availability_zone' },
+  data_timestamp: { column: 'data_timestamp' },
+};
+
 export function createBackupStore(db: Kysely<VolumeTables>) {
+  function filtered(q: BackupListQuery) {
+    let query = db.selectFrom('volume_backups').selectAll().where('deleted', '=', 0);
+    if (q.projectId !== undefined) query = query.where('project_id', '=', q.projectId);
+    if (q.volumeId !== undefined) query = query.where('volume_id', '=', q.volumeId);
+    for (const clause of q.filters ?? []) query = query.where(filterExpression(BACKUP_COLUMNS, clause));
+    return query;
+  }
+
   return {
     async insert(b: Backup): Promise<void> {
       await db
@@ -81,36 +131,33 @@ export function createBackupStore(db: Kysely<VolumeTables>) {
       return row ? toBackup(row) : undefined;
     },
 
-    async list(q: {
-      projectId: string | undefined;
-      volumeId?: string | undefined;
-      name?: string | undefined;
-      status?: string | undefined;
-      marker?: Backup | undefined;
-      limit: number;
-      offset?: number | undefined;
-    }): Promise<Backup[]> {
-      let query = db.selectFrom('volume_backups').selectAll().where('deleted', '=', 0);
-      if (q.projectId !== undefined) query = query.where('project_id', '=', q.projectId);
-      if (q.volumeId !== undefined) query = query.where('volume_id', '=', q.volumeId);
-      if (q.name !== undefined) query = query.where('name', '=', q.name);
-      if (q.status !== undefined) query = query.where('status', '=', q.status);
-      const m = q.marker;
-      if (m !== undefined) {
-        query = query.where((eb) =>
-          eb.or([
-            eb('created_at', '<', m.createdAt),
-            eb.and([eb('created_at', '=', m.createdAt), eb('id', '<', m.id)]),
-          ]),
-        );
+    async list(q: BackupListQuery): Promise<Backup[]> {
+      const sort = resolveSort(BACKUP_COLUMNS, q.sort ?? []);
+      let query = filtered(q);
+      if (q.markerId !== undefined) {
+        const marker = await db
+          .selectFrom('volume_backups')
+          .selectAll()
+          .where('id', '=', q.markerId)
+          .executeTakeFirst();
+        assert(marker !== undefined, 'the service checks the marker');
+        query = query.where(afterMarker(sort, marker));
       }
+      for (const s of sort) query = query.orderBy(sortExpression(s.column), s.dir);
       const rows = await query
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
         .limit(Math.min(q.limit, LIST_LIMIT_MAX))
         .offset(q.offset ?? 0)
         .execute();
       return rows.map(toBackup);
+    },
+
+    /** How many backups the list's filters match, without paging (with_count). */
+    async count(q: BackupListQuery): Promise<number> {
+      const row = await filtered(q)
+        .clearSelect()
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
     },
 
     async update(id: string, version: number, patch: BackupPatch, now: string): Promise<Backup | undefined> {

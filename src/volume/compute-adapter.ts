@@ -118,6 +118,7 @@ export function createBootVolumes(deps: BootVolumeDeps): BootVolumes {
       providerLocation: null,
       errorReason: null,
       metadata: {},
+      adminMetadata: {},
       deleted: false,
       version: 1,
       createdAt: t,

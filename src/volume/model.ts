@@ -61,6 +61,8 @@ export interface Volume {
   providerLocation: string | null;
   errorReason: string | null;
   metadata: Record<string, string>;
+  /** Cinder's admin metadata: `readonly` ('True'/'False', os-update_readonly_flag). */
+  adminMetadata: Record<string, string>;
   deleted: boolean;
   version: number;
   createdAt: string;

@@ -3,12 +3,25 @@
 import { errors } from '../common/errors/codes.js';
 import type { AuthContext } from '../common/http/context.js';
 import { newUuid } from '../common/ids.js';
-import type { Snapshot } from './model.js';
+import type { Snapshot, SnapshotStatus } from './model.js';
 import { checkQuota } from './quota-service.js';
+import type { FilterClause, SortKey } from './list-query.js';
 import type { ServiceDeps } from './service-deps.js';
+import type { SnapshotListQuery } from './snapshot-store.js';
 import { volumeErrors } from './volume-errors.js';
-import { canSeeProject, isAdmin, requireProject, requireWriter } from './volume-policy.js';
+import { canSeeProject, isAdmin, requireAdmin, requireProject, requireWriter } from './volume-policy.js';
 import type { VolumeService } from './volume-service.js';
+
+export interface SnapshotListInput {
+  allTenants: boolean;
+  filters: readonly FilterClause[];
+  metadata?: Record<string, string> | undefined;
+  matchesNothing?: boolean;
+  marker?: string | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+  sort: readonly SortKey[];
+}
 
 export function createSnapshotService(deps: ServiceDeps & { volumes: VolumeService }) {
   const { stores, clock } = deps;
@@ -18,6 +31,21 @@ export function createSnapshotService(deps: ServiceDeps & { volumes: VolumeServi
     const s = await stores.snapshots.get(id);
     if (!s || !canSeeProject(auth, s.projectId)) throw volumeErrors.snapshotNotFound(id);
     return s;
+  }
+
+  async function listQuery(auth: AuthContext, q: SnapshotListInput): Promise<SnapshotListQuery> {
+    const projectId = isAdmin(auth) && q.allTenants ? undefined : requireProject(auth);
+    // Cinder looks the marker up like any snapshot: one the caller cannot see does not exist.
+    if (q.marker !== undefined) await visible(auth, q.marker);
+    return {
+      projectId,
+      filters: q.filters,
+      metadata: q.metadata,
+      markerId: q.marker,
+      limit: q.limit ?? 1000,
+      offset: q.offset,
+      sort: q.sort,
+    };
   }
 
   return {
@@ -68,24 +96,16 @@ export function createSnapshotService(deps: ServiceDeps & { volumes: VolumeServi
       return snapshot;
     },
 
-    async list(
-      auth: AuthContext,
-      q: {
-        allTenants: boolean;
-        volumeId?: string | undefined;
-        name?: string | undefined;
-        status?: string | undefined;
-        marker?: string | undefined;
-        limit?: number | undefined;
-        offset?: number | undefined;
-      },
-    ): Promise<Snapshot[]> {
-      const projectId = isAdmin(auth) && q.allTenants ? undefined : requireProject(auth);
-      const marker =
-        q.marker === undefined ? undefined : await visible(auth, q.marker).catch(() => undefined);
-      if (q.marker !== undefined && marker === undefined)
-        throw errors.badRequest(`Marker ${q.marker} could not be found.`);
-      return stores.snapshots.list({ ...q, projectId, marker, limit: q.limit ?? 1000 });
+    /** A page of snapshots; `matchesNothing`: an admin filtered on something no snapshot has. */
+    async list(auth: AuthContext, q: SnapshotListInput): Promise<Snapshot[]> {
+      const query = await listQuery(auth, q);
+      return q.matchesNothing ? [] : stores.snapshots.list(query);
+    },
+
+    /** How many snapshots the filters match (with_count, 3.45). */
+    async count(auth: AuthContext, q: SnapshotListInput): Promise<number> {
+      const query = await listQuery(auth, { ...q, marker: undefined });
+      return q.matchesNothing ? 0 : stores.snapshots.count(query);
     },
 
     async update(
@@ -107,6 +127,19 @@ export function createSnapshotService(deps: ServiceDeps & { volumes: VolumeServi
       const next = await stores.snapshots.update(id, s.version, { metadata: merged }, now());
       if (!next) throw errors.conflict('The snapshot changed during the update; retry.');
       return next.metadata;
+    },
+
+    /** os-reset_status (admin): the operator takes the row over from the worker. */
+    async resetStatus(auth: AuthContext, id: string, status: string): Promise<void> {
+      requireAdmin(auth);
+      const s = await visible(auth, id);
+      const next = await stores.snapshots.update(
+        id,
+        s.version,
+        { status: status.toLowerCase() as SnapshotStatus, task: null },
+        now(),
+      );
+      if (!next) throw errors.conflict('The snapshot changed during the update; retry.');
     },
 
     async delete(auth: AuthContext, id: string, force: boolean): Promise<void> {

@@ -1,5 +1,15 @@
 // Kysely queries for volume snapshots. Writes after creation are compare-and-set on the row version.
+import assert from 'node:assert';
 import type { Kysely, Selectable, Updateable } from 'kysely';
+import {
+  afterMarker,
+  filterExpression,
+  resolveSort,
+  sortExpression,
+  type FilterClause,
+  type SortColumn,
+  type SortKey,
+} from './list-query.js';
 import type { Snapshot, SnapshotStatus, SnapshotTask } from './model.js';
 import { LIST_LIMIT_MAX } from './volume-store.js';
 import type { VolumeSnapshotTable, VolumeTables } from './volume-tables.js';
@@ -27,7 +37,53 @@ export type SnapshotPatch = Partial<
   Pick<Snapshot, 'name' | 'description' | 'status' | 'task' | 'metadata' | 'providerLocation'>
 > & { deleted?: boolean };
 
+export interface SnapshotListQuery {
+  /** undefined: every project. */
+  projectId: string | undefined;
+  volumeId?: string | undefined;
+  /** Column filters by Cinder's wire names. */
+  filters?: readonly FilterClause[] | undefined;
+  metadata?: Record<string, string> | undefined;
+  /** The id of the last snapshot of the previous page (it must exist). */
+  markerId?: string | undefined;
+  limit: number;
+  offset?: number | undefined;
+  sort?: readonly SortKey[] | undefined;
+}
+
+/** The snapshot columns a list may sort and filter by, by Cinder's key names. */
+const SNAPSHOT_COLUMNS: Record<string, SortColumn> = {
+  id: { column: 'id' },
+  created_at: { column: 'created_at' },
+  updated_at: { column: 'updated_at' },
+  name: { column: 'name', nullableText: true },
+  display_name: { column: 'name', nullableText: true },
+  description: { column: 'description', nullableText: true },
+  display_description: { column: 'description', nullableText: true },
+  status: { column: 'status' },
+  volume_id: { column: 'volume_id' },
+  project_id: { column: 'project_id' },
+  user_id: { column: 'user_id' },
+  size: { column: 'size_gib' },
+  volume_size: { column: 'size_gib' },
+};
+
+/** The most rows a metadata-filtered list reads before matching the JSON column in process. */
+const METADATA_SCAN_MAX = 10_000;
+
+function matchesMetadata(s: Snapshot, wanted: Record<string, string> | undefined): boolean {
+  return Object.entries(wanted ?? {}).every(([k, v]) => s.metadata[k] === v);
+}
+
 export function createSnapshotStore(db: Kysely<VolumeTables>) {
+  function filtered(q: SnapshotListQuery) {
+    let query = db.selectFrom('volume_snapshots').selectAll().where('deleted', '=', 0);
+    if (q.projectId !== undefined) query = query.where('project_id', '=', q.projectId);
+    if (q.volumeId !== undefined) query = query.where('volume_id', '=', q.volumeId);
+    for (const clause of q.filters ?? []) query = query.where(filterExpression(SNAPSHOT_COLUMNS, clause));
+    return query;
+  }
+
   return {
     async insert(s: Snapshot): Promise<void> {
       await db
@@ -62,36 +118,45 @@ export function createSnapshotStore(db: Kysely<VolumeTables>) {
       return row ? toSnapshot(row) : undefined;
     },
 
-    async list(q: {
-      projectId: string | undefined;
-      volumeId?: string | undefined;
-      name?: string | undefined;
-      status?: string | undefined;
-      marker?: Snapshot | undefined;
-      limit: number;
-      offset?: number | undefined;
-    }): Promise<Snapshot[]> {
-      let query = db.selectFrom('volume_snapshots').selectAll().where('deleted', '=', 0);
-      if (q.projectId !== undefined) query = query.where('project_id', '=', q.projectId);
-      if (q.volumeId !== undefined) query = query.where('volume_id', '=', q.volumeId);
-      if (q.name !== undefined) query = query.where('name', '=', q.name);
-      if (q.status !== undefined) query = query.where('status', '=', q.status);
-      const m = q.marker;
-      if (m !== undefined) {
-        query = query.where((eb) =>
-          eb.or([
-            eb('created_at', '<', m.createdAt),
-            eb.and([eb('created_at', '=', m.createdAt), eb('id', '<', m.id)]),
-          ]),
-        );
+    async list(q: SnapshotListQuery): Promise<Snapshot[]> {
+      const sort = resolveSort(SNAPSHOT_COLUMNS, q.sort ?? []);
+      let query = filtered(q);
+      if (q.markerId !== undefined) {
+        const marker = await db
+          .selectFrom('volume_snapshots')
+          .selectAll()
+          .where('id', '=', q.markerId)
+          .executeTakeFirst();
+        assert(marker !== undefined, 'the service checks the marker');
+        query = query.where(afterMarker(sort, marker));
       }
-      const rows = await query
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(Math.min(q.limit, LIST_LIMIT_MAX))
-        .offset(q.offset ?? 0)
-        .execute();
-      return rows.map(toSnapshot);
+      for (const s of sort) query = query.orderBy(sortExpression(s.column), s.dir);
+      const limit = Math.min(q.limit, LIST_LIMIT_MAX);
+      if (q.metadata === undefined) {
+        return (
+          await query
+            .limit(limit)
+            .offset(q.offset ?? 0)
+            .execute()
+        ).map(toSnapshot);
+      }
+      // Metadata is a JSON column: match it here, then page (a bounded scan).
+      const rows = (await query.limit(METADATA_SCAN_MAX).execute()).map(toSnapshot);
+      const offset = q.offset ?? 0;
+      return rows.filter((s) => matchesMetadata(s, q.metadata)).slice(offset, offset + limit);
+    },
+
+    /** How many snapshots the list's filters match, without paging (with_count). */
+    async count(q: SnapshotListQuery): Promise<number> {
+      if (q.metadata !== undefined) {
+        const rows = (await filtered(q).limit(METADATA_SCAN_MAX).execute()).map(toSnapshot);
+        return rows.filter((s) => matchesMetadata(s, q.metadata)).length;
+      }
+      const row = await filtered(q)
+        .clearSelect()
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
     },
 
     async update(

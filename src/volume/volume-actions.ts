@@ -1,6 +1,7 @@
 // POST /volumes/{id}/action: os-extend (offline, and online at 3.42+ through the host), os-reset_status
 // (admin), os-set_bootable, os-volume_upload_image (a new image filled by the worker) and
 // os-force_delete (admin). Each writes the row's status and task under compare-and-set and kicks the worker.
+import { ApiError } from '../common/errors/api-error.js';
 import { errors } from '../common/errors/codes.js';
 import type { AuthContext } from '../common/http/context.js';
 import type { AttachmentStatus, Volume, VolumeStatus } from './model.js';
@@ -31,6 +32,15 @@ export interface UploadImageInput {
   visibility: string;
   protected: boolean;
   force: boolean;
+}
+
+/** Cinder changes image metadata only of volumes that are available or in use. */
+function requireUsable(v: Volume): void {
+  if (v.status !== 'available' && v.status !== 'in-use') {
+    throw volumeErrors.invalidVolume(
+      `Volume ${v.id} status must be available or in-use, but current status is: ${v.status}.`,
+    );
+  }
 }
 
 export function createVolumeActions(deps: ServiceDeps & { volumes: VolumeService }) {
@@ -95,6 +105,40 @@ export function createVolumeActions(deps: ServiceDeps & { volumes: VolumeService
           );
         }
       }
+    },
+
+    /** os-update_readonly_flag: the `readonly` admin metadata ('True'/'False'); attachments then are ro. */
+    async updateReadonly(auth: AuthContext, id: string, readonly: boolean): Promise<void> {
+      requireWriter(auth);
+      const v = await volumes.visible(auth, id);
+      if (v.status !== 'available') {
+        throw volumeErrors.invalidVolume(
+          `Volume ${id} status must be available to update readonly flag, but current status is: ${v.status}.`,
+        );
+      }
+      await stores.volumes.setAdminMetadata(id, 'readonly', readonly ? 'True' : 'False');
+    },
+
+    /** os-show_image_metadata, os-set_image_metadata (merge), os-unset_image_metadata. */
+    async imageMetadata(auth: AuthContext, id: string): Promise<Record<string, string>> {
+      return (await volumes.visible(auth, id)).imageMetadata ?? {};
+    },
+    async setImageMetadata(auth: AuthContext, id: string, metadata: Record<string, string>) {
+      requireWriter(auth);
+      const v = await volumes.visible(auth, id);
+      requireUsable(v);
+      const next = await write(v, { imageMetadata: { ...(v.imageMetadata ?? {}), ...metadata } });
+      return next.imageMetadata ?? {};
+    },
+    async unsetImageMetadata(auth: AuthContext, id: string, key: string): Promise<void> {
+      requireWriter(auth);
+      const v = await volumes.visible(auth, id);
+      requireUsable(v);
+      if (v.imageMetadata === null || !(key in v.imageMetadata)) {
+        throw new ApiError(404, 'NotFound', `Glance metadata for volume/snapshot ${id} cannot be found.`);
+      }
+      const { [key]: _gone, ...rest } = v.imageMetadata;
+      await write(v, { imageMetadata: rest });
     },
 
     async setBootable(auth: AuthContext, id: string, bootable: boolean): Promise<void> {

@@ -188,8 +188,14 @@ describe.each(DIALECTS)('volume data paths ($name)', (dialect) => {
       '3.26',
     );
     expect(old.status).toBe(404);
-    const unknownServer = await cinder(h, 'user', 'POST', '/attachments', {
+    const notUuid = await cinder(h, 'user', 'POST', '/attachments', {
       attachment: { volume_uuid: v.id, instance_uuid: 'nope', connector: {} },
+    });
+    expect(notUuid.body.badRequest.message).toBe(
+      "Invalid input for field/attribute instance_uuid. Value: nope. 'nope' is not a 'uuid'",
+    );
+    const unknownServer = await cinder(h, 'user', 'POST', '/attachments', {
+      attachment: { volume_uuid: v.id, instance_uuid: '55555555-5555-4555-8555-555555555555', connector: {} },
     });
     expect(unknownServer.status).toBe(404);
 

@@ -11,6 +11,8 @@ function overQuota(exception: string, message: string): ApiError {
 }
 
 export const volumeErrors = {
+  /** A Cinder NotFound with its own message (metadata keys, groups). */
+  notFound: (message: string) => new ApiError(404, 'NotFound', message),
   volumeNotFound: (id: string) => new ApiError(404, 'NotFound', `Volume ${id} could not be found.`),
   snapshotNotFound: (id: string) => new ApiError(404, 'NotFound', `Snapshot ${id} could not be found.`),
   backupNotFound: (id: string) => new ApiError(404, 'NotFound', `Backup ${id} could not be found.`),

@@ -299,8 +299,9 @@ describe.each(DIALECTS)('volume module ($name)', (dialect) => {
     const completion = { 'os-extend_volume_completion': { error: false } };
     const late = await cinder(h, 'user', 'POST', `/volumes/${v.id}/action`, completion, '3.71');
     expect(late.body.badRequest.message).toMatch(/not waiting for an extend completion/);
+    // Below its microversion a versioned action is Cinder's 404, as if it did not exist.
     const early = await cinder(h, 'user', 'POST', `/volumes/${v.id}/action`, completion, '3.70');
-    expect(early.body.badRequest.message).toBe('There is no such action: os-extend_volume_completion');
+    expect(early.status).toBe(404);
     const reset = await cinder(h, 'user', 'POST', `/volumes/${v.id}/action`, {
       'os-reset_status': { status: 'error' },
     });
@@ -415,9 +416,16 @@ describe('volume module edge requests', () => {
     });
     expect(backup.status, JSON.stringify(backup.body)).toBe(202);
     await h.module.worker.idle();
-    const snap = await cinder(h, 'user', 'POST', '/snapshots', {
-      snapshot: { volume_id: id, force: false, name: 's', description: null, metadata: {} },
-    });
+    const snap = await cinder(
+      h,
+      'user',
+      'POST',
+      '/snapshots',
+      {
+        snapshot: { volume_id: id, force: false, name: 's', description: null, metadata: {} },
+      },
+      '3.65',
+    );
     expect(snap.status, JSON.stringify(snap.body)).toBe(202);
     await h.module.worker.idle();
   });
@@ -439,7 +447,6 @@ describe('volume module edge requests', () => {
       ['POST', '/volumes', '{"volume": {"size": 1, "name": 7}}'],
       ['GET', '/volumes?limit=abc', undefined],
       ['GET', '/volumes?marker=nope', undefined],
-      ['GET', '/volumes/detail?metadata=notjson', undefined],
       ['PUT', '/volumes/nope', '{"volume": {}}'],
       ['POST', '/volumes/nope/action', '{}'],
       ['POST', '/volumes/nope/action', '{"os-extend": {"new_size": "x"}}'],
@@ -454,6 +461,12 @@ describe('volume module edge requests', () => {
       expect(status, `${method} ${path} ${body ?? ''}`).toBeLessThan(500);
     }
     const ext = await cinder(h, 'user', 'GET', '/extensions');
-    expect(ext.body).toEqual({ extensions: [] });
+    expect(ext.body.extensions).toContainEqual({
+      name: 'Hosts',
+      alias: 'os-hosts',
+      updated: '2011-06-29T00:00:00+00:00',
+      description: 'Admin-only host administration.',
+      links: [],
+    });
   });
 });

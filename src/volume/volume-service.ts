@@ -11,6 +11,7 @@ import { checkQuota } from './quota-service.js';
 import type { ServiceDeps } from './service-deps.js';
 import { volumeErrors } from './volume-errors.js';
 import { callerProject, canSeeProject, isAdmin, requireProject, requireWriter } from './volume-policy.js';
+import type { FilterClause, SortKey } from './list-query.js';
 import type { VolumeListQuery } from './volume-store.js';
 
 export interface CreateVolumeInput {
@@ -24,20 +25,19 @@ export interface CreateVolumeInput {
   imageId: string | undefined;
   backupId: string | undefined;
   metadata: Record<string, string>;
-  multiattach: boolean;
 }
 
 export interface ListVolumesInput {
   allTenants: boolean;
-  projectId?: string | undefined;
-  name?: string | undefined;
-  status?: string | undefined;
-  bootable?: boolean | undefined;
+  /** Column filters by Cinder's wire names; `project_id` narrows an all-tenants list. */
+  filters: readonly FilterClause[];
   metadata?: Record<string, string> | undefined;
+  /** An admin's filter on something no volume has: the list is empty, as in Cinder. */
+  matchesNothing?: boolean;
   marker?: string | undefined;
   limit?: number | undefined;
   offset?: number | undefined;
-  sortDir: 'asc' | 'desc';
+  sort: readonly SortKey[];
 }
 
 /** A volume with what its views need. */
@@ -153,7 +153,8 @@ export function createVolumeService(deps: ServiceDeps) {
       typeId: type.id,
       availabilityZone: az,
       bootable: source.bootable,
-      multiattach: input.multiattach,
+      // Cinder makes multiattach volumes only from a type with the multiattach extra spec.
+      multiattach: type.extraSpecs.multiattach === '<is> True',
       sourceVolumeId: input.sourceVolumeId ?? null,
       snapshotId: input.snapshotId ?? null,
       imageId: input.imageId ?? null,
@@ -172,6 +173,7 @@ export function createVolumeService(deps: ServiceDeps) {
       providerLocation: null,
       errorReason: null,
       metadata: input.metadata,
+      adminMetadata: {},
       deleted: false,
       version: 1,
       createdAt: t,
@@ -193,26 +195,29 @@ export function createVolumeService(deps: ServiceDeps) {
     };
   }
 
-  async function list(auth: AuthContext, input: ListVolumesInput): Promise<VolumeView[]> {
+  /** The store query for a list: the caller's project unless an admin lists all tenants. */
+  async function listQuery(auth: AuthContext, input: ListVolumesInput): Promise<VolumeListQuery> {
     const admin = isAdmin(auth);
-    const projectId = admin && input.allTenants ? input.projectId : requireProject(auth);
-    let marker: Volume | undefined;
+    const projectId = admin && input.allTenants ? undefined : requireProject(auth);
     if (input.marker !== undefined) {
-      marker = await stores.volumes.get(input.marker);
-      if (!marker || !canSeeProject(auth, marker.projectId))
-        throw errors.badRequest(`Marker ${input.marker} could not be found.`);
+      // Cinder looks the marker up like any volume: one the caller cannot see does not exist.
+      const marker = await stores.volumes.get(input.marker);
+      if (!marker || !canSeeProject(auth, marker.projectId)) throw volumeErrors.volumeNotFound(input.marker);
     }
-    const query: VolumeListQuery = {
+    return {
       projectId,
-      name: input.name,
-      status: input.status,
-      bootable: input.bootable,
+      filters: input.filters,
       metadata: input.metadata,
-      marker,
+      markerId: input.marker,
       limit: input.limit ?? 1000,
       offset: input.offset,
-      sortDir: input.sortDir,
+      sort: input.sort,
     };
+  }
+
+  async function list(auth: AuthContext, input: ListVolumesInput): Promise<VolumeView[]> {
+    const query = await listQuery(auth, input);
+    if (input.matchesNothing) return [];
     const volumes = await stores.volumes.list(query);
     const attachments = await stores.volumes.attachmentsOf(volumes.map((v) => v.id));
     const types = new Map<string, VolumeType | undefined>();
@@ -222,6 +227,12 @@ export function createVolumeService(deps: ServiceDeps) {
       type: types.get(volume.typeId),
       attachments: attachments.filter((a) => a.volumeId === volume.id),
     }));
+  }
+
+  /** How many volumes the list's filters match (Cinder's with_count, 3.45). */
+  async function count(auth: AuthContext, input: ListVolumesInput): Promise<number> {
+    const query = await listQuery(auth, { ...input, marker: undefined });
+    return input.matchesNothing ? 0 : stores.volumes.count(query);
   }
 
   async function update(
@@ -279,6 +290,7 @@ export function createVolumeService(deps: ServiceDeps) {
     visible,
     create,
     list,
+    count,
     async show(auth: AuthContext, id: string): Promise<VolumeView> {
       return view(await visible(auth, id));
     },

@@ -1,7 +1,17 @@
 // Kysely queries for volumes, their metadata and their attachments. Writes after creation go through
 // `update` with the row's version as a compare-and-set guard, so that two writers (an API call and the
 // worker, or two processes) never both advance a row.
+import assert from 'node:assert';
 import type { Kysely, Selectable, Updateable } from 'kysely';
+import {
+  afterMarker,
+  filterExpression,
+  resolveSort,
+  sortExpression,
+  type FilterClause,
+  type SortColumn,
+  type SortKey,
+} from './list-query.js';
 import type { Volume, VolumeStatus, VolumeTask, VolumeTaskArgs } from './model.js';
 import { createAttachmentQueries } from './attachment-store.js';
 import type { VolumeTable, VolumeTables } from './volume-tables.js';
@@ -12,7 +22,11 @@ function parseJson<T>(text: string | null, fallback: T): T {
   return text === null ? fallback : (JSON.parse(text) as T);
 }
 
-function toVolume(row: Selectable<VolumeTable>, metadata: Record<string, string>): Volume {
+function toVolume(
+  row: Selectable<VolumeTable>,
+  metadata: Record<string, string>,
+  adminMetadata: Record<string, string>,
+): Volume {
   return {
     id: row.id,
     projectId: row.project_id,
@@ -36,6 +50,7 @@ function toVolume(row: Selectable<VolumeTable>, metadata: Record<string, string>
     providerLocation: row.provider_location,
     errorReason: row.error_reason,
     metadata,
+    adminMetadata,
     deleted: row.deleted === 1,
     version: Number(row.version),
     createdAt: row.created_at,
@@ -82,21 +97,46 @@ function volumePatchToRow(p: VolumePatch): Updateable<VolumeTable> {
 export interface VolumeListQuery {
   /** undefined: every project (admin all_tenants). */
   projectId: string | undefined;
-  name?: string | undefined;
-  status?: string | undefined;
-  bootable?: boolean | undefined;
+  /** Column filters by Cinder's wire names (`name`, `status`, `size`, `created_at`, …). */
+  filters?: readonly FilterClause[] | undefined;
   metadata?: Record<string, string> | undefined;
-  marker?: Volume | undefined;
+  /** The id of the last volume of the previous page (it must exist). */
+  markerId?: string | undefined;
   limit: number;
-  sortDir: 'asc' | 'desc';
+  sort: readonly SortKey[];
   offset?: number | undefined;
 }
 
+/** The volume columns a list may sort and filter by, by Cinder's key names. */
+const VOLUME_SORT_COLUMNS: Record<string, SortColumn> = {
+  id: { column: 'id' },
+  created_at: { column: 'created_at' },
+  updated_at: { column: 'updated_at' },
+  name: { column: 'name', nullableText: true },
+  display_name: { column: 'name', nullableText: true },
+  description: { column: 'description', nullableText: true },
+  display_description: { column: 'description', nullableText: true },
+  size: { column: 'size_gib' },
+  status: { column: 'status' },
+  availability_zone: { column: 'availability_zone' },
+  bootable: { column: 'bootable' },
+  multiattach: { column: 'multiattach' },
+  project_id: { column: 'project_id' },
+  user_id: { column: 'user_id' },
+  volume_type_id: { column: 'type_id' },
+  snapshot_id: { column: 'snapshot_id', nullableText: true },
+  source_volid: { column: 'source_volume_id', nullableText: true },
+  host: { column: 'host', nullableText: true },
+};
+
 export function createVolumeStore(db: Kysely<VolumeTables>) {
-  async function metadataOf(ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
+  async function metadataOf(
+    table: 'volume_metadata' | 'volume_admin_metadata',
+    ids: readonly string[],
+  ): Promise<Map<string, Record<string, string>>> {
     const out = new Map<string, Record<string, string>>();
     if (ids.length === 0) return out;
-    const rows = await db.selectFrom('volume_metadata').selectAll().where('volume_id', 'in', ids).execute();
+    const rows = await db.selectFrom(table).selectAll().where('volume_id', 'in', ids).execute();
     for (const r of rows) {
       const m = out.get(r.volume_id) ?? {};
       m[r.key] = r.value;
@@ -106,8 +146,29 @@ export function createVolumeStore(db: Kysely<VolumeTables>) {
   }
 
   async function hydrate(rows: Selectable<VolumeTable>[]): Promise<Volume[]> {
-    const meta = await metadataOf(rows.map((r) => r.id));
-    return rows.map((r) => toVolume(r, meta.get(r.id) ?? {}));
+    const ids = rows.map((r) => r.id);
+    const meta = await metadataOf('volume_metadata', ids);
+    const admin = await metadataOf('volume_admin_metadata', ids);
+    return rows.map((r) => toVolume(r, meta.get(r.id) ?? {}, admin.get(r.id) ?? {}));
+  }
+
+  function filtered(q: VolumeListQuery) {
+    let query = db.selectFrom('volumes').selectAll().where('deleted', '=', 0);
+    if (q.projectId !== undefined) query = query.where('project_id', '=', q.projectId);
+    for (const clause of q.filters ?? []) query = query.where(filterExpression(VOLUME_SORT_COLUMNS, clause));
+    for (const [key, value] of Object.entries(q.metadata ?? {})) {
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('volume_metadata as m')
+            .select('m.key')
+            .whereRef('m.volume_id', '=', 'volumes.id')
+            .where('m.key', '=', key)
+            .where('m.value', '=', value),
+        ),
+      );
+    }
+    return query;
   }
 
   return {
@@ -160,40 +221,32 @@ export function createVolumeStore(db: Kysely<VolumeTables>) {
     },
 
     async list(q: VolumeListQuery): Promise<Volume[]> {
-      let query = db.selectFrom('volumes').selectAll().where('deleted', '=', 0);
-      if (q.projectId !== undefined) query = query.where('project_id', '=', q.projectId);
-      if (q.name !== undefined) query = query.where('name', '=', q.name);
-      if (q.status !== undefined) query = query.where('status', '=', q.status);
-      if (q.bootable !== undefined) query = query.where('bootable', '=', q.bootable ? 1 : 0);
-      for (const [key, value] of Object.entries(q.metadata ?? {})) {
-        query = query.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('volume_metadata as m')
-              .select('m.key')
-              .whereRef('m.volume_id', '=', 'volumes.id')
-              .where('m.key', '=', key)
-              .where('m.value', '=', value),
-          ),
-        );
+      const sort = resolveSort(VOLUME_SORT_COLUMNS, q.sort);
+      let query = filtered(q);
+      if (q.markerId !== undefined) {
+        const marker = await db
+          .selectFrom('volumes')
+          .selectAll()
+          .where('id', '=', q.markerId)
+          .executeTakeFirst();
+        assert(marker !== undefined, 'the service checks the marker');
+        query = query.where(afterMarker(sort, marker));
       }
-      const m = q.marker;
-      if (m !== undefined) {
-        const cmp = q.sortDir === 'desc' ? '<' : '>';
-        query = query.where((eb) =>
-          eb.or([
-            eb('created_at', cmp, m.createdAt),
-            eb.and([eb('created_at', '=', m.createdAt), eb('id', cmp, m.id)]),
-          ]),
-        );
-      }
+      for (const s of sort) query = query.orderBy(sortExpression(s.column), s.dir);
       const rows = await query
-        .orderBy('created_at', q.sortDir)
-        .orderBy('id', q.sortDir)
         .limit(Math.min(q.limit, LIST_LIMIT_MAX))
         .offset(q.offset ?? 0)
         .execute();
       return hydrate(rows);
+    },
+
+    /** How many volumes the list's filters match, without paging (Cinder's with_count). */
+    async count(q: VolumeListQuery): Promise<number> {
+      const row = await filtered(q)
+        .clearSelect()
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
     },
 
     /** Compare-and-set: applies the patch only if the row still has `version`; the new row or undefined. */
@@ -265,6 +318,16 @@ export function createVolumeStore(db: Kysely<VolumeTables>) {
       for (const [key, value] of Object.entries(metadata)) {
         await db.insertInto('volume_metadata').values({ volume_id: volumeId, key, value }).execute();
       }
+    },
+
+    /** Sets one admin metadata key (Cinder's volume_admin_metadata_update without delete). */
+    async setAdminMetadata(volumeId: string, key: string, value: string): Promise<void> {
+      await db
+        .deleteFrom('volume_admin_metadata')
+        .where('volume_id', '=', volumeId)
+        .where('key', '=', key)
+        .execute();
+      await db.insertInto('volume_admin_metadata').values({ volume_id: volumeId, key, value }).execute();
     },
 
     ...createAttachmentQueries(db),

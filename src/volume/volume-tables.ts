@@ -57,6 +57,13 @@ export interface VolumeMetadataTable {
   value: string;
 }
 
+/** Cinder's volume admin metadata (`readonly`, `attached_mode`), written by the service and admins. */
+export interface VolumeAdminMetadataTable {
+  volume_id: string;
+  key: string;
+  value: string;
+}
+
 export interface VolumeAttachmentTable {
   id: string;
   volume_id: string;
@@ -131,6 +138,7 @@ export interface VolumeTables {
   volume_type_projects: VolumeTypeProjectTable;
   volumes: VolumeTable;
   volume_metadata: VolumeMetadataTable;
+  volume_admin_metadata: VolumeAdminMetadataTable;
   volume_attachments: VolumeAttachmentTable;
   volume_snapshots: VolumeSnapshotTable;
   volume_backups: VolumeBackupTable;

@@ -18,6 +18,7 @@ import { systemClock } from '../common/clock.js';
 import { errors } from '../common/errors/codes.js';
 import type { AuthContext, TokenValidator } from '../common/http/context.js';
 import { up } from '../db/migrations/2026-12-01-volume.js';
+import { up as upAdminMetadata } from '../db/migrations/2026-12-07-volume-admin-metadata.js';
 import { createFileBackend } from './backend/file-backend.js';
 import {
   BackupObjectMissing,
@@ -207,6 +208,7 @@ export async function startVolume(
   const database = await (options.open ?? sqlite)();
   const db = database.db;
   await up(db);
+  await upAdminMetadata(db);
   const imageBytes = randomBytes(1024 * 1024);
   await writeFile(join(dataDir, 'image.raw'), imageBytes);
   await execFileAsync('qemu-img', [

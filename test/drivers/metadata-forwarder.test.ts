@@ -169,6 +169,7 @@ describe('metadata forwarder in a router namespace', () => {
       {
         id: routerId,
         adminStateUp: true,
+        routes: [],
         interfaces: [{ portId: 'rif', networkId: 'net-1', macAddress: '', addresses: ['10.250.0.1/24'] }],
         floatingIps: [],
       },

@@ -99,7 +99,7 @@ describe('compute snapshots in the image service', () => {
       disk_format: 'qcow2',
       container_format: 'bare',
       min_disk: 1,
-      image_type: 'snapshot',
+      image_type: 'overridden',
       instance_uuid: SERVER_ID,
       base_image_ref: BASE_IMAGE_ID,
       user_id: 'u-user',

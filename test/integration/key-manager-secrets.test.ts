@@ -282,11 +282,11 @@ describe('policy', () => {
     const id = await store(p.member, { name: 'shared', payload: 's', payload_content_type: 'text/plain' });
     expect((await km(app, p.member2, 'GET', `/v1/secrets/${id}/payload`)).text).toBe('s');
     const foreign = await km(app, other.member, 'GET', `/v1/secrets/${id}`);
-    expect(foreign.status).toBe(403);
-    expect(foreign.body.description).toBe(
-      'Secret retrieval attempt not allowed - please review your user/project privileges',
-    );
-    expect((await km(app, other.admin, 'GET', `/v1/secrets/${id}/payload`)).status).toBe(403);
+    // Another project's secret does not exist for it (404, not Barbican's 403), admins included.
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.description).toBe('Secret not found.');
+    expect((await km(app, other.admin, 'GET', `/v1/secrets/${id}/payload`)).status).toBe(404);
+    expect((await km(app, other.member, 'DELETE', `/v1/secrets/${id}`)).status).toBe(404);
     const listed = await km(app, other.member, 'GET', '/v1/secrets?name=shared');
     expect(listed.body.total).toBe(0);
     // The cloud admin may read the metadata of any secret, never its payload.

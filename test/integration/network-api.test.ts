@@ -133,7 +133,10 @@ describe('ports', () => {
       `/network/v2.0/ports?network_id=${nid}&fields=id&fields=name&sort_key=name&sort_dir=desc`,
     );
     expect(fields.body.ports[0]).toEqual({ id: expect.any(String), name: 'c' });
-    const page = await alice('GET', `/network/v2.0/ports?network_id=${nid}&limit=2&sort_key=name`);
+    const page = await alice(
+      'GET',
+      `/network/v2.0/ports?network_id=${nid}&limit=2&sort_key=name&sort_dir=asc`,
+    );
     expect(page.body.ports).toHaveLength(2);
     expect(page.body.ports_links[0].rel).toBe('next');
     const byIp = await alice('GET', '/network/v2.0/ports?fixed_ips=ip_address%3D10.3.0.2');

@@ -1,5 +1,6 @@
 // S3 object versioning over the object store's versioning: versions kept on overwrite, delete markers,
-// reads, copies and deletes of one version, ListObjectVersions, suspension, and bucket deletion.
+// reads, copies and deletes of one version, ListObjectVersions (with delimiters and paging, through boto3
+// too), suspension, and bucket deletion.
 import {
   CopyObjectCommand,
   CreateBucketCommand,
@@ -16,6 +17,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { runBoto3 } from '../support/boto3.js';
 import { createS3User, s3Client, s3ErrorOf, type S3User } from './s3-support.js';
 
 let app: TestApp;
@@ -128,5 +130,45 @@ describe('versioning', () => {
     ).toBe('kept');
     const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: 'suspended' }));
     expect(listed.Versions?.map((v) => v.VersionId)).toEqual(['null', kept.VersionId]);
+  });
+
+  it('groups versions into common prefixes under a delimiter, page by page (boto3)', async () => {
+    const result = await runBoto3<Record<string, unknown>>(
+      app.s3Url,
+      user,
+      `
+      s3.create_bucket(Bucket='ver-delim')
+      s3.put_bucket_versioning(Bucket='ver-delim', VersioningConfiguration={'Status': 'Enabled'})
+      for key in ['a/1', 'a/1', 'a/2', 'b', 'b', 'c/x/1', 'c/y', 'd']:
+          s3.put_object(Bucket='ver-delim', Key=key, Body=b'x')
+      s3.delete_object(Bucket='ver-delim', Key='d')
+      whole = s3.list_object_versions(Bucket='ver-delim', Delimiter='/')
+      pages = []
+      for page in s3.get_paginator('list_object_versions').paginate(Bucket='ver-delim', Delimiter='/', PaginationConfig={'PageSize': 2}):
+          pages.append([v['Key'] for v in page.get('Versions', [])] + [m['Key'] + '(marker)' for m in page.get('DeleteMarkers', [])]
+                       + [p['Prefix'] for p in page.get('CommonPrefixes', [])])
+      nested = s3.list_object_versions(Bucket='ver-delim', Prefix='c/', Delimiter='/')
+      out({
+          'keys': [v['Key'] for v in whole.get('Versions', [])],
+          'markers': [m['Key'] for m in whole.get('DeleteMarkers', [])],
+          'prefixes': [p['Prefix'] for p in whole.get('CommonPrefixes', [])],
+          'delimiter': whole.get('Delimiter'),
+          'pages': pages,
+          'nested': [[v['Key'] for v in nested.get('Versions', [])], [p['Prefix'] for p in nested.get('CommonPrefixes', [])]],
+      })
+      `,
+    );
+    expect(result).toEqual({
+      keys: ['b', 'b', 'd'],
+      markers: ['d'],
+      prefixes: ['a/', 'c/'],
+      delimiter: '/',
+      pages: [
+        ['b', 'a/'],
+        ['b', 'c/'],
+        ['d', 'd(marker)'],
+      ],
+      nested: [['c/y'], ['c/x/']],
+    });
   });
 });

@@ -438,7 +438,8 @@ describe('objects', () => {
     await putObject('/expiring/keep', 'kept');
     const put = await sw('PUT', '/expiring/brief', {
       body: 'short-lived',
-      headers: { 'X-Delete-After': '1' },
+      // Swift truncates now + 2 s to whole seconds: the object lives between 1 and 2 seconds.
+      headers: { 'X-Delete-After': '2' },
     });
     expect(put.status).toBe(201);
     const head = await sw('HEAD', '/expiring/brief');

@@ -10,15 +10,16 @@ import { createAuditStore, type AuditStore } from '../../src/audit/audit-store.j
 import { systemClock } from '../../src/common/clock.js';
 import { loadConfig } from '../../src/config/load.js';
 import { migrateToLatest, openDatabase } from '../../src/db/kysely.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/db/schema.js';
 import { bootstrapIdentity, syncCatalog } from '../../src/identity/bootstrap.js';
 import { createFakeNetworkDriver } from '../../src/network/driver/fake/fake-driver.js';
 import type { NetworkModule } from '../../src/network/index.js';
 import type { ComputeModule } from '../../src/compute/index.js';
 import type { VolumeModule } from '../../src/volume/index.js';
+import type { S3Services } from '../../src/object-store/s3/index.js';
 import type { KeyManagerModule } from '../../src/key-manager/index.js';
 import type { MeteringModule } from '../../src/metering/index.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../src/db/schema.js';
 import type { ComputeDriver } from '../../src/compute/driver/driver.js';
 import { FakeDriver } from '../../src/compute/driver/fake/fake-driver.js';
 
@@ -40,14 +41,16 @@ export interface TestApp {
   compute: ComputeModule;
   /** The block-storage module (its worker runs; `volume.worker.idle()` waits for it). */
   volume: VolumeModule;
+  /** The S3 front end's services (`s3.lifecycle.runOnce(date)` applies lifecycle rules as of a date). */
+  s3: S3Services;
   /** The key manager (its KeyService gives data keys; its root of trust is the configured one). */
   keyManager: KeyManagerModule;
   /** Metering (its recorder writes usage records as the services do, in a transaction on `db`). */
   metering: MeteringModule;
-  /** The app's database, for tests that act as a service would (e.g. recording usage). */
-  db: Kysely<Database>;
   /** The app's data directory (volumes live in `<dataDir>/volumes`). */
   dataDir: string;
+  /** The app's database (for tests that play another process, e.g. holding a lease). */
+  db: Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -116,7 +119,7 @@ export async function startTestApp(
   });
   const handle = openDatabase({ url: config.databaseUrl, dataDir });
   await migrateToLatest(handle.db);
-  const { app, s3App, identity, network, compute, volume, keyManager, metering, served, routes } =
+  const { app, s3App, s3, identity, network, compute, volume, keyManager, metering, served, routes } =
     await buildApp({
       config,
       db: handle.db,
@@ -131,7 +134,6 @@ export async function startTestApp(
     region: config.region,
     adminProjectName: 'admin',
   });
-  identity.setAdminProjectId(boot.adminProjectId);
   await network.start(boot.adminProjectId);
   await compute.start(200);
   await volume.worker.reattach();
@@ -150,6 +152,7 @@ export async function startTestApp(
   return {
     url,
     s3Url,
+    s3,
     routes,
     identityUrl,
     adminPassword,
@@ -161,8 +164,8 @@ export async function startTestApp(
     volume,
     keyManager,
     metering,
-    db: handle.db,
     dataDir,
+    db: handle.db,
     async close() {
       await volume.worker.stop();
       await compute.stop();

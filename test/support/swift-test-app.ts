@@ -62,7 +62,6 @@ export async function startSwiftTestApp(options: SwiftTestAppOptions = {}): Prom
     region: config.region,
     adminProjectName: 'admin',
   });
-  identity.setAdminProjectId(boot.adminProjectId);
   await objectStore.recover();
   const reaperErrors: unknown[] = [];
   objectStore.startReaper((err) => reaperErrors.push(err));
@@ -122,7 +121,12 @@ async function keystone(app: SwiftTestApp, method: string, path: string, body?: 
 /** Creates a project (unless `projectId` names an existing one) and a user holding `role` on it. */
 export async function createProjectUser(
   app: SwiftTestApp,
-  opts: { userName: string; role: 'member' | 'reader' | 'admin'; projectName?: string; projectId?: string },
+  opts: {
+    userName: string;
+    role: 'member' | 'reader' | 'admin' | 'ResellerAdmin';
+    projectName?: string;
+    projectId?: string;
+  },
 ): Promise<ProjectUser> {
   let projectId = opts.projectId;
   if (!projectId) {

@@ -30,8 +30,8 @@ export const errors = {
     new ApiError(416, 'RangeNotSatisfiable', message),
   unprocessable: (message: string) => new ApiError(422, 'UnprocessableEntity', message),
   payloadTooLarge: (message = 'Request entity too large.') => new ApiError(413, 'PayloadTooLarge', message),
-  unsupportedMediaType: (message = 'Unsupported media type.') =>
-    new ApiError(415, 'UnsupportedMediaType', message),
+  unsupportedMediaType: (message = 'Unsupported media type.', options?: ApiErrorOptions) =>
+    new ApiError(415, 'UnsupportedMediaType', message, options),
   notImplemented: (message = 'The action is not implemented.') =>
     new ApiError(501, 'NotImplemented', message),
   internal: (cause?: unknown) =>

@@ -22,6 +22,11 @@ export interface AuthContext {
   roleNames: ReadonlySet<string>;
   /** True for a token scoped to the cloud's admin project (Keystone's is_admin_project). */
   isAdminProject: boolean;
+  /**
+   * True when no admin project is configured, so that Keystone's is_admin_project holds for every
+   * project: then only the admin role is cloud-wide, and readers keep to their project.
+   */
+  everyProjectIsAdminProject?: boolean;
   methods: readonly string[];
   auditIds: readonly string[];
   issuedAt: Date;

@@ -1,13 +1,17 @@
-// POST /servers/{id}/action: the power actions (202; the worker performs them), lock/unlock, and
-// os-getConsoleOutput (200 with the text). One action per body, as Nova requires.
+// POST /servers/{id}/action: the power actions (202; the worker performs them), lock/unlock,
+// os-getConsoleOutput (200 with the text), changePassword, and the lifecycle actions
+// (lifecycle-actions.ts). The plugin has validated the body against the action's schema
+// (schemas/action-schemas.ts): exactly one known action, its fields typed.
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../common/errors/codes.js';
 import type { ServerActionName } from '../server-state.js';
 import { LIFECYCLE_ACTIONS, runLifecycleAction } from './lifecycle-actions.js';
 import { atLeast } from './microversion.js';
-import { type ComputeRouteDeps, callerOf, objectBody, versionOf } from './route-deps.js';
+import { type ComputeRouteDeps, callerOf, versionOf } from './route-deps.js';
+import { SERVER_ACTIONS } from './schemas/action-schemas.js';
 
 type Params = { id: string };
+type ActionBody = Record<string, Record<string, unknown> | null | undefined>;
 
 const POWER_ACTIONS: Record<string, ServerActionName> = {
   'os-start': 'os-start',
@@ -18,69 +22,61 @@ const POWER_ACTIONS: Record<string, ServerActionName> = {
   resume: 'resume',
 };
 
-function rebootKind(raw: unknown): ServerActionName {
-  const type = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).type : undefined;
-  if (typeof type !== 'string') throw errors.badRequest("'type' is a required property");
-  if (type.toUpperCase() === 'SOFT') return 'reboot-soft';
-  if (type.toUpperCase() === 'HARD') return 'reboot-hard';
-  throw errors.badRequest(`Invalid input for field/attribute type. Value: ${type}.`);
-}
-
+/** os-getConsoleOutput's length: -1 or null (and absent) mean everything. */
 function consoleLength(raw: unknown): number | undefined {
-  const length =
-    typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).length : undefined;
-  if (length === undefined || length === null || length === -1 || length === '-1') return undefined;
-  const n = typeof length === 'string' && /^\d+$/.test(length) ? Number(length) : length;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
-    throw errors.badRequest('Invalid input for field/attribute length.');
-  return n;
-}
-
-/** `locked_reason` (2.73+), at most 255 characters; null when absent. */
-function lockReason(raw: unknown, allowed: boolean): string | null {
-  if (!allowed || typeof raw !== 'object' || raw === null) return null;
-  const reason = (raw as Record<string, unknown>).locked_reason;
-  if (reason === undefined) return null;
-  if (typeof reason !== 'string' || reason.length > 255) {
-    throw errors.badRequest('Invalid input for field/attribute locked_reason.');
-  }
-  return reason;
+  if (raw === undefined || raw === null) return undefined;
+  const n = Number(raw);
+  return n === -1 ? undefined : n;
 }
 
 export function registerActionRoutes(app: FastifyInstance, deps: ComputeRouteDeps): void {
   const { actions } = deps;
 
-  app.post<{ Params: Params }>('/v2.1/servers/:id/action', async (request, reply) => {
-    const auth = callerOf(request);
-    const body = objectBody(request.body);
-    const keys = Object.keys(body);
-    const [name] = keys;
-    if (name === undefined || keys.length !== 1)
-      throw errors.badRequest('There is not exactly one action in the request body.');
-    const id = request.params.id;
-    if (LIFECYCLE_ACTIONS.has(name) && deps.lifecycle !== undefined)
-      return runLifecycleAction(deps.lifecycle, deps, name, request, reply);
-    const power = POWER_ACTIONS[name];
-    if (power !== undefined) {
-      await actions.power(auth, id, power, request.id);
-      return reply.status(202).send();
-    }
-    switch (name) {
-      case 'reboot':
-        await actions.power(auth, id, rebootKind(body.reboot), request.id);
+  app.post<{ Params: Params }>(
+    '/v2.1/servers/:id/action',
+    { config: { nova: { actions: SERVER_ACTIONS } } },
+    async (request, reply) => {
+      const auth = callerOf(request);
+      const body = request.body as ActionBody;
+      const [name = ''] = Object.keys(body);
+      const id = request.params.id;
+      if (LIFECYCLE_ACTIONS.has(name)) {
+        if (deps.lifecycle === undefined) throw errors.notImplemented(`Action ${name} is not available.`);
+        return runLifecycleAction(deps.lifecycle, deps, name, request, reply);
+      }
+      const power = POWER_ACTIONS[name];
+      if (power !== undefined) {
+        await actions.power(auth, id, power, request.id);
         return reply.status(202).send();
-      case 'lock':
-        await actions.lock(auth, id, lockReason(body.lock, atLeast(versionOf(request), 73)), request.id);
-        return reply.status(202).send();
-      case 'unlock':
-        await actions.unlock(auth, id, request.id);
-        return reply.status(202).send();
-      case 'os-getConsoleOutput':
-        return reply
-          .status(200)
-          .send({ output: await actions.consoleOutput(auth, id, consoleLength(body[name])) });
-      default:
-        throw errors.badRequest(`Action ${name} is not supported yet.`);
-    }
-  });
+      }
+      const args = body[name] ?? {};
+      switch (name) {
+        case 'reboot':
+          await actions.power(
+            auth,
+            id,
+            /^hard$/i.test(String(args.type)) ? 'reboot-hard' : 'reboot-soft',
+            request.id,
+          );
+          return reply.status(202).send();
+        case 'lock': {
+          const reason = atLeast(versionOf(request), 73) ? args.locked_reason : undefined;
+          await actions.lock(auth, id, typeof reason === 'string' ? reason : null, request.id);
+          return reply.status(202).send();
+        }
+        case 'unlock':
+          await actions.unlock(auth, id, request.id);
+          return reply.status(202).send();
+        case 'os-getConsoleOutput':
+          return reply.status(200).send({
+            output: await actions.consoleOutput(auth, id, consoleLength(args.length)),
+          });
+        case 'changePassword':
+          await actions.changePassword(auth, id, request.id);
+          return reply.status(202).send();
+        default:
+          throw errors.badRequest(`There is no such action: ${name}`);
+      }
+    },
+  );
 }

@@ -6,14 +6,45 @@ import { errors } from '../../common/errors/codes.js';
 import { MAX_VERSION, MIN_VERSION, atLeast, format, type Microversion } from './microversion.js';
 import { type ComputeRouteDeps, callerOf, linkBase, versionOf } from './route-deps.js';
 
-function versionDoc(request: FastifyRequest, deps: ComputeRouteDeps) {
-  return {
-    id: 'v2.1',
+// Nova's VERSIONS (nova/api/openstack/compute/versions.py): the legacy v2.0 document first, then v2.1.
+// Only v2.1 serves the API; /v2/ answers its version document so that the listed link can be followed.
+const VERSIONS = {
+  'v2.0': {
+    status: 'DEPRECATED',
+    version: '',
+    min_version: '',
+    updated: '2025-07-04T12:00:00Z',
+    mediaType: 'application/vnd.openstack.compute+json;version=2',
+    path: 'v2',
+  },
+  'v2.1': {
     status: 'CURRENT',
     version: format(MAX_VERSION),
     min_version: format(MIN_VERSION),
     updated: '2013-07-23T11:33:21Z',
-    links: [{ rel: 'self', href: `${linkBase(request, deps.publicUrl).root}/v2.1/` }],
+    mediaType: 'application/vnd.openstack.compute+json;version=2.1',
+    path: 'v2.1',
+  },
+} as const;
+type VersionId = keyof typeof VERSIONS;
+
+function versionSummary(request: FastifyRequest, deps: ComputeRouteDeps, id: VersionId) {
+  const { status, version, min_version, updated, path } = VERSIONS[id];
+  const href = `${linkBase(request, deps.publicUrl).root}/${path}/`;
+  return { id, status, version, min_version, updated, links: [{ rel: 'self', href }] };
+}
+
+function versionShow(request: FastifyRequest, deps: ComputeRouteDeps, id: VersionId) {
+  const summary = versionSummary(request, deps, id);
+  return {
+    version: {
+      ...summary,
+      links: [
+        ...summary.links,
+        { rel: 'describedby', type: 'text/html', href: 'http://docs.openstack.org/' },
+      ],
+      'media-types': [{ base: 'application/json', type: VERSIONS[id].mediaType }],
+    },
   };
 }
 
@@ -42,18 +73,16 @@ function quotaLimits(deps: ComputeRouteDeps, v: Microversion): Record<string, nu
 }
 
 export function registerDiscoveryRoutes(app: FastifyInstance, deps: ComputeRouteDeps): void {
-  app.get('/', { config: { public: true } }, async (request) => ({ versions: [versionDoc(request, deps)] }));
-  const versionShow = async (request: FastifyRequest) => ({
-    version: {
-      ...versionDoc(request, deps),
-      'media-types': [
-        { base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2.1' },
-      ],
-    },
-  });
+  app.get('/', { config: { public: true } }, async (request) => ({
+    versions: (Object.keys(VERSIONS) as VersionId[]).map((id) => versionSummary(request, deps, id)),
+  }));
   // Clients ask for both spellings (the catalog URL, and keystoneauth's discovery with a slash).
-  app.get('/v2.1', { config: { public: true } }, versionShow);
-  app.get('/v2.1/', { config: { public: true } }, versionShow);
+  for (const id of Object.keys(VERSIONS) as VersionId[]) {
+    const path = `/${VERSIONS[id].path}`;
+    const show = async (request: FastifyRequest) => versionShow(request, deps, id);
+    app.get(path, { config: { public: true } }, show);
+    app.get(`${path}/`, { config: { public: true } }, show);
+  }
 
   app.get('/v2.1/limits', async (request) => {
     const v = versionOf(request);

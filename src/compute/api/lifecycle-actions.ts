@@ -1,12 +1,16 @@
-// POST /servers/{id}/action for rebuild, resize, confirmResize, revertResize and createImage: Nova's
-// body schemas (unknown keys and microversion-gated keys below their version are 400, as Nova's
-// additionalProperties: false makes them) and response shapes by microversion.
+// POST /servers/{id}/action for rebuild, resize, confirmResize, revertResize and createImage: the
+// validated bodies (schemas/action-schemas.ts) → the lifecycle's inputs, and Nova's response shapes by
+// microversion.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../../common/errors/codes.js';
+import { generatePassword } from '../injection.js';
 import { isAdmin } from '../compute-policy.js';
 import type { CreateImageInput, RebuildInput, ServerLifecycle } from '../server-lifecycle.js';
-import { atLeast, type Microversion } from './microversion.js';
-import { type ComputeRouteDeps, callerOf, linkBase, versionOf, wrapped } from './route-deps.js';
+import { atLeast } from './microversion.js';
+import { type ComputeRouteDeps, callerOf, linkBase, versionOf } from './route-deps.js';
+import type { CreateImageBody, RebuildBody, ResizeBody } from './schemas/action-schemas.js';
+import { idFromHref, personalityFiles } from './server-create-input.js';
+import { canonicalIpv6, canonicalUuid } from './validation/nova-formats.js';
 import { serverDetail } from './views.js';
 
 export const LIFECYCLE_ACTIONS = new Set([
@@ -17,111 +21,31 @@ export const LIFECYCLE_ACTIONS = new Set([
   'createImage',
 ]);
 
-const invalid = (key: string, value?: unknown) =>
-  errors.badRequest(
-    `Invalid input for field/attribute ${key}.` +
-      (value === undefined ? '' : ` Value: ${JSON.stringify(value) ?? 'None'}.`),
-  );
-
-function onlyKeys(body: Record<string, unknown>, allowed: readonly string[]): void {
-  const extra = Object.keys(body).filter((key) => !allowed.includes(key));
-  if (extra.length > 0) {
+/** A rebuild body (validated) → the lifecycle's input. */
+export function rebuildInput(body: RebuildBody): RebuildInput {
+  const r = body.rebuild;
+  if (r.trusted_image_certificates)
     throw errors.badRequest(
-      `Additional properties are not allowed (${extra.map((k) => `'${k}'`).join(', ')} ${extra.length === 1 ? 'was' : 'were'} unexpected)`,
+      'Image certificate validation failed: this cloud has no key manager to verify image signatures.',
     );
-  }
-}
-
-/** Nova's parameter_types.name: 1..255 characters, no leading or trailing whitespace. */
-function name(raw: unknown, key: string): string {
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 255 || raw.trim() !== raw)
-    throw invalid(key, raw);
-  return raw;
-}
-
-/** Nova's parameter_types.metadata: string keys of 1..255 characters, string values of at most 255. */
-export function metadataOf(raw: unknown): Record<string, string> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('metadata', raw);
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (key.length === 0 || key.length > 255 || typeof value !== 'string' || value.length > 255)
-      throw invalid('metadata', { [key]: value });
-    out[key] = value;
-  }
-  return out;
-}
-
-function nullableString(raw: unknown, key: string, max: number): string | null {
-  if (raw === null) return null;
-  if (typeof raw !== 'string' || raw.length > max) throw invalid(key, raw);
-  return raw;
-}
-
-/** An image id, or an image URL whose last path segment is the id (Nova accepts both). */
-function imageRef(raw: unknown): string {
-  if (typeof raw !== 'string' || raw.trim() === '') throw invalid('imageRef', raw);
-  return raw.replace(/\/+$/, '').split('/').at(-1) ?? raw;
-}
-
-const REBUILD_KEYS = [
-  'imageRef',
-  'name',
-  'adminPass',
-  'metadata',
-  'preserve_ephemeral',
-  'OS-DCF:diskConfig',
-  'accessIPv4',
-  'accessIPv6',
-];
-
-export function rebuildInput(body: unknown, v: Microversion): RebuildInput {
-  const r = wrapped(body, 'rebuild');
-  onlyKeys(r, [
-    ...REBUILD_KEYS,
-    ...(atLeast(v, 19) ? ['description'] : []),
-    ...(atLeast(v, 54) ? ['key_name'] : []),
-    ...(atLeast(v, 57) ? ['user_data'] : ['personality']),
-    ...(atLeast(v, 63) ? ['trusted_image_certificates'] : []),
-  ]);
-  if (r.imageRef === undefined) throw errors.badRequest("'imageRef' is a required property");
-  if (r.preserve_ephemeral !== undefined && typeof r.preserve_ephemeral !== 'boolean')
-    throw invalid('preserve_ephemeral', r.preserve_ephemeral);
-  if (r.adminPass !== undefined && typeof r.adminPass !== 'string') throw invalid('adminPass', r.adminPass);
-  const diskConfig = r['OS-DCF:diskConfig'];
-  if (diskConfig !== undefined && diskConfig !== 'AUTO' && diskConfig !== 'MANUAL')
-    throw invalid('OS-DCF:diskConfig', diskConfig);
-  const input: RebuildInput = { imageRef: imageRef(r.imageRef) };
-  if (r.name !== undefined) input.name = name(r.name, 'name');
-  if (r.metadata !== undefined) input.metadata = metadataOf(r.metadata);
-  if (r.description !== undefined) input.description = nullableString(r.description, 'description', 255);
-  if (r.key_name !== undefined) {
-    const keyName = nullableString(r.key_name, 'key_name', 255);
-    if (keyName === '') throw invalid('key_name', keyName);
-    input.keyName = keyName;
-  }
-  if (r.user_data !== undefined) {
-    const userData = nullableString(r.user_data, 'user_data', 65535);
-    if (userData !== null && !/^[A-Za-z0-9+/]*={0,2}$/.test(userData)) throw invalid('user_data');
-    input.userData = userData;
-  }
+  const input: RebuildInput = { imageRef: canonicalUuid(r.imageRef) };
+  if (r.name !== undefined) input.name = r.name;
+  if (r.metadata !== undefined) input.metadata = r.metadata;
+  if (r.description !== undefined) input.description = r.description;
+  if (r.key_name !== undefined) input.keyName = r.key_name;
+  if (r.user_data !== undefined) input.userData = r.user_data;
+  if (r.adminPass !== undefined) input.adminPass = r.adminPass;
+  if (r.accessIPv4 !== undefined) input.accessIpv4 = r.accessIPv4;
+  if (r.accessIPv6 !== undefined) input.accessIpv6 = canonicalIpv6(r.accessIPv6);
+  if (r['OS-DCF:diskConfig'] !== undefined) input.autoDiskConfig = r['OS-DCF:diskConfig'] === 'AUTO';
+  const files = personalityFiles(r.personality);
+  if (files !== undefined) input.files = files;
+  // preserve_ephemeral: Nuage flavors' servers have no ephemeral disk to preserve (libvirt ignores it too).
   return input;
 }
 
-export function resizeFlavorRef(body: unknown): string {
-  const r = wrapped(body, 'resize');
-  onlyKeys(r, ['flavorRef', 'OS-DCF:diskConfig']);
-  const ref = r.flavorRef;
-  if (ref === undefined) throw errors.badRequest("'flavorRef' is a required property");
-  if (typeof ref === 'number' && Number.isInteger(ref) && ref >= 0) return String(ref);
-  if (typeof ref !== 'string' || ref.length === 0 || ref.length > 255) throw invalid('flavorRef', ref);
-  return ref;
-}
-
-export function createImageInput(body: unknown): CreateImageInput {
-  const c = wrapped(body, 'createImage');
-  onlyKeys(c, ['name', 'metadata']);
-  if (c.name === undefined) throw errors.badRequest("'name' is a required property");
-  return { name: name(c.name, 'name'), metadata: c.metadata === undefined ? {} : metadataOf(c.metadata) };
+export function createImageInput(body: CreateImageBody): CreateImageInput {
+  return { name: body.createImage.name, metadata: body.createImage.metadata ?? {} };
 }
 
 /** Glance's URL of an image, next to the compute endpoint (Nova's Location header below 2.45). */
@@ -141,17 +65,27 @@ export async function runLifecycleAction(
   const auth = callerOf(request);
   const v = versionOf(request);
   const id = request.params.id;
-  const body = request.body as Record<string, unknown>;
+  const body = request.body;
   switch (name) {
     case 'rebuild': {
-      const server = await lifecycle.rebuild(auth, id, rebuildInput(body, v), request.id);
+      const input = rebuildInput(body as RebuildBody);
+      const adminPass = input.adminPass ?? generatePassword();
+      const server = await lifecycle.rebuild(auth, id, { ...input, adminPass }, request.id);
       const base = linkBase(request, deps.publicUrl);
+      const floatingIps = (await deps.floatingIps?.(server.ports.map((p) => p.portId))) ?? new Map();
+      const view = serverDetail(server, v, base, {
+        admin: isAdmin(auth),
+        single: true,
+        reduced: 'rebuild',
+        floatingIps,
+        ...(atLeast(v, 75) && { volumes: (await deps.volumes?.volumesOf([server])) ?? new Map() }),
+      });
       return reply
         .status(202)
-        .send({ server: serverDetail(server, v, base, { admin: isAdmin(auth), single: true }) });
+        .send({ server: { ...view, ...(deps.enableInstancePassword !== false && { adminPass }) } });
     }
     case 'resize':
-      await lifecycle.resize(auth, id, resizeFlavorRef(body), request.id);
+      await lifecycle.resize(auth, id, idFromHref((body as ResizeBody).resize.flavorRef), request.id);
       return reply.status(202).send();
     case 'confirmResize':
       await lifecycle.confirmResize(auth, id, request.id);
@@ -160,7 +94,12 @@ export async function runLifecycleAction(
       await lifecycle.revertResize(auth, id, request.id);
       return reply.status(202).send();
     case 'createImage': {
-      const imageId = await lifecycle.createImage(auth, id, createImageInput(body), request.id);
+      const imageId = await lifecycle.createImage(
+        auth,
+        id,
+        createImageInput(body as CreateImageBody),
+        request.id,
+      );
       if (atLeast(v, 45)) return reply.status(202).send({ image_id: imageId });
       return reply
         .status(202)
@@ -168,6 +107,6 @@ export async function runLifecycleAction(
         .send();
     }
     default:
-      throw errors.badRequest(`Action ${name} is not supported yet.`);
+      throw errors.badRequest(`There is no such action: ${name}`);
   }
 }

@@ -5,6 +5,7 @@ import type { AuthContext } from '../../common/http/context.js';
 import type { ComputeQuota } from '../collaborators.js';
 import type { FlavorService } from '../flavor-service.js';
 import type { HostService } from '../host-service.js';
+import type { ImageProxy } from '../image-proxy.js';
 import type { QuotaService } from '../quota-service.js';
 import type { ServerTags } from '../server-tags.js';
 import type { KeyPairService } from '../keypair-service.js';
@@ -30,8 +31,12 @@ export interface ComputeRouteDeps {
   /** What the caller's project uses now, for limits and os-quota-sets. */
   usage(auth: AuthContext): Promise<{ instances: number; cores: number; ramMiB: number; keyPairs: number }>;
   publicUrl: string;
+  /** Nova's [api] enable_instance_password: adminPass in create and rebuild responses (default true). */
+  enableInstancePassword?: boolean;
   /** Floating IPs per port id (Nova shows them in `addresses`); absent: fixed addresses only. */
   floatingIps?: (portIds: string[]) => Promise<Map<string, string[]>>;
+  /** The image service for Nova's image proxy API (absent: no /images routes). */
+  images?: ImageProxy;
   /** os-volume_attachments and volumes_attached (absent: no routes, and servers show no volumes). */
   volumes?: ServerVolumes;
   /** Hosts, per-project quotas and server tags (see compute-admin.ts); absent until index.ts wires them. */

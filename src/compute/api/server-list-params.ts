@@ -2,44 +2,31 @@
 // regular expressions, changes-since/-before, flavor, image, host, tags…, sort_key/sort_dir,
 // limit/marker), and the `servers_links` next link, which keeps the other parameters as Nova does.
 import type { FastifyRequest } from 'fastify';
-import { errors } from '../../common/errors/codes.js';
 import type { AuthContext } from '../../common/http/context.js';
 import { isAdmin } from '../compute-policy.js';
 import { parseSort } from '../server-list.js';
 import type { ServerListOptions } from '../server-service.js';
 import { atLeast } from './microversion.js';
-import { limitOf, versionOf } from './route-deps.js';
+import { versionOf } from './route-deps.js';
+import { parseIsoTime } from './validation/nova-formats.js';
+import { errors } from '../../common/errors/codes.js';
 
-type RawQuery = Record<string, string | string[] | undefined>;
+type Query = Record<string, string[]>;
 
 /** Nova's list limit when the caller gives none (CONF.api.max_limit). */
 export const SERVER_PAGE_MAX = 1000;
 
-function many(query: RawQuery, key: string): string[] {
-  const raw = query[key];
-  if (raw === undefined) return [];
-  return Array.isArray(raw) ? raw : [raw];
-}
+const many = (query: Query, key: string): string[] => query[key] ?? [];
+/** Nova reads a single-valued filter as the last value given. */
+const one = (query: Query, key: string): string | undefined => many(query, key).at(-1);
 
-function one(query: RawQuery, key: string): string | undefined {
-  return many(query, key).at(-1);
-}
-
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-
-function timestamp(query: RawQuery, key: string): string | undefined {
+/** A validated date-time (the schema checked its format) as an ISO timestamp. */
+function timestamp(query: Query, key: string): string | undefined {
   const raw = one(query, key);
-  if (raw === undefined) return undefined;
-  const at = DATE_TIME.test(raw.trim()) ? new Date(raw.trim()) : undefined;
-  if (at === undefined || Number.isNaN(at.getTime())) {
-    throw errors.badRequest(
-      `Invalid input for query parameters ${key}. Value: ${raw}. '${raw}' is not a 'date-time'`,
-    );
-  }
-  return at.toISOString();
+  return raw === undefined ? undefined : parseIsoTime(raw)?.toISOString();
 }
 
-function tagList(query: RawQuery, key: string): string[] | undefined {
+function tagList(query: Query, key: string): string[] | undefined {
   const raw = one(query, key);
   if (raw === undefined) return undefined;
   return raw
@@ -50,8 +37,9 @@ function tagList(query: RawQuery, key: string): string[] | undefined {
 
 export function serverListOptions(request: FastifyRequest, auth: AuthContext): ServerListOptions {
   const v = versionOf(request);
-  const query = request.query as RawQuery;
-  const limit = limitOf({ limit: one(query, 'limit') });
+  const query = request.novaQuery ?? {};
+  const limitText = one(query, 'limit');
+  const limit = limitText === undefined ? undefined : Math.min(Number(limitText), SERVER_PAGE_MAX);
   const changesSince = timestamp(query, 'changes-since');
   const changesBefore = atLeast(v, 66) ? timestamp(query, 'changes-before') : undefined;
   if (changesSince !== undefined && changesBefore !== undefined && changesSince > changesBefore) {
@@ -101,9 +89,9 @@ export function serversLinks(
   const last = found.at(-1);
   if (last === undefined || found.length < (limit ?? SERVER_PAGE_MAX)) return undefined;
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(request.query as RawQuery)) {
-    if (key === 'marker' || value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) params.append(key, item);
+  for (const [key, values] of Object.entries(request.novaQuery ?? {})) {
+    if (key === 'marker') continue;
+    for (const item of values) params.append(key, item);
   }
   params.set('marker', last.id);
   return [{ rel: 'next', href: `${href}?${params.toString()}` }];

@@ -20,7 +20,7 @@ function links(base: LinkBase, collection: string, id: string) {
 /** Nova's `created`/`updated`: ISO without fractions, with Z. */
 const isoSeconds = (iso: string) => `${iso.slice(0, 19)}Z`;
 /** Nova's `launched_at`, `created_at` (key pairs, actions): microseconds, no zone. */
-const isoMicros = (iso: string | null) =>
+export const isoMicros = (iso: string | null) =>
   iso === null ? null : `${iso.slice(0, 19)}.${iso.slice(20, 23)}000`;
 
 export function flavorBrief(f: Flavor, v: Microversion, base: LinkBase) {
@@ -91,26 +91,19 @@ export function serverBrief(s: Server, base: LinkBase) {
   return { id: s.id, name: s.name, links: links(base, 'servers', s.id) };
 }
 
-function addresses(s: Server, floating: Map<string, string[]> | undefined) {
+/** Nova's `addresses` by network name; `extended` adds the OS-EXT-IPS type and MAC (not in update/rebuild <2.75). */
+export function addresses(s: Server, floating: Map<string, string[]> | undefined, extended = true) {
   const out: Record<string, unknown[]> = {};
+  const entry = (version: number, addr: string, type: 'fixed' | 'floating', mac: string) => ({
+    version,
+    addr,
+    ...(extended && { 'OS-EXT-IPS:type': type, 'OS-EXT-IPS-MAC:mac_addr': mac }),
+  });
   for (const port of s.ports) {
     const list = out[port.networkName] ?? [];
-    for (const ip of port.fixedIps) {
-      list.push({
-        version: ip.version,
-        addr: ip.address,
-        'OS-EXT-IPS:type': 'fixed',
-        'OS-EXT-IPS-MAC:mac_addr': port.macAddress,
-      });
-    }
-    for (const addr of floating?.get(port.portId) ?? []) {
-      list.push({
-        version: addr.includes(':') ? 6 : 4,
-        addr,
-        'OS-EXT-IPS:type': 'floating',
-        'OS-EXT-IPS-MAC:mac_addr': port.macAddress,
-      });
-    }
+    for (const ip of port.fixedIps) list.push(entry(ip.version, ip.address, 'fixed', port.macAddress));
+    for (const addr of floating?.get(port.portId) ?? [])
+      list.push(entry(addr.includes(':') ? 6 : 4, addr, 'floating', port.macAddress));
     out[port.networkName] = list;
   }
   return out;
@@ -130,8 +123,8 @@ function embeddedFlavor(s: Server, v: Microversion, base: LinkBase) {
   };
 }
 
-/** Admin-only extended attributes (OS-EXT-SRV-ATTR), 2.3 adds the rest. */
-function adminAttributes(s: Server, v: Microversion) {
+/** Admin-only extended attributes (OS-EXT-SRV-ATTR), 2.3 adds the rest (user_data but in rebuild). */
+function adminAttributes(s: Server, v: Microversion, withUserData = true) {
   return {
     'OS-EXT-SRV-ATTR:host': s.host,
     'OS-EXT-SRV-ATTR:hypervisor_hostname': s.host,
@@ -143,7 +136,7 @@ function adminAttributes(s: Server, v: Microversion) {
       'OS-EXT-SRV-ATTR:kernel_id': '',
       'OS-EXT-SRV-ATTR:ramdisk_id': '',
       'OS-EXT-SRV-ATTR:root_device_name': '/dev/vda',
-      'OS-EXT-SRV-ATTR:user_data': s.userData,
+      ...(withUserData && { 'OS-EXT-SRV-ATTR:user_data': s.userData }),
     }),
   };
 }
@@ -156,10 +149,39 @@ export interface ServerViewOptions {
   floatingIps?: Map<string, string[]>;
   /** Attached volumes by server id (os-extended-volumes:volumes_attached). */
   volumes?: Map<string, { volumeId: string; deleteOnTermination: boolean }[]>;
+  /**
+   * The answer to an update or a rebuild: below 2.75 Nova leaves out the zone, config drive, key
+   * name, usage, security groups, extended status, volumes and admin attributes there (rebuild shows
+   * key_name from 2.54 and user_data from 2.57).
+   */
+  reduced?: 'update' | 'rebuild';
 }
 
-export function serverDetail(s: Server, v: Microversion, base: LinkBase, o: ServerViewOptions) {
-  const status = serverStatus(s.vmState, s.taskState);
+function fault(s: Server, status: string, admin: boolean) {
+  if (s.fault === null || (status !== 'ERROR' && status !== 'DELETED')) return undefined;
+  return {
+    code: s.fault.code,
+    message: s.fault.message,
+    created: isoSeconds(s.fault.createdAt),
+    ...(admin && s.fault.details !== null && { details: s.fault.details }),
+  };
+}
+
+/** Nova's generate_hostid: sha224 of project id and host, '' without a host. */
+export function hostIdOf(s: Server): string {
+  return s.host === null
+    ? ''
+    : createHash('sha224')
+        .update(s.projectId + s.host)
+        .digest('hex');
+}
+
+/** Nova's _progress_statuses. */
+const PROGRESS_STATUSES = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING']);
+
+/** What every server view has (Nova's views/servers.py show, before its show_* switches). */
+function serverCore(s: Server, v: Microversion, base: LinkBase, o: ServerViewOptions, status: string) {
+  const shownFault = fault(s, status, o.admin);
   return {
     id: s.id,
     name: s.name,
@@ -167,12 +189,7 @@ export function serverDetail(s: Server, v: Microversion, base: LinkBase, o: Serv
     tenant_id: s.projectId,
     user_id: s.userId,
     metadata: s.metadata,
-    hostId:
-      s.host === null
-        ? ''
-        : createHash('sha224')
-            .update(s.projectId + s.host)
-            .digest('hex'),
+    hostId: hostIdOf(s),
     image:
       s.imageId === null
         ? ''
@@ -180,12 +197,19 @@ export function serverDetail(s: Server, v: Microversion, base: LinkBase, o: Serv
     flavor: embeddedFlavor(s, v, base),
     created: isoSeconds(s.createdAt),
     updated: isoSeconds(s.updatedAt),
-    addresses: addresses(s, o.floatingIps),
-    accessIPv4: '',
-    accessIPv6: '',
+    addresses: addresses(s, o.floatingIps, o.reduced === undefined || atLeast(v, 75)),
+    accessIPv4: s.accessIpv4 ?? '',
+    accessIPv6: s.accessIpv6 ?? '',
     links: links(base, 'servers', s.id),
-    'OS-DCF:diskConfig': 'MANUAL',
-    progress: 0,
+    'OS-DCF:diskConfig': s.autoDiskConfig ? 'AUTO' : 'MANUAL',
+    ...(PROGRESS_STATUSES.has(status) && { progress: 0 }),
+    ...(shownFault !== undefined && { fault: shownFault }),
+  };
+}
+
+/** The attributes Nova's show_AZ, show_config_drive, show_keypair … switches add. */
+function serverExtended(s: Server, v: Microversion, o: ServerViewOptions) {
+  return {
     'OS-EXT-AZ:availability_zone': s.availabilityZone,
     config_drive: s.configDrive ? 'True' : '',
     key_name: s.keyName,
@@ -199,23 +223,26 @@ export function serverDetail(s: Server, v: Microversion, base: LinkBase, o: Serv
       id: a.volumeId,
       ...(atLeast(v, 3) && { delete_on_termination: a.deleteOnTermination }),
     })),
-    ...(o.admin && adminAttributes(s, v)),
-    ...(s.fault !== null &&
-      (status === 'ERROR' || status === 'DELETED') && {
-        fault: {
-          code: s.fault.code,
-          message: s.fault.message,
-          created: isoSeconds(s.fault.createdAt),
-          ...(o.admin && s.fault.details !== null && { details: s.fault.details }),
-        },
-      }),
-    ...(atLeast(v, 9) && { locked: s.locked }),
+    ...(o.admin && adminAttributes(s, v, o.reduced !== 'rebuild')),
     ...(atLeast(v, 16) && o.admin && { host_status: s.host === null ? '' : 'UP' }),
+  };
+}
+
+export function serverDetail(s: Server, v: Microversion, base: LinkBase, o: ServerViewOptions) {
+  const status = serverStatus(s.vmState, s.taskState);
+  const full = o.reduced === undefined || atLeast(v, 75);
+  return {
+    ...serverCore(s, v, base, o, status),
+    ...(full && serverExtended(s, v, o)),
+    ...(!full && o.reduced === 'rebuild' && atLeast(v, 54) && { key_name: s.keyName }),
+    ...(atLeast(v, 9) && { locked: s.locked }),
     ...(atLeast(v, 19) && { description: s.description }),
     ...(atLeast(v, 26) && { tags: s.tags ?? [] }),
     ...(atLeast(v, 63) && { trusted_image_certificates: null }),
     ...(atLeast(v, 71) && o.single && { server_groups: [] }),
     ...(atLeast(v, 73) && { locked_reason: s.lockedReason }),
+    // Rebuild adds user_data itself from 2.57 (and leaves it out of the admin attributes).
+    ...(o.reduced === 'rebuild' && atLeast(v, 57) && { user_data: s.userData }),
   };
 }
 

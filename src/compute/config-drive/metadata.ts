@@ -57,7 +57,14 @@ export interface InstanceMetadataInput {
   imageId?: string;
   reservationId?: string;
   securityGroups?: readonly string[];
+  /** The admin password, for the config drive only (Nova's extra_md `admin_pass`; never the metadata service). */
+  adminPass?: string;
+  /** Personality files, for the config drive only: `files` in meta_data.json, contents under content/. */
+  files?: readonly { path: string; contents: Uint8Array }[];
 }
+
+/** Nova's content keys: 0000, 0001, … */
+const contentKey = (index: number) => String(index).padStart(4, '0');
 
 /** `openstack/<version>/meta_data.json` (nova/api/metadata/base.py `_metadata_as_json`). */
 export function buildMetaData(input: InstanceMetadataInput): Record<string, unknown> {
@@ -76,6 +83,11 @@ export function buildMetaData(input: InstanceMetadataInput): Record<string, unkn
     project_id: input.projectId,
     devices: [],
     dedicated_cpus: [],
+    ...(input.adminPass !== undefined && { admin_pass: input.adminPass }),
+    ...(input.files !== undefined &&
+      input.files.length > 0 && {
+        files: input.files.map((f, i) => ({ path: f.path, content_path: `/content/${contentKey(i)}` })),
+      }),
   };
 }
 
@@ -178,6 +190,7 @@ export function buildConfigDriveFiles(input: InstanceMetadataInput): Map<string,
     result.set(`${dir}/vendor_data2.json`, vendorData2);
     if (input.userData !== undefined) result.set(`${dir}/user_data`, input.userData);
   }
+  (input.files ?? []).forEach((f, i) => result.set(`openstack/content/${contentKey(i)}`, f.contents));
   result.set('ec2/latest/meta-data.json', JSON.stringify(buildEc2MetaData(input)));
   if (input.userData !== undefined) result.set('ec2/latest/user-data', input.userData);
   return result;

@@ -78,6 +78,9 @@ export function requestSpecOf(server: Server): RequestSpec {
     // '' : the create named no zone, so any zone will do (the claim records the chosen host's).
     ...(server.availabilityZone !== '' && { availabilityZone: server.availabilityZone }),
     extraSpecs: server.flavor.extraSpecs,
+    ...(server.requestSpec?.requestedHost !== undefined && {
+      requestedHost: server.requestSpec.requestedHost,
+    }),
   };
 }
 

@@ -11,6 +11,12 @@ export const enabledFilter: HostFilter = (host) => (host.enabled ? undefined : '
 export const ignoreHostsFilter: HostFilter = (host, request) =>
   request.ignoreHosts?.includes(host.name) === true ? 'host is on the ignore list' : undefined;
 
+/** Nova's requested_destination (2.74 `host`/`hypervisor_hostname`): only that host is a candidate. */
+export const requestedHostFilter: HostFilter = (host, request) =>
+  request.requestedHost === undefined || request.requestedHost === host.name
+    ? undefined
+    : `the request asks for host ${request.requestedHost}`;
+
 export const capacityFilter: HostFilter = (host, request) => {
   const free = freeResources(host);
   if (free.vcpus < request.vcpus) return `needs ${request.vcpus} vCPUs, ${free.vcpus} free`;
@@ -81,6 +87,7 @@ export function matchesSpec(actual: string, wanted: string): boolean {
 export const DEFAULT_FILTERS: readonly HostFilter[] = [
   enabledFilter,
   ignoreHostsFilter,
+  requestedHostFilter,
   availabilityZoneFilter,
   capacityFilter,
   extraSpecsFilter,

@@ -31,6 +31,8 @@ export interface RequestSpec {
   availabilityZone?: string;
   /** Flavor extra specs. Only unscoped keys and the `capabilities:` scope are matched here. */
   extraSpecs?: Readonly<Record<string, string>>;
+  /** The one host the request may land on (Nova's requested_destination, 2.74). */
+  requestedHost?: string;
   /** Hosts to avoid (e.g. the ones a retried build already failed on). */
   ignoreHosts?: readonly string[];
   /** How many instances to place (one per call to the filters, resources consumed in between). */

@@ -5,7 +5,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { GrantActor, GrantTarget } from '../assignment-service.js';
 import type { RouteDeps } from './route-deps.js';
 import { collection, views } from './views.js';
-import { callerOf, extraOf, identityBase, queryBool, queryOf } from './request-util.js';
+import { callerOf, extraOf, identityBase, queryFlag, queryOf } from './request-util.js';
+import { errors } from '../../common/errors/codes.js';
 import { Description, Id, Name } from './schemas.js';
 import { renderAssignments } from './assignment-views.js';
 
@@ -114,6 +115,8 @@ export function registerGrantRoutes(app: FastifyInstance, deps: RouteDeps): void
 
   app.get('/v3/role_assignments', async (request) => {
     const q = queryOf(request);
+    // Listing a project's whole subtree is not implemented: refused rather than answered for one project.
+    if (queryFlag(q, 'include_subtree')) throw errors.badRequest('include_subtree is not supported.');
     const list = await deps.services.assignments.listAssignments(callerOf(request), {
       userId: q['user.id'],
       groupId: q['group.id'],
@@ -122,10 +125,10 @@ export function registerGrantRoutes(app: FastifyInstance, deps: RouteDeps): void
       domainId: q['scope.domain.id'],
       system: q['scope.system'] !== undefined ? true : undefined,
       inherited: q['scope.OS-INHERIT:inherited_to'] === 'projects' ? true : undefined,
-      effective: queryBool(q, 'effective') ?? false,
+      effective: queryFlag(q, 'effective'),
     });
     const base = identityBase(request, deps.publicUrl);
-    const items = await renderAssignments(list, deps.services, base, queryBool(q, 'include_names') ?? false);
+    const items = await renderAssignments(list, deps.services, base, queryFlag(q, 'include_names'));
     return collection('role_assignments', items, `${base}/v3/role_assignments`);
   });
 }

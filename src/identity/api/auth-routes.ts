@@ -6,6 +6,7 @@ import { parseAuthRequest } from '../auth-request.js';
 import { isCloudAdmin, isCloudReader } from '../policy.js';
 import { InvalidToken, type ValidatedToken } from '../token-service.js';
 import type { RouteDeps } from './route-deps.js';
+import { AuthTokensBody } from './schemas.js';
 import { catalogView, tokenView } from './token-views.js';
 import { callerOf, identityBase, queryOf } from './request-util.js';
 import { collection, views } from './views.js';
@@ -19,6 +20,7 @@ function subjectTokenOf(request: FastifyRequest): string {
 
 export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { auth, tokens, catalog, assignments } = deps.services;
+  const { adminProjectConfigured } = deps;
 
   async function catalogOf(v: ValidatedToken) {
     const s = v.context.scope;
@@ -41,20 +43,33 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
     return validated;
   }
 
-  app.post('/v3/auth/tokens', { config: { public: true } }, async (request, reply) => {
-    const { token, validated } = await auth.authenticate(parseAuthRequest(request.body));
-    request.auditTarget = { action: 'authenticate', targetType: 'token', targetId: validated.context.userId };
-    const noCatalog = queryOf(request).nocatalog !== undefined;
-    reply.header('x-subject-token', token);
-    return reply.status(201).send(tokenView(validated, noCatalog ? undefined : await catalogOf(validated)));
-  });
+  app.post(
+    '/v3/auth/tokens',
+    { config: { public: true }, schema: { body: AuthTokensBody } },
+    async (request, reply) => {
+      const { token, validated } = await auth.authenticate(parseAuthRequest(request.body));
+      request.auditTarget = {
+        action: 'authenticate',
+        targetType: 'token',
+        targetId: validated.context.userId,
+      };
+      const noCatalog = queryOf(request).nocatalog !== undefined;
+      reply.header('x-subject-token', token);
+      const view = tokenView(
+        validated,
+        noCatalog ? undefined : await catalogOf(validated),
+        adminProjectConfigured,
+      );
+      return reply.status(201).send(view);
+    },
+  );
 
   // Fastify answers HEAD through this GET route (exposeHeadRoutes), without the body.
   app.get('/v3/auth/tokens', async (request, reply) => {
     const validated = await subject(request);
     const noCatalog = queryOf(request).nocatalog !== undefined;
     reply.header('x-subject-token', subjectTokenOf(request));
-    return tokenView(validated, noCatalog ? undefined : await catalogOf(validated));
+    return tokenView(validated, noCatalog ? undefined : await catalogOf(validated), adminProjectConfigured);
   });
 
   app.delete('/v3/auth/tokens', async (request, reply) => {

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { renderKeystoneError } from '../../common/errors/render-keystone.js';
 import { authenticateUnlessPublic } from '../../common/http/authenticate.js';
 import { installErrorHandler } from '../../common/http/error-handler.js';
+import { installListQuery } from './list-query.js';
 import type { RouteDeps } from './route-deps.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerDiscoveryRoutes } from './discovery-routes.js';
@@ -16,6 +17,7 @@ import { registerCredentialRoutes } from './credential-routes.js';
 export function identityPlugin(deps: RouteDeps) {
   return async function identity(app: FastifyInstance): Promise<void> {
     installErrorHandler(app, (err, message) => renderKeystoneError(err, message));
+    installListQuery(app, app.prefix);
     app.addHook('onRequest', authenticateUnlessPublic(deps.services.tokens.validator));
     // Any identity write may revoke tokens (disable, delete, unassign, password change...): invalidate
     // cached validations before the client sees the answer, so the next request is checked afresh.

@@ -24,13 +24,13 @@ export function queryOf(request: FastifyRequest): Query {
   return out;
 }
 
-/** Keystone booleans in query strings: true/false/1/0/yes/no; a bare key (?enabled) means true. */
+/** Keystone booleans in query strings: true/false/1/0/yes/no/y/n/on/off; a bare key (?enabled) is true. */
 export function queryBool(q: Query, key: string): boolean | undefined {
   const v = q[key];
   if (v === undefined) return undefined;
   const lower = v.toLowerCase();
-  if (['', 'true', '1', 'yes', 'on'].includes(lower)) return true;
-  if (['false', '0', 'no', 'off'].includes(lower)) return false;
+  if (['', 'true', '1', 'yes', 'y', 'on'].includes(lower)) return true;
+  if (['false', '0', 'no', 'n', 'off'].includes(lower)) return false;
   throw errors.badRequest(`Invalid value for query parameter '${key}'.`);
 }
 
@@ -45,4 +45,9 @@ export function extraOf(body: Record<string, unknown>, known: readonly string[])
   for (const [k, v] of Object.entries(body)) if (!known.includes(k)) out[k] = v;
   if (JSON.stringify(out).length > 65_536) throw errors.badRequest('Extra attributes are too large.');
   return out;
+}
+
+/** Keystone's query_filter_is_true: present with any value but "0" (key-only parameters like ?effective). */
+export function queryFlag(q: Query, key: string): boolean {
+  return q[key] !== undefined && q[key] !== '0';
 }

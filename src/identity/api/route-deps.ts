@@ -25,4 +25,6 @@ export interface RouteDeps {
   region: string;
   /** Bumped after every identity write, so cached token validations are re-checked. */
   cache: ValidationCache;
+  /** identity.adminProjectName is set: project-scoped tokens then say is_admin_project true or false. */
+  adminProjectConfigured: boolean;
 }

@@ -54,3 +54,72 @@ export const DomainUpdateBody = Type.Object({
 });
 
 export const TagsBody = Type.Object({ tags: Tags });
+
+const NameOrIdRef = Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) });
+/** Keystone's parameter_types.boolean (JSON booleans and the usual strings). */
+const LooseBool = Type.Union([
+  Type.Boolean(),
+  Type.Null(),
+  Type.Unsafe<string>({
+    type: 'string',
+    enum: ['True', 'TRUE', 'true', 'False', 'FALSE', 'false', '', '1', '0', 'y', 'Y', 'n', 'N'],
+  }),
+]);
+
+/**
+ * POST /v3/auth/tokens, as Keystone's token_issue schema declares it: open objects (each method's plugin
+ * reads its own members; unknown members are ignored, as Keystone ignores them). A missing `auth` is
+ * refused by auth-request.ts with Keystone's message, which then applies the semantic checks.
+ */
+export const AuthTokensBody = Type.Object({
+  auth: Type.Optional(
+    Type.Object({
+      identity: Type.Object({
+        methods: Type.Array(Type.String()),
+        password: Type.Optional(
+          Type.Object({
+            user: Type.Optional(
+              Type.Object({
+                id: Type.Optional(Type.String()),
+                name: Type.Optional(Type.String()),
+                password: Type.Optional(Type.String()),
+                domain: Type.Optional(NameOrIdRef),
+              }),
+            ),
+          }),
+        ),
+        token: Type.Optional(Type.Object({ id: Type.String() })),
+        application_credential: Type.Optional(
+          Type.Object({
+            id: Type.Optional(Type.String()),
+            name: Type.Optional(Type.String()),
+            secret: Type.Optional(Type.String()),
+            user: Type.Optional(
+              Type.Object({
+                id: Type.Optional(Type.String()),
+                name: Type.Optional(Type.String()),
+                domain: Type.Optional(NameOrIdRef),
+              }),
+            ),
+          }),
+        ),
+      }),
+      scope: Type.Optional(
+        Type.Union([
+          Type.String(),
+          Type.Object({
+            project: Type.Optional(
+              Type.Object({
+                id: Type.Optional(Type.String()),
+                name: Type.Optional(Type.String()),
+                domain: Type.Optional(NameOrIdRef),
+              }),
+            ),
+            domain: Type.Optional(NameOrIdRef),
+            system: Type.Optional(Type.Object({ all: Type.Optional(LooseBool) })),
+          }),
+        ]),
+      ),
+    }),
+  ),
+});

@@ -22,7 +22,15 @@ export function catalogView(entries: CatalogEntry[]) {
   }));
 }
 
-export function tokenView(v: ValidatedToken, catalog: CatalogEntry[] | undefined) {
+/**
+ * A token's body. With an admin project configured, a project-scoped token says whether it is scoped
+ * to it (is_admin_project true or false); without one the attribute is absent, as in Keystone.
+ */
+export function tokenView(
+  v: ValidatedToken,
+  catalog: CatalogEntry[] | undefined,
+  adminProjectConfigured: boolean,
+) {
   const c = v.context;
   const body: Record<string, unknown> = {
     methods: c.methods,
@@ -56,6 +64,6 @@ export function tokenView(v: ValidatedToken, catalog: CatalogEntry[] | undefined
       restricted: !v.applicationCredential.unrestricted,
     };
   }
-  if (s.kind === 'project' && c.isAdminProject) body.is_admin_project = true;
+  if (s.kind === 'project' && adminProjectConfigured) body.is_admin_project = c.isAdminProject;
   return { token: body };
 }

@@ -2,14 +2,13 @@
 // deactivate/reactivate and tags.
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../common/errors/codes.js';
-import { parsePatch } from '../json-patch.js';
+import { PATCH_MEDIA_TYPES, parsePatch } from '../json-patch.js';
 import type { Query } from '../image-listing.js';
 import { callerOf, objectBody, type ImageRouteDeps } from './route-deps.js';
 import { imageBody, nextLink } from './views.js';
 
 /** The interoperable import methods that work here (web-download needs outbound network). */
 export const IMPORT_METHODS = 'glance-direct';
-export const PATCH_MEDIA_TYPE = 'application/openstack-images-v2.1-json-patch';
 /** Bodies of image records carry at most this much (large property values must get a 400, not a 413). */
 export const RECORD_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
@@ -42,11 +41,15 @@ export function registerImageRoutes(app: FastifyInstance, { images }: ImageRoute
   });
 
   app.patch<IdParams>('/v2/images/:id', { bodyLimit: RECORD_BODY_LIMIT_BYTES }, async (request) => {
-    const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type !== PATCH_MEDIA_TYPE) {
-      throw errors.unsupportedMediaType(`PATCH requires Content-Type ${PATCH_MEDIA_TYPE}.`);
+    const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const draft = PATCH_MEDIA_TYPES[type];
+    if (draft === undefined) {
+      const allowed = Object.keys(PATCH_MEDIA_TYPES).sort().join(', ');
+      throw errors.unsupportedMediaType(`Image PATCH expects Content-Type one of: ${allowed}`, {
+        headers: { 'Accept-Patch': allowed },
+      });
     }
-    const ops = parsePatch(request.body);
+    const ops = parsePatch(request.body, draft);
     return imageBody(await images.update(callerOf(request), request.params.id, ops));
   });
 

@@ -8,7 +8,8 @@ import type { TokenValidator } from '../../common/http/context.js';
 import { installErrorHandler } from '../../common/http/error-handler.js';
 import { registerDataRoutes } from './data-routes.js';
 import { registerDiscoveryRoutes } from './discovery-routes.js';
-import { PATCH_MEDIA_TYPE, RECORD_BODY_LIMIT_BYTES, registerImageRoutes } from './image-routes.js';
+import { PATCH_MEDIA_TYPES } from '../json-patch.js';
+import { RECORD_BODY_LIMIT_BYTES, registerImageRoutes } from './image-routes.js';
 import { registerMemberRoutes } from './member-routes.js';
 import type { ImageRouteDeps } from './route-deps.js';
 
@@ -18,7 +19,7 @@ export function imagePlugin(deps: ImageRouteDeps & { validator: TokenValidator }
     // Image data streams straight from the socket into the object store: no parsing, no body limit.
     app.addContentTypeParser('application/octet-stream', (_request, _payload, done) => done(null, undefined));
     app.addContentTypeParser(
-      PATCH_MEDIA_TYPE,
+      Object.keys(PATCH_MEDIA_TYPES),
       { parseAs: 'string', bodyLimit: RECORD_BODY_LIMIT_BYTES },
       (_request, text, done) => {
         try {

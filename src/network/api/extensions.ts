@@ -12,6 +12,7 @@ const EXTENSIONS: [alias: string, name: string, description: string][] = [
     'Neutron L3 Configurable external gateway mode',
     'Extension of the router abstraction for specifying whether SNAT should occur on the external gateway.',
   ],
+  ['extraroute', 'Neutron Extra Route', 'Extra routes configuration for L3 router'],
   ['security-group', 'security-group', 'The security groups extension.'],
   ['port-security', 'Port Security', 'Provides port security.'],
   ['allowed-address-pairs', 'Allowed Address Pairs', 'Provides allowed address pairs.'],
@@ -23,6 +24,8 @@ const EXTENSIONS: [alias: string, name: string, description: string][] = [
     'Expose functions for quotas usage statistics per project.',
   ],
   ['net-mtu', 'Network MTU', 'Provides MTU attribute for a network resource.'],
+  ['net-mtu-writable', 'Network MTU (writable)', 'Provides a writable MTU attribute for a network resource.'],
+  ['subnet_allocation', 'Subnet Allocation', 'Enables allocation of subnets from a subnet pool'],
   ['auto-allocated-topology', 'Auto Allocated Topology Services', 'Auto Allocated Topology Services.'],
   ['project-id', 'project_id field enabled', 'Extension that indicates that project_id field is enabled.'],
   [

@@ -10,8 +10,10 @@ import { autoAllocatedTopology } from '../bootstrap.js';
 import type { NetworkServices } from '../services.js';
 import { extensionList, hasExtension } from './extensions.js';
 import { registerQuotaRoutes } from './quota-routes.js';
-import { RESOURCES, registerResourceRoutes, registerRouterActions } from './resource-routes.js';
+import { RESOURCES, registerResourceRoutes } from './resource-routes.js';
+import { registerRouterActions } from './router-action-routes.js';
 import { callerOf } from './request-util.js';
+import { prepareNoQuery, prepareShowQuery } from './validation/prepare-query.js';
 
 export interface NetworkApiDeps {
   services: NetworkServices;
@@ -27,28 +29,32 @@ export function baseUrl(request: FastifyRequest, publicUrl: string): string {
   return `${request.protocol}://${request.headers.host ?? 'localhost'}/network`;
 }
 
+const noQuery = { preHandler: async (request: FastifyRequest) => prepareNoQuery(request.query) };
+
 function registerDiscovery(app: FastifyInstance, deps: NetworkApiDeps): void {
-  app.get('/', { config: { public: true } }, async (request) => ({
+  // Neutron's version document holds only `versions`; what the data plane does not enforce rides in
+  // the version entry itself, where clients ignore unknown keys.
+  app.get('/', { config: { public: true }, ...noQuery }, async (request) => ({
     versions: [
       {
         id: 'v2.0',
         status: 'CURRENT',
         links: [{ href: `${baseUrl(request, deps.publicUrl)}/v2.0/`, rel: 'self' }],
+        'nuage:data_plane': { driver: deps.dataPlane.driver, not_enforced: deps.dataPlane.notEnforced },
       },
     ],
-    'nuage:data_plane': { driver: deps.dataPlane.driver, not_enforced: deps.dataPlane.notEnforced },
   }));
   const resources = async (request: FastifyRequest) => ({
     resources: RESOURCES.map((r) => ({
-      name: r.singular,
-      collection: r.plural,
+      name: r.spec.resource,
+      collection: r.spec.collection,
       links: [{ href: `${baseUrl(request, deps.publicUrl)}/v2.0/${r.path}`, rel: 'self' }],
     })),
   });
-  app.get('/v2.0', { config: { public: true } }, resources);
-  app.get('/v2.0/', { config: { public: true } }, resources);
-  app.get('/v2.0/extensions', async () => ({ extensions: extensionList() }));
-  app.get<{ Params: { alias: string } }>('/v2.0/extensions/:alias', async (request) => {
+  app.get('/v2.0', { config: { public: true }, ...noQuery }, resources);
+  app.get('/v2.0/', { config: { public: true }, ...noQuery }, resources);
+  app.get('/v2.0/extensions', noQuery, async () => ({ extensions: extensionList() }));
+  app.get<{ Params: { alias: string } }>('/v2.0/extensions/:alias', noQuery, async (request) => {
     const found = extensionList().find((e) => e.alias === request.params.alias);
     if (!found || !hasExtension(request.params.alias))
       throw errors.notFound('extension', request.params.alias);
@@ -59,6 +65,7 @@ function registerDiscovery(app: FastifyInstance, deps: NetworkApiDeps): void {
 function registerAutoAllocation(app: FastifyInstance, deps: NetworkApiDeps): void {
   app.get<{ Params: { project: string }; Querystring: { fields?: string | string[] } }>(
     '/v2.0/auto-allocated-topology/:project',
+    { preHandler: async (request) => void prepareShowQuery(request.query) },
     async (request) => {
       const fields = request.query.fields;
       const dryRun = (Array.isArray(fields) ? fields : [fields]).includes('dry-run');
@@ -74,6 +81,7 @@ function registerAutoAllocation(app: FastifyInstance, deps: NetworkApiDeps): voi
   );
   app.delete<{ Params: { project: string } }>(
     '/v2.0/auto-allocated-topology/:project',
+    noQuery,
     async (request, reply) => {
       const auth = callerOf(request);
       const topo = await autoAllocatedTopology(deps.services, auth, request.params.project, true);
@@ -98,7 +106,7 @@ export function networkPlugin(deps: NetworkApiDeps) {
     installErrorHandler(app, (err, message) => renderNeutronError(err, message));
     app.addHook('onRequest', authenticateUnlessPublic(deps.validator));
     registerDiscovery(app, deps);
-    registerResourceRoutes(app, deps.services, deps.publicUrl);
+    registerResourceRoutes(app, deps.services);
     registerRouterActions(app, deps.services);
     registerQuotaRoutes(app, deps.services);
     registerAutoAllocation(app, deps);

@@ -1,55 +1,68 @@
-// The CRUD routes of every Neutron resource family (one table below drives them all) and the router
-// interface actions. Lists apply Neutron's filters, sorting, paging and fields.
+// The CRUD routes of every Neutron resource family (one table below drives them all). Each route checks
+// its body or query against the family's attribute map (TypeBox schemas, Neutron's messages) in a
+// preHandler, so handlers only see valid, converted input. Bulk creates are all-or-nothing.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../../common/http/context.js';
+import { isCloudAdmin } from '../../identity/policy.js';
 import { applyListQuery, pickFields, type Query } from '../list-query.js';
 import type { Rec } from '../network-store.js';
 import type { NetworkServices } from '../services.js';
-import { bodyObject, callerOf } from './request-util.js';
+import { callerOf } from './request-util.js';
+import { networkSpec, portSpec, subnetPoolSpec, subnetSpec } from './specs/l2.js';
+import { floatingIpSpec, routerSpec, securityGroupRuleSpec, securityGroupSpec } from './specs/l3.js';
+import type { ResourceSpec } from './validation/attribute-map.js';
+import {
+  prepareCreateBody,
+  prepareUpdateBody,
+  type Item,
+  type Requester,
+} from './validation/prepare-body.js';
+import { prepareListQuery, prepareNoQuery, prepareShowQuery } from './validation/prepare-query.js';
 import { view } from './views.js';
 
-interface Crud {
-  create(auth: AuthContext, body: Record<string, unknown>): Promise<Rec>;
+export interface Crud {
+  create(auth: AuthContext, body: Item): Promise<Rec>;
   list(auth: AuthContext): Promise<Rec[]>;
   get(auth: AuthContext, id: string): Promise<Rec>;
-  update(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec>;
+  update(auth: AuthContext, id: string, body: Item): Promise<Rec>;
   remove(auth: AuthContext, id: string): Promise<void>;
 }
 
 export interface ResourceFamily {
-  singular: string;
-  plural: string;
+  spec: ResourceSpec;
   path: string;
   service: (s: NetworkServices) => Crud;
+  /** Query keys that filter although they are no attribute (ports: the router a port belongs to). */
+  extraFilters?: string[];
 }
 
 export const RESOURCES: ResourceFamily[] = [
-  { singular: 'network', plural: 'networks', path: 'networks', service: (s) => s.networks },
-  { singular: 'subnet', plural: 'subnets', path: 'subnets', service: (s) => s.subnets },
-  { singular: 'port', plural: 'ports', path: 'ports', service: (s) => s.ports },
+  { spec: networkSpec, path: 'networks', service: (s) => s.networks },
+  { spec: subnetSpec, path: 'subnets', service: (s) => s.subnets },
+  { spec: subnetPoolSpec, path: 'subnetpools', service: (s) => s.subnetPools },
+  { spec: portSpec, path: 'ports', service: (s) => s.ports },
+  { spec: securityGroupSpec, path: 'security-groups', service: (s) => s.securityGroups },
   {
-    singular: 'security_group',
-    plural: 'security_groups',
-    path: 'security-groups',
-    service: (s) => s.securityGroups,
-  },
-  {
-    singular: 'security_group_rule',
-    plural: 'security_group_rules',
+    spec: securityGroupRuleSpec,
     path: 'security-group-rules',
     service: (s) => ({
       create: s.securityGroups.createRule,
       list: s.securityGroups.listRules,
       get: s.securityGroups.getRule,
-      update: async (auth, id) => s.securityGroups.getRule(auth, id),
+      update: s.securityGroups.updateRule,
       remove: s.securityGroups.removeRule,
     }),
   },
-  { singular: 'router', plural: 'routers', path: 'routers', service: (s) => s.routers },
-  { singular: 'floatingip', plural: 'floatingips', path: 'floatingips', service: (s) => s.floatingIps },
+  { spec: routerSpec, path: 'routers', service: (s) => s.routers },
+  { spec: floatingIpSpec, path: 'floatingips', service: (s) => s.floatingIps },
 ];
 
-const MAX_BULK = 100;
+export function requesterOf(auth: AuthContext): Requester {
+  return {
+    projectId: auth.scope.kind === 'project' ? auth.scope.projectId : undefined,
+    mayActForOthers: isCloudAdmin(auth),
+  };
+}
 
 function nextLink(request: FastifyRequest, query: string | undefined) {
   if (!query) return undefined;
@@ -59,67 +72,95 @@ function nextLink(request: FastifyRequest, query: string | undefined) {
   ];
 }
 
+/** Creates every item or none: on a failure the ones already made are deleted again (Neutron's emulated bulk). */
+async function createAll(svc: Crud, auth: AuthContext, items: Item[]): Promise<Rec[]> {
+  const made: Rec[] = [];
+  try {
+    for (const item of items) made.push(await svc.create(auth, item));
+  } catch (err) {
+    for (const rec of made.reverse()) await svc.remove(auth, rec.id).catch(() => undefined);
+    throw err;
+  }
+  return made;
+}
+
+interface Parsed {
+  query: Query;
+  items: Item[];
+  bulk: boolean;
+  changes: Item;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    neutron: Parsed | undefined;
+  }
+}
+
 function registerFamily(app: FastifyInstance, family: ResourceFamily, services: NetworkServices): void {
+  const { spec } = family;
   const svc = family.service(services);
   const base = `/v2.0/${family.path}`;
-  app.get(base, async (request) => {
-    const query = request.query as Query;
-    const page = applyListQuery((await svc.list(callerOf(request))).map(view), query);
-    const links = nextLink(request, page.nextQuery);
-    return { [family.plural]: page.items, ...(links ? { [`${family.plural}_links`]: links } : {}) };
+  const parsed = (request: FastifyRequest) => request.neutron as Parsed;
+  const set = (request: FastifyRequest, p: Partial<Parsed>) => {
+    request.neutron = { query: {}, items: [], bulk: false, changes: {}, ...p };
+  };
+  const out = (auth: AuthContext, rec: Rec) => view(rec, auth, spec);
+
+  app.get(base, {
+    preHandler: async (request) =>
+      set(request, { query: prepareListQuery(spec, request.query, family.extraFilters) }),
+    handler: async (request) => {
+      const auth = callerOf(request);
+      const page = applyListQuery(
+        (await svc.list(auth)).map((r) => out(auth, r)),
+        parsed(request).query,
+      );
+      const links = nextLink(request, page.nextQuery);
+      return { [spec.collection]: page.items, ...(links ? { [`${spec.collection}_links`]: links } : {}) };
+    },
   });
-  app.post(base, async (request, reply) => {
-    const auth = callerOf(request);
-    const body = request.body as Record<string, unknown> | undefined;
-    const bulk = body?.[family.plural];
-    if (Array.isArray(bulk)) {
-      const made: Rec[] = [];
-      for (const one of bulk.slice(0, MAX_BULK))
-        made.push(await svc.create(auth, bodyObject({ x: one }, 'x')));
-      return reply.status(201).send({ [family.plural]: made.map(view) });
-    }
-    const rec = await svc.create(auth, bodyObject(body, family.singular));
-    return reply.status(201).send({ [family.singular]: view(rec) });
+  app.post(base, {
+    preHandler: async (request) =>
+      set(request, prepareCreateBody(spec, request.body, requesterOf(callerOf(request)))),
+    handler: async (request, reply) => {
+      const auth = callerOf(request);
+      const { items, bulk } = parsed(request);
+      if (bulk) {
+        const made = await createAll(svc, auth, items);
+        return reply.status(201).send({ [spec.collection]: made.map((r) => out(auth, r)) });
+      }
+      const rec = await svc.create(auth, items[0] as Item);
+      return reply.status(201).send({ [spec.resource]: out(auth, rec) });
+    },
   });
-  app.get<{ Params: { id: string } }>(`${base}/:id`, async (request) => {
-    const rec = await svc.get(callerOf(request), request.params.id);
-    return { [family.singular]: pickFields(view(rec), request.query as Query) };
+  app.get<{ Params: { id: string } }>(`${base}/:id`, {
+    preHandler: async (request) => set(request, { query: prepareShowQuery(request.query) }),
+    handler: async (request) => {
+      const auth = callerOf(request);
+      const rec = await svc.get(auth, request.params.id);
+      return { [spec.resource]: pickFields(out(auth, rec), parsed(request).query) };
+    },
   });
-  app.put<{ Params: { id: string } }>(`${base}/:id`, async (request) => {
-    const rec = await svc.update(
-      callerOf(request),
-      request.params.id,
-      bodyObject(request.body, family.singular),
-    );
-    return { [family.singular]: view(rec) };
+  app.put<{ Params: { id: string } }>(`${base}/:id`, {
+    preHandler: async (request) =>
+      set(request, { changes: prepareUpdateBody(spec, request.body, requesterOf(callerOf(request))) }),
+    handler: async (request) => {
+      const auth = callerOf(request);
+      const rec = await svc.update(auth, request.params.id, parsed(request).changes);
+      return { [spec.resource]: out(auth, rec) };
+    },
   });
-  app.delete<{ Params: { id: string } }>(`${base}/:id`, async (request, reply) => {
-    await svc.remove(callerOf(request), request.params.id);
-    return reply.status(204).send();
+  app.delete<{ Params: { id: string } }>(`${base}/:id`, {
+    preHandler: async (request) => prepareNoQuery(request.query),
+    handler: async (request, reply) => {
+      await svc.remove(callerOf(request), request.params.id);
+      return reply.status(204).send();
+    },
   });
 }
 
-export function registerResourceRoutes(
-  app: FastifyInstance,
-  services: NetworkServices,
-  _publicUrl: string,
-): void {
+export function registerResourceRoutes(app: FastifyInstance, services: NetworkServices): void {
+  app.decorateRequest('neutron', undefined);
   for (const family of RESOURCES) registerFamily(app, family, services);
-}
-
-export function registerRouterActions(app: FastifyInstance, services: NetworkServices): void {
-  app.put<{ Params: { id: string } }>('/v2.0/routers/:id/add_router_interface', async (request) =>
-    services.routers.addInterface(
-      callerOf(request),
-      request.params.id,
-      (request.body ?? {}) as Record<string, unknown>,
-    ),
-  );
-  app.put<{ Params: { id: string } }>('/v2.0/routers/:id/remove_router_interface', async (request) =>
-    services.routers.removeInterface(
-      callerOf(request),
-      request.params.id,
-      (request.body ?? {}) as Record<string, unknown>,
-    ),
-  );
 }

@@ -27,13 +27,18 @@ export interface PortSpec {
   portSecurityEnabled: boolean;
   securityGroupIds: string[];
   allowedAddressPairs: { ipAddress: string; macAddress: string }[];
+  /** False: no frame enters or leaves the port (Neutron's administratively down port). */
   adminStateUp: boolean;
 }
 
 export interface NetworkSpec {
   id: string;
   mtu: number;
-  external: boolean;
+  /**
+   * Bridged to the host's root namespace (a flat network on the physical network): the root side holds
+   * the gateway address of each IPv4 subnet, so the host reaches the network.
+   */
+  uplink: boolean;
   subnets: SubnetSpec[];
   ports: PortSpec[];
 }
@@ -52,6 +57,8 @@ export interface RuleSpec {
 
 export interface SecurityGroupSpec {
   id: string;
+  /** False: rules are applied to every packet, replies included (no connection tracking verdicts). */
+  stateful: boolean;
   rules: RuleSpec[];
 }
 
@@ -69,9 +76,18 @@ export interface FloatingIpSpec {
   fixedIp: string;
 }
 
+export interface RouteSpec {
+  /** CIDR, e.g. 10.2.0.0/24. */
+  destination: string;
+  nexthop: string;
+}
+
 export interface RouterSpec {
   id: string;
+  /** False: the data plane serves nothing of this router (no namespace, no forwarding). */
   adminStateUp: boolean;
+  /** Extra routes, installed in the router's namespace. */
+  routes: RouteSpec[];
   interfaces: RouterInterfaceSpec[];
   gateway?: {
     portId: string;

@@ -2,7 +2,8 @@
 // so each project has its own bucket namespace, as Swift accounts do. Names created through S3 are
 // also registered globally (one project per name): that is how an anonymous request, which names no
 // project, finds a public bucket, and how a key of another project reaches a bucket shared with it by
-// policy. Creating a name another project has registered is BucketAlreadyExists.
+// policy. Creating a name another project has (registered, or a container made through Swift) is
+// BucketAlreadyExists.
 import type { Clock } from '../../common/clock.js';
 import { isApiError } from '../../common/errors/api-error.js';
 import type { Container, StoredMetadata } from '../model.js';
@@ -43,14 +44,12 @@ async function createBucket(
       'Your previous request to create the named bucket succeeded and you already own it.',
     );
   }
+  // S3 has one bucket namespace: a container of that name in any other project (through either API)
+  // takes the name, registered or not.
+  if ((await store.otherContainerOwner(name, projectId)) !== undefined) throw bucketAlreadyExists();
   const holder = await store.registerBucket(name, projectId, now());
   if (holder !== projectId) {
-    if (await objects.getContainer(holder, name)) {
-      throw s3Error(
-        'BucketAlreadyExists',
-        'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
-      );
-    }
+    if (await objects.getContainer(holder, name)) throw bucketAlreadyExists();
     await store.takeOverBucket(name, holder, projectId, now());
   }
   // Leftovers of an earlier container of the same name (deleted through Swift) do not carry over.
@@ -136,6 +135,13 @@ export function createBucketService(deps: BucketServiceDeps) {
       await store.deleteConfigs(bucket.projectId, bucket.container.name, kind);
     },
   };
+}
+
+function bucketAlreadyExists() {
+  return s3Error(
+    'BucketAlreadyExists',
+    'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+  );
 }
 
 function bucketNotEmpty() {

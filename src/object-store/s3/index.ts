@@ -1,14 +1,17 @@
-// Composition of the S3 front end's own services (bucket names and configuration, multipart uploads)
+// Composition of the S3 front end's own services (bucket names and configuration, multipart uploads,
+// lifecycle rules)
 // over the database and the object store's blob directory.
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../common/clock.js';
 import type { Config } from '../../config/schema.js';
 import type { Database } from '../../db/schema.js';
+import { createLeaseStore, type LeaseTables } from '../../common/tasks/lease-store.js';
 import { createBlobStore } from '../blob/blob-store.js';
 import type { ObjectService } from '../object-service.js';
 import { createVersionStore } from '../versioning/index.js';
 import { createBucketService } from './bucket-service.js';
+import { createLifecycleService } from './lifecycle-service.js';
 import { createMultipartService } from './multipart-service.js';
 import { createS3Store } from './s3-store.js';
 
@@ -39,7 +42,17 @@ export function createS3Services(deps: S3ServicesDeps) {
     clock: deps.clock,
     abortUploads: (projectId, bucket) => multipart.abortAll(projectId, bucket),
   });
-  return { buckets, multipart, versions };
+  const lifecycle = createLifecycleService({
+    store,
+    objects: deps.objects,
+    buckets,
+    versions,
+    multipart,
+    // Database includes LeaseTables; Kysely's types are invariant in the schema, hence the cast.
+    leases: createLeaseStore(deps.db as unknown as Kysely<LeaseTables>, deps.clock),
+    clock: deps.clock,
+  });
+  return { buckets, multipart, versions, lifecycle };
 }
 
 export type S3Services = ReturnType<typeof createS3Services>;

@@ -2,8 +2,10 @@
 // with. They are ApiErrors whose code is AWS's, so the S3 renderer passes them through unchanged.
 // (Request authentication and body integrity codes live in api/s3/auth/s3-auth-error.ts.)
 import { ApiError } from '../../common/errors/api-error.js';
+import type { S3ErrorFields } from '../../common/errors/render-s3.js';
 
 export const S3_ERROR_STATUS = {
+  AccessControlListNotSupported: 400,
   AccessDenied: 403,
   AccessForbidden: 403,
   BadDigest: 400,
@@ -17,6 +19,7 @@ export const S3_ERROR_STATUS = {
   IncompleteBody: 400,
   InvalidAccessKeyId: 403,
   InvalidArgument: 400,
+  InvalidBucketAclWithObjectOwnership: 400,
   InvalidBucketName: 400,
   InvalidDigest: 400,
   InvalidPart: 400,
@@ -24,12 +27,16 @@ export const S3_ERROR_STATUS = {
   InvalidPartOrder: 400,
   InvalidRange: 416,
   InvalidRequest: 400,
+  InvalidPolicyDocument: 400,
   InvalidStorageClass: 400,
+  InvalidTag: 400,
   InvalidToken: 400,
   InvalidURI: 400,
   KeyTooLongError: 400,
   MalformedACLError: 400,
+  MalformedPOSTRequest: 400,
   MalformedPolicy: 400,
+  MaxPostPreDataLengthExceeded: 400,
   MalformedXML: 400,
   MetadataTooLarge: 400,
   MethodNotAllowed: 405,
@@ -39,11 +46,19 @@ export const S3_ERROR_STATUS = {
   NoSuchBucketPolicy: 404,
   NoSuchCORSConfiguration: 404,
   NoSuchKey: 404,
+  NoSuchLifecycleConfiguration: 404,
+  NoSuchPublicAccessBlockConfiguration: 404,
+  NoSuchTagSet: 404,
   NoSuchUpload: 404,
   NoSuchVersion: 404,
+  NoSuchWebsiteConfiguration: 404,
   NotImplemented: 501,
+  OwnershipControlsNotFoundError: 404,
   PreconditionFailed: 412,
+  ReplicationConfigurationNotFoundError: 404,
+  SignatureDoesNotMatch: 403,
   UnexpectedContent: 400,
+  UnresolvableGrantByEmailAddress: 400,
 } as const;
 
 export type S3ErrorCode = keyof typeof S3_ERROR_STATUS;
@@ -51,8 +66,10 @@ export type S3ErrorCode = keyof typeof S3_ERROR_STATUS;
 /** The codes above as a list, for documentation checks. */
 export const S3_ERROR_CODES = Object.keys(S3_ERROR_STATUS) as S3ErrorCode[];
 
-export class S3Error extends ApiError {
+export class S3Error extends ApiError implements S3ErrorFields {
   declare readonly code: S3ErrorCode;
+  /** Elements AWS adds to the error body (the Key of NoSuchKey…): public, unlike internalContext. */
+  readonly s3Fields: Readonly<Record<string, string>> | undefined;
   constructor(
     code: S3ErrorCode,
     message: string,
@@ -60,10 +77,12 @@ export class S3Error extends ApiError {
       internalContext?: Record<string, unknown>;
       headers?: Record<string, string>;
       cause?: unknown;
+      fields?: Record<string, string>;
     } = {},
   ) {
     super(S3_ERROR_STATUS[code], code, message, options);
     this.name = 'S3Error';
+    this.s3Fields = options.fields;
   }
 }
 
@@ -79,8 +98,12 @@ export function s3Error(
 export const s3Errors = {
   accessDenied: () => s3Error('AccessDenied', 'Access Denied'),
   noSuchBucket: (bucket: string) =>
-    s3Error('NoSuchBucket', 'The specified bucket does not exist', { bucket }),
-  noSuchKey: (key: string) => s3Error('NoSuchKey', 'The specified key does not exist.', { key }),
+    new S3Error('NoSuchBucket', 'The specified bucket does not exist', { fields: { BucketName: bucket } }),
+  noSuchKey: (key: string) =>
+    new S3Error('NoSuchKey', 'The specified key does not exist.', { fields: { Key: key } }),
+  /** InvalidArgument naming the argument and echoing its value, as AWS does. */
+  invalidArgumentValue: (message: string, name: string, value: string) =>
+    new S3Error('InvalidArgument', message, { fields: { ArgumentName: name, ArgumentValue: value } }),
   noSuchUpload: (uploadId: string) =>
     s3Error(
       'NoSuchUpload',

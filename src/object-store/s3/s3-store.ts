@@ -6,7 +6,8 @@ import type { StoredMetadata } from '../model.js';
 import { parseMetadata } from '../object-store-store.js';
 import { prefixUpperBound } from '../object-store-store.js';
 
-export type ConfigKind = 'cors' | 'policy';
+export type ConfigKind =
+  'cors' | 'policy' | 'tagging' | 'lifecycle' | 'publicAccessBlock' | 'ownershipControls';
 
 export interface MultipartUpload {
   uploadId: string;
@@ -88,6 +89,20 @@ function bucketQueries(db: Kysely<Database>) {
         .where('project_id', '=', fromProjectId)
         .execute();
     },
+    /**
+     * Another project that has a container of this name (made through Swift or S3), if any. Hidden
+     * version-store accounts (their ids start with U+0001) are not owners.
+     */
+    async otherContainerOwner(name: string, projectId: string): Promise<string | undefined> {
+      const r = await db
+        .selectFrom('os_containers')
+        .select('project_id')
+        .where('name', '=', name)
+        .where('project_id', '!=', projectId)
+        .where('project_id', 'not like', '\u0001%')
+        .executeTakeFirst();
+      return r?.project_id;
+    },
     async unregisterBucket(name: string, projectId: string): Promise<void> {
       await db
         .deleteFrom('s3_bucket_names')
@@ -134,6 +149,24 @@ function configQueries(db: Kysely<Database>) {
           }),
         )
         .execute();
+    },
+    /** The buckets holding a document of this kind, in a stable order, at most `limit` after `after`. */
+    async configsOfKind(
+      kind: ConfigKind,
+      after: { projectId: string; bucket: string } | undefined,
+      limit: number,
+    ): Promise<Array<{ projectId: string; bucket: string }>> {
+      let q = db.selectFrom('s3_bucket_configs').select(['project_id', 'bucket']).where('kind', '=', kind);
+      if (after) {
+        q = q.where((eb) =>
+          eb.or([
+            eb('project_id', '>', after.projectId),
+            eb.and([eb('project_id', '=', after.projectId), eb('bucket', '>', after.bucket)]),
+          ]),
+        );
+      }
+      const rows = await q.orderBy('project_id').orderBy('bucket').limit(limit).execute();
+      return rows.map((r) => ({ projectId: r.project_id, bucket: r.bucket }));
     },
     async deleteConfigs(projectId: string, bucket: string, kind?: ConfigKind): Promise<void> {
       let q = db

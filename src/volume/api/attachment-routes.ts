@@ -1,91 +1,87 @@
 // The attachments API (3.27+; os-complete at 3.44): what compute calls to attach and detach volumes.
+// Bodies and query strings are validated before the handlers.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { errors } from '../../common/errors/codes.js';
+import { isAdmin } from '../volume-policy.js';
+import { ATTACHMENT_FILTERS, listFiltersOf, listParamsOf } from './list-params.js';
+import { atLeast } from './microversion.js';
+import { type VolumeRouteDeps, callerOf, versionOf } from './route-deps.js';
+import { ATTACHMENT_ACTIONS } from './schemas/action-schemas.js';
 import {
-  type Body,
-  type VolumeRouteDeps,
-  allTenantsOf,
-  callerOf,
-  limitOf,
-  objectBody,
-  optionalString,
-  queryOf,
-  requireVersion,
-  requiredString,
-  wrapped,
-} from './route-deps.js';
+  ATTACHMENT_CREATE,
+  AttachmentUpdateBody,
+  type AttachmentCreate,
+} from './schemas/attachment-schemas.js';
+import { AttachmentListQuery } from './schemas/query-schemas.js';
+import { declare } from './validation.js';
 import { attachmentSummary, attachmentView } from './views.js';
 
 type Id = { Params: { project: string; id: string } };
 
-function connectorOf(o: Body): Record<string, unknown> | undefined {
-  const c = o.connector;
-  if (c === undefined || c === null) return undefined;
-  if (typeof c !== 'object' || Array.isArray(c))
-    throw errors.badRequest('Invalid input for field/attribute connector.');
-  return c as Record<string, unknown>;
-}
-
 export function registerAttachmentRoutes(app: FastifyInstance, deps: VolumeRouteDeps): void {
-  app.post('/v3/:project/attachments', async (request) => {
-    requireVersion(request, 27);
-    const a = wrapped(request.body, 'attachment');
-    const mode = optionalString(a, 'mode') ?? 'rw';
-    if (mode !== 'rw' && mode !== 'ro') throw errors.badRequest(`Invalid attach mode: ${mode}`);
-    const made = await deps.attachments.create(callerOf(request), {
-      volumeId: requiredString(a, 'volume_uuid'),
-      instanceId: optionalString(a, 'instance_uuid') ?? undefined,
-      connector: connectorOf(a),
-      mode,
-    });
-    request.auditTarget = { targetType: 'volume_attachment', targetId: made.attachment.id };
-    return { attachment: attachmentView(made.attachment, made.connectionInfo) };
-  });
+  app.post(
+    '/v3/:project/attachments',
+    { config: declare({ from: 27, body: ATTACHMENT_CREATE }) },
+    async (request) => {
+      const a = (request.body as { attachment: AttachmentCreate }).attachment;
+      const made = await deps.attachments.create(callerOf(request), {
+        volumeId: a.volume_uuid,
+        instanceId: a.instance_uuid,
+        connector: a.connector ?? undefined,
+        mode: atLeast(versionOf(request), 54) ? (a.mode ?? 'rw') : 'rw',
+      });
+      request.auditTarget = { targetType: 'volume_attachment', targetId: made.attachment.id };
+      return { attachment: attachmentView(made.attachment, made.connectionInfo) };
+    },
+  );
 
   const list = (detail: boolean) => async (request: FastifyRequest) => {
-    requireVersion(request, 27);
-    const q = queryOf(request);
-    const rows = await deps.attachments.list(callerOf(request), {
-      allTenants: allTenantsOf(q),
-      volumeId: q.volume_id,
-      instanceId: q.instance_id,
-      status: q.status ?? q.attach_status,
-      limit: limitOf(q),
-    });
+    const params = listParamsOf(request);
+    const admin = isAdmin(callerOf(request));
+    const filters = listFiltersOf(request, ATTACHMENT_FILTERS, admin, deps.availabilityZone);
+    // Cinder's attachment filters say instance_id; `attach_status` is the attachment's status.
+    const clauses = filters.filters.map((f) => (f.key === 'attach_status' ? { ...f, key: 'status' } : f));
+    const rows = await deps.attachments.list(callerOf(request), { ...params, ...filters, filters: clauses });
     return { attachments: rows.map((a) => (detail ? attachmentView(a, null) : attachmentSummary(a))) };
   };
-  app.get('/v3/:project/attachments', list(false));
-  app.get('/v3/:project/attachments/detail', list(true));
+  const query = declare({ from: 27, query: AttachmentListQuery });
+  app.get('/v3/:project/attachments', { config: query }, list(false));
+  app.get('/v3/:project/attachments/detail', { config: query }, list(true));
 
-  app.get<Id>('/v3/:project/attachments/:id', async (request) => {
-    requireVersion(request, 27);
-    const shown = await deps.attachments.show(callerOf(request), request.params.id);
-    return { attachment: attachmentView(shown.attachment, shown.connectionInfo) };
-  });
+  app.get<Id>(
+    '/v3/:project/attachments/:id',
+    { config: declare({ from: 27, noQuery: true }) },
+    async (request) => {
+      const shown = await deps.attachments.show(callerOf(request), request.params.id);
+      return { attachment: attachmentView(shown.attachment, shown.connectionInfo) };
+    },
+  );
 
-  app.put<Id>('/v3/:project/attachments/:id', async (request) => {
-    requireVersion(request, 27);
-    const connector = connectorOf(wrapped(request.body, 'attachment'));
-    if (connector === undefined)
-      throw errors.badRequest(
-        "Invalid input for field/attribute connector. 'connector' is a required property",
-      );
-    const updated = await deps.attachments.update(callerOf(request), request.params.id, connector);
-    return { attachment: attachmentView(updated.attachment, updated.connectionInfo) };
-  });
+  app.put<Id>(
+    '/v3/:project/attachments/:id',
+    { config: declare({ from: 27, body: AttachmentUpdateBody }) },
+    async (request) => {
+      const { connector } = (request.body as { attachment: { connector: Record<string, unknown> } })
+        .attachment;
+      const updated = await deps.attachments.update(callerOf(request), request.params.id, connector);
+      return { attachment: attachmentView(updated.attachment, updated.connectionInfo) };
+    },
+  );
 
-  app.delete<Id>('/v3/:project/attachments/:id', async (request) => {
-    requireVersion(request, 27);
-    const rest = await deps.attachments.delete(callerOf(request), request.params.id);
-    return { attachments: rest.map(attachmentSummary) };
-  });
+  app.delete<Id>(
+    '/v3/:project/attachments/:id',
+    { config: declare({ from: 27, noQuery: true }) },
+    async (request) => {
+      const rest = await deps.attachments.delete(callerOf(request), request.params.id);
+      return { attachments: rest.map(attachmentSummary) };
+    },
+  );
 
-  app.post<Id>('/v3/:project/attachments/:id/action', async (request, reply) => {
-    requireVersion(request, 44);
-    const body = objectBody(request.body);
-    if (!('os-complete' in body))
-      throw errors.badRequest(`There is no such action: ${Object.keys(body)[0] ?? ''}`);
-    await deps.attachments.complete(callerOf(request), request.params.id);
-    return reply.status(204).send();
-  });
+  app.post<Id>(
+    '/v3/:project/attachments/:id/action',
+    { config: declare({ from: 27, actions: ATTACHMENT_ACTIONS }) },
+    async (request, reply) => {
+      await deps.attachments.complete(callerOf(request), request.params.id);
+      return reply.status(204).send();
+    },
+  );
 }

@@ -1,9 +1,19 @@
-// Version discovery (GET /volume/ and /volume/v3/), limits, os-quota-sets and os-availability-zone.
+// Version discovery (GET /volume/ and /volume/v3/), limits, os-quota-sets, extensions and
+// os-availability-zone.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { QUOTA_RESOURCES, type VolumeQuota } from '../model.js';
 import type { VolumeUsage } from '../quota-service.js';
 import { MAX_VERSION, MIN_VERSION, format } from './microversion.js';
-import { type VolumeRouteDeps, callerOf, objectBody, queryOf, rootOf, wrapped } from './route-deps.js';
+import { Type } from '@sinclair/typebox';
+import { isAdmin } from '../volume-policy.js';
+import { extensionsView } from './extensions.js';
+import { queryOf } from './list-params.js';
+import { atLeast } from './microversion.js';
+import { type VolumeRouteDeps, callerOf, rootOf, versionOf } from './route-deps.js';
+import { boolOf } from './schemas/parameter-types.js';
+import { QuotaShowQuery } from './schemas/query-schemas.js';
+import { QuotaSetBody } from './schemas/quota-schemas.js';
+import { declare } from './validation.js';
 
 function versionDoc(request: FastifyRequest, deps: VolumeRouteDeps) {
   return {
@@ -48,64 +58,76 @@ export function registerDiscoveryRoutes(app: FastifyInstance, deps: VolumeRouteD
   app.get('/v3', { config: { public: true } }, v3);
   app.get('/v3/', { config: { public: true } }, v3);
 
-  app.get<{ Params: { project: string } }>('/v3/:project/limits', async (request) => {
-    const { limits, usage } = await deps.quotas.show(callerOf(request), request.params.project);
-    return {
-      limits: {
-        rate: [],
-        absolute: {
-          maxTotalVolumes: limits.volumes,
-          maxTotalSnapshots: limits.snapshots,
-          maxTotalVolumeGigabytes: limits.gigabytes,
-          maxTotalBackups: limits.backups,
-          maxTotalBackupGigabytes: limits.backupGigabytes,
-          totalVolumesUsed: usage.volumes,
-          totalSnapshotsUsed: usage.snapshots,
-          totalGigabytesUsed: usage.gigabytes,
-          totalBackupsUsed: usage.backups,
-          totalBackupGigabytesUsed: usage.backupGigabytes,
-        },
-      },
-    };
-  });
-
-  app.get<{ Params: { project: string; target: string } }>(
-    '/v3/:project/os-quota-sets/:target',
+  // Admins may read another project's limits from 3.39 (`project_id`, or the older `tenant_id`).
+  const limitsQuery = Type.Object(
+    { project_id: Type.Optional(Type.String()), tenant_id: Type.Optional(Type.String()) },
+    { additionalProperties: true },
+  );
+  app.get<{ Params: { project: string } }>(
+    '/v3/:project/limits',
+    { config: declare({ query: limitsQuery }) },
     async (request) => {
-      const usage = ['true', '1'].includes((queryOf(request).usage ?? '').toLowerCase());
+      const auth = callerOf(request);
+      const q = queryOf(request);
+      const other =
+        atLeast(versionOf(request), 39) && isAdmin(auth) ? (q.project_id ?? q.tenant_id) : undefined;
+      const { limits, usage } = await deps.quotas.show(auth, other ?? request.params.project);
+      return { limits: { rate: [], absolute: absoluteLimits(limits, usage) } };
+    },
+  );
+
+  type Target = { Params: { project: string; target: string } };
+  app.get<Target>(
+    '/v3/:project/os-quota-sets/:target',
+    { config: declare({ query: QuotaShowQuery }) },
+    async (request) => {
+      const usage = boolOf(queryOf(request).usage);
       const shown = await deps.quotas.show(callerOf(request), request.params.target);
       return { quota_set: quotaSet(request.params.target, shown.limits, usage ? shown.usage : undefined) };
     },
   );
-  app.get<{ Params: { project: string; target: string } }>(
+  app.get<Target>(
     '/v3/:project/os-quota-sets/:target/defaults',
+    { config: declare({ noQuery: true }) },
     async (request) => ({ quota_set: quotaSet(request.params.target, deps.quotas.defaults()) }),
   );
-  app.put<{ Params: { project: string; target: string } }>(
+  app.put<Target>(
     '/v3/:project/os-quota-sets/:target',
+    { config: declare({ body: QuotaSetBody }) },
     async (request) => {
-      objectBody(request.body);
-      const limits = await deps.quotas.update(
-        callerOf(request),
-        request.params.target,
-        wrapped(request.body, 'quota_set'),
-      );
+      const { quota_set: body } = request.body as { quota_set: Record<string, number | string> };
+      const limits = await deps.quotas.update(callerOf(request), request.params.target, body);
       const { id: _id, ...rest } = quotaSet(request.params.target, limits);
       return { quota_set: rest };
     },
   );
-  app.delete<{ Params: { project: string; target: string } }>(
+  app.delete<Target>(
     '/v3/:project/os-quota-sets/:target',
+    { config: declare({ noQuery: true }) },
     async (request, reply) => {
       await deps.quotas.reset(callerOf(request), request.params.target);
       return reply.status(200).send();
     },
   );
 
-  // Cinder's API extensions are all built in since v3; clients that probe the list get an empty one.
-  app.get('/v3/:project/extensions', async () => ({ extensions: [] }));
+  app.get('/v3/:project/extensions', { config: declare({ noQuery: true }) }, async () => extensionsView());
 
-  app.get('/v3/:project/os-availability-zone', async () => ({
+  app.get('/v3/:project/os-availability-zone', { config: declare({ noQuery: true }) }, async () => ({
     availabilityZoneInfo: [{ zoneName: deps.availabilityZone, zoneState: { available: true } }],
   }));
+}
+
+function absoluteLimits(limits: VolumeQuota, usage: VolumeUsage) {
+  return {
+    maxTotalVolumes: limits.volumes,
+    maxTotalSnapshots: limits.snapshots,
+    maxTotalVolumeGigabytes: limits.gigabytes,
+    maxTotalBackups: limits.backups,
+    maxTotalBackupGigabytes: limits.backupGigabytes,
+    totalVolumesUsed: usage.volumes,
+    totalSnapshotsUsed: usage.snapshots,
+    totalGigabytesUsed: usage.gigabytes,
+    totalBackupsUsed: usage.backups,
+    totalBackupGigabytesUsed: usage.backupGigabytes,
+  };
 }

@@ -16,6 +16,7 @@ import type { VolumeRouteDeps } from './route-deps.js';
 import { registerSnapshotRoutes } from './snapshot-routes.js';
 import { registerTypeRoutes } from './type-routes.js';
 import { registerVolumeActionRoutes } from './volume-action-routes.js';
+import { assertDeclared, validateRequest } from './validation.js';
 import { registerVolumeRoutes } from './volume-routes.js';
 
 const TARGET_TYPES: Record<string, string> = {
@@ -59,6 +60,9 @@ export function volumePlugin(deps: VolumeRouteDeps & { validator: TokenValidator
       }
       auditTargetOf(request);
     });
+    // Bodies and query strings against the route's schemas, after authentication as in Cinder.
+    app.addHook('preHandler', async (request) => validateRequest(request));
+    app.addHook('onRoute', assertDeclared);
     registerDiscoveryRoutes(app, deps);
     registerVolumeRoutes(app, deps);
     registerVolumeActionRoutes(app, deps);

@@ -21,9 +21,13 @@ export function cinderFaultName(status: number): string {
   return FAULT_NAMES[status] ?? 'computeFault';
 }
 
+/** What Cinder says for bodies it cannot parse (wsgi.py: MalformedRequestBody → "Malformed request body"). */
+const MALFORMED = new Set(['MalformedBody']);
+
 export function renderCinderError(err: ApiError, message: string): { body: unknown } {
   const retryAfter = err.headers?.['Retry-After'];
-  const fault: Record<string, unknown> = { code: err.status, message };
+  const text = MALFORMED.has(err.code) ? 'Malformed request body' : message;
+  const fault: Record<string, unknown> = { code: err.status, message: text };
   if ((err.status === 413 || err.status === 429) && retryAfter !== undefined) fault.retryAfter = retryAfter;
   return { body: { [cinderFaultName(err.status)]: fault } };
 }

@@ -45,13 +45,26 @@ function volumeAttachments(view: VolumeView) {
     }));
 }
 
+/** Admin metadata every caller sees in a volume's metadata (cinder/api/api_utils.py). */
+const VISIBLE_ADMIN_METADATA = ['readonly', 'attached_mode'];
+
 /**
- * The detailed volume. `extended`: the os-vol-* attributes Cinder's extensions add to GET responses
- * (absent from the create response, as in Cinder's samples).
+ * Which detailed view: `created` answers a create (Cinder's plain detail), `updated` an update (plus the
+ * visible admin metadata), `shown` a show or detailed list (plus the attributes Cinder's extensions add
+ * to show and detail: tenant, host, migration and image metadata).
  */
-export function volumeDetail(ctx: ViewContext, view: VolumeView, extended = true) {
+export type VolumeViewKind = 'created' | 'updated' | 'shown';
+
+function visibleMetadata(v: VolumeView['volume'], kind: VolumeViewKind): Record<string, string> {
+  if (kind === 'created') return v.metadata;
+  const admin = Object.entries(v.adminMetadata).filter(([k]) => VISIBLE_ADMIN_METADATA.includes(k));
+  return { ...v.metadata, ...Object.fromEntries(admin) };
+}
+
+export function volumeDetail(ctx: ViewContext, view: VolumeView, kind: VolumeViewKind) {
   const v = view.volume;
   const mv = ctx.version;
+  const shown = kind === 'shown';
   return {
     attachments: volumeAttachments(view),
     availability_zone: v.availabilityZone,
@@ -64,8 +77,9 @@ export function volumeDetail(ctx: ViewContext, view: VolumeView, extended = true
     encrypted: false,
     id: v.id,
     links: links(ctx, 'volumes', v.id, v.projectId),
-    metadata: v.metadata,
-    migration_status: null,
+    metadata: visibleMetadata(v, kind),
+    // Cinder shows migration_status to admins only.
+    ...(ctx.admin && { migration_status: null }),
     multiattach: v.multiattach,
     name: v.name,
     replication_status: null,
@@ -75,14 +89,14 @@ export function volumeDetail(ctx: ViewContext, view: VolumeView, extended = true
     status: v.status,
     user_id: v.userId,
     volume_type: view.type?.name ?? null,
-    ...(extended && { 'os-vol-tenant-attr:tenant_id': v.projectId }),
-    ...(extended &&
+    ...(shown && { 'os-vol-tenant-attr:tenant_id': v.projectId }),
+    ...(shown &&
       ctx.admin && {
         'os-vol-host-attr:host': v.host,
         'os-vol-mig-status-attr:migstat': null,
         'os-vol-mig-status-attr:name_id': null,
       }),
-    ...(v.imageMetadata !== null && { volume_image_metadata: v.imageMetadata }),
+    ...(shown && v.imageMetadata !== null && { volume_image_metadata: v.imageMetadata }),
     ...(atLeast(mv, 13) && { group_id: null }),
     ...(atLeast(mv, 21) && ctx.admin && { provider_id: null }),
     ...(atLeast(mv, 48) && { service_uuid: null, shared_targets: false }),
@@ -105,8 +119,13 @@ export function nextLink(
   ];
 }
 
-export function snapshotView(ctx: ViewContext, s: Snapshot, detail: boolean) {
+/**
+ * A snapshot: `summary` in plain lists (Cinder's v2 summary), `detail` in create and update answers (plus
+ * the microversion's fields), `shown` in show and detailed lists (plus the extended attributes).
+ */
+export function snapshotView(ctx: ViewContext, s: Snapshot, kind: 'summary' | 'detail' | 'shown') {
   const mv = ctx.version;
+  const detail = kind !== 'summary';
   return {
     id: s.id,
     created_at: cinderTime(s.createdAt),
@@ -117,13 +136,13 @@ export function snapshotView(ctx: ViewContext, s: Snapshot, detail: boolean) {
     status: s.status,
     size: s.sizeGib,
     metadata: s.metadata,
-    ...(detail && {
+    ...(kind === 'shown' && {
       'os-extended-snapshot-attributes:progress': s.status === 'available' ? '100%' : '0%',
       'os-extended-snapshot-attributes:project_id': s.projectId,
     }),
-    ...(atLeast(mv, 14) && { group_snapshot_id: null }),
-    ...(atLeast(mv, 41) && { user_id: s.userId }),
-    ...(atLeast(mv, 65) && { consumes_quota: true }),
+    ...(detail && atLeast(mv, 14) && { group_snapshot_id: null }),
+    ...(detail && atLeast(mv, 41) && { user_id: s.userId }),
+    ...(detail && atLeast(mv, 65) && { consumes_quota: true }),
   };
 }
 

@@ -1,85 +1,85 @@
-// Volumes: create, list (summary and detail, with Cinder's filters and paging), show, update, delete,
-// and metadata (all, one key).
+// Volumes: create, list (summary and detail, with Cinder's filters, sorting and paging), summary (3.12),
+// show, update, delete, and metadata (all, one key). Bodies and query strings are validated against
+// schemas/ before the handlers run (validation.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../../common/errors/codes.js';
 import type { CreateVolumeInput, ListVolumesInput } from '../volume-service.js';
-import {
-  type Body,
-  type VolumeRouteDeps,
-  allTenantsOf,
-  callerOf,
-  limitOf,
-  metadataOf,
-  nullableString,
-  offsetOf,
-  optionalBoolean,
-  optionalInteger,
-  optionalString,
-  queryOf,
-  requireVersion,
-  versionOf,
-  viewContext,
-  wrapped,
-} from './route-deps.js';
+import { volumeErrors } from '../volume-errors.js';
+import { isAdmin } from '../volume-policy.js';
+import { VOLUME_FILTERS, listFiltersOf, listParamsOf, queryOf } from './list-params.js';
 import { atLeast } from './microversion.js';
+import { type VolumeRouteDeps, callerOf, versionOf, viewContext } from './route-deps.js';
+import { declare } from './validation.js';
+import { boolOf, sizeOf } from './schemas/parameter-types.js';
+import { VOLUME_DELETE_QUERY, VolumeListQuery } from './schemas/query-schemas.js';
+import {
+  VOLUME_CREATE,
+  VOLUME_UPDATE,
+  VolumeMetaItemBody,
+  VolumeMetadataBody,
+  type VolumeCreate,
+  type VolumeUpdate,
+} from './schemas/volume-schemas.js';
 import { nextLink, volumeDetail, volumeSummary } from './views.js';
 
 type Id = { Params: { project: string; id: string } };
+type Key = { Params: { project: string; id: string; key: string } };
 
-function createInput(v: Body): CreateVolumeInput {
-  const size = optionalInteger(v, 'size', 1);
+/** Cinder strips names and descriptions, and `name` wins over the v1 `display_name`. */
+export function cleaned(primary: string | null | undefined, legacy: string | null | undefined) {
+  const value = primary !== undefined ? primary : legacy;
+  return typeof value === 'string' ? value.trim() : value;
+}
+
+/** The image id of an imageRef (Cinder takes the last segment of a URL). */
+const imageIdOf = (ref: string) => ref.split('/').pop() ?? ref;
+
+function createInput(v: VolumeCreate): CreateVolumeInput {
+  if (boolOf(v.multiattach)) {
+    throw errors.badRequest(
+      'multiattach parameter has been removed. The default behavior is to use multiattach enabled volume types. Contact your administrator to create a multiattach enabled volume type and use it to create multiattach volumes.',
+    );
+  }
+  // This service has no groups: a group named in the request does not exist.
+  const group = v.group_id ?? v.consistencygroup_id;
+  if (group !== undefined && group !== null)
+    throw volumeErrors.notFound(`Group ${group} could not be found.`);
+  const image = v.imageRef ?? v.image_id;
   return {
-    sizeGib: size,
-    name: nullableString(v, 'name') ?? null,
-    description: nullableString(v, 'description') ?? null,
-    volumeType: optionalString(v, 'volume_type') ?? undefined,
-    availabilityZone: optionalString(v, 'availability_zone') ?? undefined,
-    snapshotId: optionalString(v, 'snapshot_id') ?? undefined,
-    sourceVolumeId: optionalString(v, 'source_volid') ?? undefined,
-    imageId: optionalString(v, 'imageRef') ?? optionalString(v, 'image_id') ?? undefined,
-    backupId: optionalString(v, 'backup_id') ?? undefined,
-    metadata: metadataOf(v) ?? {},
-    multiattach: optionalBoolean(v, 'multiattach') ?? false,
+    sizeGib: v.size === undefined || v.size === null ? undefined : sizeOf(v.size),
+    name: cleaned(v.name, v.display_name) ?? null,
+    description: cleaned(v.description, v.display_description) ?? null,
+    volumeType: v.volume_type || undefined,
+    availabilityZone: v.availability_zone ?? undefined,
+    snapshotId: v.snapshot_id ?? undefined,
+    sourceVolumeId: v.source_volid ?? undefined,
+    imageId: image === undefined || image === null ? undefined : imageIdOf(image),
+    backupId: v.backup_id || undefined,
+    metadata: v.metadata ?? {},
   };
 }
 
 function listInput(request: FastifyRequest): ListVolumesInput {
-  const q = queryOf(request);
-  let metadata: Record<string, string> | undefined;
-  if (q.metadata !== undefined) {
-    try {
-      metadata = metadataOf({ metadata: JSON.parse(q.metadata.replaceAll("'", '"')) as unknown });
-    } catch {
-      throw errors.badRequest(`Invalid filter metadata: ${q.metadata}`);
-    }
-  }
-  const sort = q.sort ?? (q.sort_dir !== undefined ? `created_at:${q.sort_dir}` : undefined);
-  const sortDir = sort?.split(':')[1]?.toLowerCase() === 'asc' ? 'asc' : 'desc';
+  const params = listParamsOf(request);
+  const admin = isAdmin(callerOf(request));
+  const filters = listFiltersOf(request, VOLUME_FILTERS, admin, '', { zoneColumn: true });
   return {
-    allTenants: allTenantsOf(q),
-    projectId: q.project_id,
-    name: q.name,
-    status: q.status,
-    bootable: q.bootable === undefined ? undefined : optionalBoolean({ bootable: q.bootable }, 'bootable'),
-    metadata,
-    marker: q.marker,
-    limit: limitOf(q),
-    offset: offsetOf(q),
-    sortDir,
+    allTenants: params.allTenants,
+    filters: filters.filters,
+    metadata: filters.metadata,
+    matchesNothing: filters.matchesNothing,
+    marker: params.marker,
+    limit: params.limit,
+    offset: params.offset,
+    sort: params.sort,
   };
 }
 
-export function registerVolumeRoutes(app: FastifyInstance, deps: VolumeRouteDeps): void {
-  app.post('/v3/:project/volumes', async (request, reply) => {
-    const volume = await deps.volumes.create(callerOf(request), createInput(wrapped(request.body, 'volume')));
-    request.auditTarget = { targetType: 'volume', targetId: volume.id };
-    const view = await deps.volumes.view(volume);
-    return reply.status(202).send({ volume: volumeDetail(viewContext(request, deps), view, false) });
-  });
-
+function registerListRoutes(app: FastifyInstance, deps: VolumeRouteDeps): void {
   const list = (detail: boolean) => async (request: FastifyRequest) => {
     const input = listInput(request);
-    const views = await deps.volumes.list(callerOf(request), input);
+    const auth = callerOf(request);
+    const views = await deps.volumes.list(auth, input);
     const ctx = viewContext(request, deps);
     const links = nextLink(
       ctx,
@@ -88,94 +88,118 @@ export function registerVolumeRoutes(app: FastifyInstance, deps: VolumeRouteDeps
       input.limit,
     );
     return {
-      volumes: views.map((v) => (detail ? volumeDetail(ctx, v) : volumeSummary(ctx, v))),
+      volumes: views.map((v) => (detail ? volumeDetail(ctx, v, 'shown') : volumeSummary(ctx, v))),
       ...(links && { volumes_links: links }),
+      ...(listParamsOf(request).withCount && { count: await deps.volumes.count(auth, input) }),
     };
   };
-  app.get('/v3/:project/volumes', list(false));
-  app.get('/v3/:project/volumes/detail', list(true));
+  const query = declare({ query: VolumeListQuery });
+  app.get('/v3/:project/volumes', { config: query }, list(false));
+  app.get('/v3/:project/volumes/detail', { config: query }, list(true));
 
-  app.get('/v3/:project/volumes/summary', async (request) => {
-    requireVersion(request, 12);
-    const views = await deps.volumes.list(callerOf(request), { ...listInput(request), limit: 1000 });
-    const metadata: Record<string, string[]> = {};
-    for (const { volume } of views) {
-      for (const [k, v] of Object.entries(volume.metadata)) {
-        const values = (metadata[k] ??= []);
-        if (!values.includes(v)) values.push(v);
+  app.get(
+    '/v3/:project/volumes/summary',
+    { config: declare({ from: 12, query: VolumeListQuery }) },
+    async (request) => {
+      const input = { ...listInput(request), sort: [], marker: undefined, limit: 1000, offset: undefined };
+      const views = await deps.volumes.list(callerOf(request), input);
+      const metadata: Record<string, string[]> = {};
+      for (const { volume } of views) {
+        for (const [k, v] of Object.entries(volume.metadata)) {
+          const values = (metadata[k] ??= []);
+          if (!values.includes(v)) values.push(v);
+        }
       }
-    }
-    return {
-      'volume-summary': {
-        total_count: views.length,
-        total_size: views.reduce((sum, v) => sum + v.volume.sizeGib, 0),
-        ...(atLeast(versionOf(request), 36) && {
-          metadata: Object.fromEntries(Object.entries(metadata).map(([k, values]) => [k, values.sort()])),
-        }),
-      },
-    };
+      return {
+        'volume-summary': {
+          total_count: views.length,
+          total_size: views.reduce((sum, v) => sum + v.volume.sizeGib, 0),
+          ...(atLeast(versionOf(request), 36) && {
+            metadata: Object.fromEntries(Object.entries(metadata).map(([k, values]) => [k, values.sort()])),
+          }),
+        },
+      };
+    },
+  );
+}
+
+export function registerVolumeRoutes(app: FastifyInstance, deps: VolumeRouteDeps): void {
+  app.post('/v3/:project/volumes', { config: declare({ body: VOLUME_CREATE }) }, async (request, reply) => {
+    const body = request.body as { volume: VolumeCreate };
+    const volume = await deps.volumes.create(callerOf(request), createInput(body.volume));
+    request.auditTarget = { targetType: 'volume', targetId: volume.id };
+    const view = await deps.volumes.view(volume);
+    return reply.status(202).send({ volume: volumeDetail(viewContext(request, deps), view, 'created') });
   });
 
-  app.get<Id>('/v3/:project/volumes/:id', async (request) => ({
+  registerListRoutes(app, deps);
+
+  app.get<Id>('/v3/:project/volumes/:id', { config: declare({ noQuery: true }) }, async (request) => ({
     volume: volumeDetail(
       viewContext(request, deps),
       await deps.volumes.show(callerOf(request), request.params.id),
+      'shown',
     ),
   }));
 
-  app.put<Id>('/v3/:project/volumes/:id', async (request) => {
-    const v = wrapped(request.body, 'volume');
-    const name = nullableString(v, 'name') ?? nullableString(v, 'display_name');
-    const description =
-      nullableString(v, 'description', 65535) ?? nullableString(v, 'display_description', 65535);
-    const metadata = metadataOf(v);
+  app.put<Id>('/v3/:project/volumes/:id', { config: declare({ body: VOLUME_UPDATE }) }, async (request) => {
+    const v = (request.body as { volume: VolumeUpdate }).volume;
+    const name = cleaned(v.name, v.display_name);
+    const description = cleaned(v.description, v.display_description);
     const view = await deps.volumes.update(callerOf(request), request.params.id, {
       ...(name !== undefined && { name }),
       ...(description !== undefined && { description }),
-      ...(metadata !== undefined && { metadata }),
+      ...(v.metadata !== undefined && { metadata: v.metadata }),
     });
-    return { volume: volumeDetail(viewContext(request, deps), view) };
+    return { volume: volumeDetail(viewContext(request, deps), view, 'updated') };
   });
 
-  app.delete<Id>('/v3/:project/volumes/:id', async (request, reply) => {
+  const deleteQuery = declare({ query: VOLUME_DELETE_QUERY });
+  app.delete<Id>('/v3/:project/volumes/:id', { config: deleteQuery }, async (request, reply) => {
     const q = queryOf(request);
     await deps.volumes.delete(callerOf(request), request.params.id, {
-      cascade: optionalBoolean({ cascade: q.cascade }, 'cascade') ?? false,
-      force: optionalBoolean({ force: q.force }, 'force') ?? false,
+      cascade: boolOf(q.cascade),
+      // `force` is a delete parameter from 3.23 (before, Cinder does not read it).
+      force: atLeast(versionOf(request), 23) && boolOf(q.force),
     });
     return reply.status(202).send();
   });
 
-  app.get<Id>('/v3/:project/volumes/:id/metadata', async (request) => ({
+  registerMetadataRoutes(app, deps);
+}
+
+function registerMetadataRoutes(app: FastifyInstance, deps: VolumeRouteDeps): void {
+  const noQuery = declare({ noQuery: true });
+  app.get<Id>('/v3/:project/volumes/:id/metadata', { config: noQuery }, async (request) => ({
     metadata: (await deps.volumes.visible(callerOf(request), request.params.id)).metadata,
   }));
   const setAll = (replace: boolean) => async (request: FastifyRequest<Id>) => {
-    const metadata = metadataOf(request.body as Body);
-    if (metadata === undefined) throw errors.badRequest('Malformed request body');
+    const { metadata } = request.body as { metadata: Record<string, string> };
     return {
       metadata: await deps.volumes.setMetadata(callerOf(request), request.params.id, metadata, replace),
     };
   };
-  app.put<Id>('/v3/:project/volumes/:id/metadata', setAll(true));
-  app.post<Id>('/v3/:project/volumes/:id/metadata', setAll(false));
+  const metadataBody = declare({ body: VolumeMetadataBody });
+  app.put<Id>('/v3/:project/volumes/:id/metadata', { config: metadataBody }, setAll(true));
+  app.post<Id>('/v3/:project/volumes/:id/metadata', { config: metadataBody }, setAll(false));
 
-  type Key = { Params: { project: string; id: string; key: string } };
-  app.get<Key>('/v3/:project/volumes/:id/metadata/:key', async (request) => {
+  app.get<Key>('/v3/:project/volumes/:id/metadata/:key', { config: noQuery }, async (request) => {
     const v = await deps.volumes.visible(callerOf(request), request.params.id);
     const value = v.metadata[request.params.key];
-    if (value === undefined) throw errors.notFound('metadata key', request.params.key);
+    if (value === undefined) throw volumeErrors.notFound('Metadata item was not found');
     return { meta: { [request.params.key]: value } };
   });
-  app.put<Key>('/v3/:project/volumes/:id/metadata/:key', async (request) => {
-    const meta = metadataOf(request.body as Body, 'meta');
-    const value = meta?.[request.params.key];
-    if (meta === undefined || Object.keys(meta).length !== 1 || value === undefined) {
-      throw errors.badRequest('Request body and URI mismatch');
-    }
-    await deps.volumes.setMetadata(callerOf(request), request.params.id, meta, false);
-    return { meta };
-  });
-  app.delete<Key>('/v3/:project/volumes/:id/metadata/:key', async (request, reply) => {
+  app.put<Key>(
+    '/v3/:project/volumes/:id/metadata/:key',
+    { config: declare({ body: VolumeMetaItemBody }) },
+    async (request) => {
+      const { meta } = request.body as { meta: Record<string, string> };
+      if (meta[request.params.key] === undefined) throw errors.badRequest('Request body and URI mismatch');
+      await deps.volumes.setMetadata(callerOf(request), request.params.id, meta, false);
+      return { meta };
+    },
+  );
+  app.delete<Key>('/v3/:project/volumes/:id/metadata/:key', { config: noQuery }, async (request, reply) => {
     await deps.volumes.deleteMetadataKey(callerOf(request), request.params.id, request.params.key);
     return reply.status(200).send();
   });

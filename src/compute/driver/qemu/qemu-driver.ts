@@ -23,6 +23,7 @@ import * as disks from './disk-ops.js';
 import { GuestMonitor } from './guest-monitor.js';
 import { isAlive, isOurProcess, killVerified, spawnDetached, sleep, waitUntilDead } from './host-process.js';
 import * as files from './instance-files.js';
+import { powerdownAndWait } from './power-button.js';
 import { buildQemuArgs } from './qemu-args.js';
 import { asDriverError, invalidState, powerStateOf, UUID, validateSpec, wrapQmp } from './qemu-support.js';
 import { attachVolumeLive, detachVolumeLive } from './volume-hotplug.js';
@@ -108,8 +109,7 @@ export class QemuDriver implements ComputeDriver {
     const { qmp, status } = await this.queryStatus(id, monitor);
     // A frozen guest cannot see the power button.
     if (options.soft && status === 'running') {
-      await wrapQmp(id, () => qmp.execute({ execute: 'system_powerdown' }));
-      if (await monitor.waitForExit(options.timeoutMs)) return this.afterStop(id);
+      if (await powerdownAndWait(id, qmp, monitor, options.timeoutMs)) return this.afterStop(id);
     }
     await this.forceExit(id, monitor);
     await this.afterStop(id);
@@ -130,8 +130,7 @@ export class QemuDriver implements ComputeDriver {
     const { qmp, status } = await this.queryStatus(id, monitor);
     if (kind === 'soft' && status === 'running') {
       monitor.expectingExit = true;
-      await wrapQmp(id, () => qmp.execute({ execute: 'system_powerdown' }));
-      if (await monitor.waitForExit(timeoutMs)) return this.start(id);
+      if (await powerdownAndWait(id, qmp, monitor, timeoutMs)) return this.start(id);
       monitor.expectingExit = false;
     }
     await wrapQmp(id, async () => {

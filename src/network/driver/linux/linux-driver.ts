@@ -67,7 +67,7 @@ async function removeUnowned(topology: Topology, existingNs: Set<string>): Promi
   }
   const portKeys = new Set(topology.networks.flatMap((n) => n.ports.map((p) => names.portKey(p.id))));
   const bridges = new Set(topology.networks.map((n) => names.bridge(n.id)));
-  const external = topology.networks.filter((n) => n.external);
+  const external = topology.networks.filter((n) => n.uplink);
   const extBridgeSide = new Set(external.map((n) => names.externalBridgeSide(n.id)));
   if (existingNs.has(HOST_NS)) {
     for (const l of (await links(HOST_NS)).values()) {
@@ -88,7 +88,7 @@ async function syncNetworks(topology: Topology, cache: LinkCache): Promise<void>
   cache.set(HOST_NS, host);
   for (const net of topology.networks) await ensureBridge(HOST_NS, names.bridge(net.id), net.mtu, host);
   cache.set(HOST_NS, await links(HOST_NS));
-  for (const net of topology.networks.filter((n) => n.external)) {
+  for (const net of topology.networks.filter((n) => n.uplink)) {
     const gateways = net.subnets
       .filter((s) => s.ipVersion === 4 && s.gatewayIp)
       .map((s) => `${s.gatewayIp}/${s.cidr.split('/')[1]}`);
@@ -141,8 +141,10 @@ export function createLinuxNetworkDriver(options: LinuxDriverOptions): NetworkDr
       : undefined;
   let last: Topology | undefined;
 
-  async function sync(topology: Topology): Promise<void> {
+  async function sync(wanted: Topology): Promise<void> {
     acquireHostLock();
+    // A router that is administratively down is not served at all, as Neutron's L3 agent drops it.
+    const topology = { ...wanted, routers: wanted.routers.filter((r) => r.adminStateUp) };
     last = topology;
     const existingNs = await namespaces();
     await ensureNamespace(HOST_NS, existingNs);

@@ -1,11 +1,12 @@
 // Routers: one qrouter namespace each, with a qr- device per interface on the interface's network
 // bridge, a qg- device on the external bridge holding the gateway and floating addresses, the default
-// route via the external subnet's gateway, forwarding on, and the NAT table.
+// route via the external subnet's gateway, the extra routes, forwarding on, and the NAT table.
 import type { RouterSpec, Topology } from '../driver.js';
 import { applyNft, ensureNamespace, ensureVeth, sysctl } from './devices.js';
 import { run, tryRun, type LinkState } from './exec.js';
 import { HOST_NS, names } from './names.js';
 import { routerRuleset } from './router-nat.js';
+import { syncRoutes } from './router-routes.js';
 
 type LinkCache = Map<string, Map<string, LinkState>>;
 
@@ -59,6 +60,7 @@ async function syncRouter(
     );
     if (gw.nexthop) await run(['ip', '-n', ns, 'route', 'replace', 'default', 'via', gw.nexthop, 'dev', dev]);
   } else await tryRun(['ip', '-n', ns, 'route', 'del', 'default']);
+  await syncRoutes(ns, router.routes);
   // Devices of interfaces removed since the last sync: their host-side ends were already deleted
   // (which removes the pair), so anything left here is stale.
   const current = cache.get(ns) ?? new Map<string, LinkState>();

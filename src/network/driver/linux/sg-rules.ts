@@ -84,24 +84,42 @@ function portChains(port: PortSpec, index: number, groups: Map<string, SecurityG
     `  drop`,
     `}`,
     `chain in_${index} {`,
-    `  udp sport 67 udp dport 68 accept`,
-    `  meta l4proto ipv6-icmp icmpv6 type { nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert } accept`,
-    ...ingress.map((m) => `  ${m} accept`),
+    `  udp sport 67 udp dport 68 return`,
+    `  meta l4proto ipv6-icmp icmpv6 type { nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert } return`,
+    ...ingress.map((m) => `  ${m} return`),
     `  drop`,
     `}`,
   ];
 }
 
-/** The whole ruleset, replacing both tables atomically when fed to `nft -f -`. */
+/** A port is stateless when it has groups and none of them is stateful (Neutron forbids mixing). */
+function isStateless(port: PortSpec, groups: Map<string, SecurityGroupSpec>): boolean {
+  const own = port.securityGroupIds.map((g) => groups.get(g)).filter((g) => g !== undefined);
+  return own.length > 0 && own.every((g) => !g.stateful);
+}
+
+/**
+ * The whole ruleset, replacing both tables atomically when fed to `nft -f -`. Per-port chains return
+ * when a rule allows the packet and drop otherwise; stateless ports are checked before conntrack may
+ * accept replies, stateful ones after. Frames of administratively down ports never pass the bridge.
+ */
 export function securityGroupRuleset(ports: PortSpec[], groups: SecurityGroupSpec[]): string {
   const filtered = filteredPorts(ports);
   const byId = new Map(groups.map((g) => [g.id, g]));
   const indexed = filtered.map((p, i) => ({ port: p, index: i + 1, dev: names.tap(p.id) }));
+  const stateless = indexed.filter(({ port }) => isStateless(port, byId));
+  const stateful = indexed.filter(({ port }) => !isStateless(port, byId));
+  const down = ports.filter((p) => !p.adminStateUp).map((p) => names.tap(p.id));
+  const jumps = (list: typeof indexed) => [
+    ...list.map(({ index }) => `    meta mark & 0xffff0000 == ${hex(index << 16)} jump eg_${index}`),
+    ...list.map(({ index }) => `    meta mark & 0x0000ffff == ${hex(index)} jump in_${index}`),
+  ];
   const bridge = [
     `table bridge ${SG_TABLE} {`,
     ...indexed.flatMap(({ port, index }) => antiSpoof(port, index).map((l) => `  ${l}`)),
     `  chain port_forward {`,
     `    type filter hook forward priority -200; policy accept;`,
+    ...down.flatMap((dev) => [`    iifname "${dev}" drop`, `    oifname "${dev}" drop`]),
     ...indexed.map(({ dev, index }) => `    iifname "${dev}" jump from_${index}`),
     ...indexed.map(({ dev, index }) => `    oifname "${dev}" meta mark set meta mark or ${hex(index)}`),
     `  }`,
@@ -113,10 +131,10 @@ export function securityGroupRuleset(ports: PortSpec[], groups: SecurityGroupSpe
     `  chain port_forward {`,
     `    type filter hook forward priority 0; policy accept;`,
     `    meta mark == 0 accept`,
+    ...jumps(stateless),
     `    ct state invalid drop`,
     `    ct state established,related accept`,
-    ...indexed.map(({ index }) => `    meta mark & 0xffff0000 == ${hex(index << 16)} jump eg_${index}`),
-    ...indexed.map(({ index }) => `    meta mark & 0x0000ffff == ${hex(index)} jump in_${index}`),
+    ...jumps(stateful),
     `  }`,
     `}`,
   ];

@@ -1,11 +1,11 @@
 // Bucket operations: ListBuckets, CreateBucket (with LocationConstraint and a canned ACL), HeadBucket,
 // DeleteBucket and GetBucketLocation.
 import type { FastifyReply } from 'fastify';
-import type { StoredMetadata } from '../../model.js';
 import { s3Error, s3Errors } from '../../s3/s3-errors.js';
 import { authorize, authorizeOwnAccount } from './access.js';
 import { checkNewBucketName } from './addressing.js';
-import { applyCannedAcl, cannedAclFromHeader } from './bucket-acl.js';
+import { newBucketMetadata } from './bucket-acl.js';
+import { OBJECT_OWNERSHIPS, type ObjectOwnership } from './bucket-guards.js';
 import { readSmallBody } from './request-body.js';
 import { requireBucket, sendEmpty, sendXml, type S3Context } from './s3-context.js';
 import { childText, expectRoot, parseXml, MAX_XML_BYTES } from './xml-parse.js';
@@ -53,17 +53,41 @@ async function checkLocationConstraint(ctx: S3Context): Promise<void> {
   }
 }
 
+/** x-amz-object-ownership on CreateBucket. */
+function objectOwnershipHeader(ctx: S3Context): ObjectOwnership | undefined {
+  const value = ctx.headers['x-amz-object-ownership'];
+  if (value === undefined) return undefined;
+  if (!(OBJECT_OWNERSHIPS as readonly string[]).includes(value)) {
+    throw s3Errors.invalidArgumentValue(
+      'Invalid x-amz-object-ownership header',
+      'x-amz-object-ownership',
+      value,
+    );
+  }
+  if (value === 'BucketOwnerEnforced' && (ctx.headers['x-amz-acl'] ?? 'private') !== 'private') {
+    throw s3Error(
+      'InvalidBucketAclWithObjectOwnership',
+      "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+    );
+  }
+  return value as ObjectOwnership;
+}
+
 export async function createBucket(ctx: S3Context): Promise<FastifyReply> {
   const projectId = authorizeOwnAccount(ctx, 's3:CreateBucket');
   const name = ctx.bucketName as string;
   checkNewBucketName(name);
-  const acl = cannedAclFromHeader(ctx);
   if (ctx.headers['x-amz-bucket-object-lock-enabled']?.toLowerCase() === 'true') {
     throw s3Errors.notImplemented('Object lock');
   }
   await checkLocationConstraint(ctx);
-  const metadata: StoredMetadata = applyCannedAcl({ meta: {}, headers: {} }, acl ?? 'private');
+  const metadata = newBucketMetadata(ctx, projectId);
+  const ownership = objectOwnershipHeader(ctx);
   await ctx.deps.buckets.create(projectId, name, metadata);
+  if (ownership !== undefined) {
+    const bucket = await requireBucket(ctx);
+    await ctx.deps.buckets.putConfig(bucket, 'ownershipControls', ownership);
+  }
   ctx.reply.header('location', `/${name}`);
   return sendEmpty(ctx, 200);
 }

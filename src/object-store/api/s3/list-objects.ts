@@ -2,6 +2,7 @@
 // listing: prefix, delimiter (CommonPrefixes), max-keys up to 1000, encoding-type=url and fetch-owner.
 import type { FastifyReply } from 'fastify';
 import type { Listed, StoredObject } from '../../model.js';
+import { objectAclOf } from '../../s3/acl-model.js';
 import type { ResolvedBucket } from '../../s3/bucket-service.js';
 import { s3Error } from '../../s3/s3-errors.js';
 import { authorize } from './access.js';
@@ -69,22 +70,32 @@ export async function listPage(
   return { entries, truncated, last };
 }
 
-function contentsXml(object: StoredObject, encode: (v: string) => string, withOwner: boolean): string {
+function contentsXml(
+  bucket: ResolvedBucket,
+  object: StoredObject,
+  encode: (v: string) => string,
+  withOwner: boolean,
+): string {
   return el(
     'Contents',
     leaf('Key', encode(object.name)),
     leaf('LastModified', object.lastModified),
     leaf('ETag', quoteEtag(object.etag)),
     leaf('Size', object.sizeBytes),
-    withOwner && ownerXml('Owner', object.projectId),
+    withOwner && ownerXml('Owner', objectAclOf(object.metadata)?.owner ?? bucket.projectId),
     leaf('StorageClass', 'STANDARD'),
   );
 }
 
-function entriesXml(page: Page, encode: (v: string) => string, withOwner: boolean): Child[] {
+function entriesXml(
+  bucket: ResolvedBucket,
+  page: Page,
+  encode: (v: string) => string,
+  withOwner: boolean,
+): Child[] {
   const contents = page.entries
     .filter((e) => e.kind === 'item')
-    .map((e) => contentsXml(e.item, encode, withOwner));
+    .map((e) => contentsXml(bucket, e.item, encode, withOwner));
   const prefixes = page.entries
     .filter((e) => e.kind === 'subdir')
     .map((e) => el('CommonPrefixes', leaf('Prefix', encode(e.subdir))));
@@ -117,7 +128,7 @@ export async function listObjectsV1(ctx: S3Context): Promise<FastifyReply> {
     delimiter !== '' && leaf('Delimiter', e(delimiter)),
     encode && leaf('EncodingType', 'url'),
     leaf('IsTruncated', page.truncated),
-    ...entriesXml(page, e, true),
+    ...entriesXml(bucket, page, e, true),
   );
   return sendXml(ctx, 200, body);
 }
@@ -144,7 +155,7 @@ export async function listObjectsV2(ctx: S3Context): Promise<FastifyReply> {
     page.truncated && leaf('NextContinuationToken', continuationToken(page.last ?? '')),
     startAfter !== '' && leaf('StartAfter', e(startAfter)),
     leaf('IsTruncated', page.truncated),
-    ...entriesXml(page, e, fetchOwner),
+    ...entriesXml(bucket, page, e, fetchOwner),
   );
   return sendXml(ctx, 200, body);
 }

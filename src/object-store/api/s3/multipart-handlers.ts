@@ -8,6 +8,9 @@ import type { Assembly } from '../../s3/multipart-service.js';
 import type { StoredMetadata, StoredObject } from '../../model.js';
 import { s3Error, s3Errors } from '../../s3/s3-errors.js';
 import type { MultipartUpload, UploadPart } from '../../s3/s3-store.js';
+import { withPartLayout } from '../../s3/part-layout.js';
+import { withWriteAcl } from './object-acl.js';
+import { withRequestTags } from './tagging.js';
 import { authorize } from './access.js';
 import {
   assertChecksumMatches,
@@ -65,7 +68,7 @@ export async function createMultipartUpload(
     key,
     initiatorUserId: ctx.caller.kind === 'key' ? ctx.caller.userId : 'anonymous',
     contentType: contentTypeFromRequest(ctx),
-    metadata: metadataFromRequest(ctx),
+    metadata: await withWriteAcl(ctx, bucket, withRequestTags(ctx, metadataFromRequest(ctx))),
     checksumAlgorithm: checksum.algorithm,
     checksumType: checksum.type,
   });
@@ -219,6 +222,8 @@ function planAssembly(
     }
   });
   const values = stored.map((own) => (own.algorithm === algorithm ? own.value : undefined));
+  const partSums = values.every((v): v is string => v !== undefined && v !== '') ? values : undefined;
+  withPartLayout(metadata, { sizes: parts.map((p) => p.sizeBytes), checksums: partSums });
   if (!algorithm) return { metadata };
   if (upload.checksumType === 'FULL_OBJECT') {
     const sum = createChecksum(algorithm);

@@ -6,9 +6,17 @@ import { evaluateConditions } from '../../http/conditions.js';
 import type { StoredMetadata, StoredObject } from '../../model.js';
 import type { ResolvedBucket } from '../../s3/bucket-service.js';
 import { s3Error, s3Errors } from '../../s3/s3-errors.js';
-import { authorize } from './access.js';
+import { authorize, authorizeObject } from './access.js';
+import { withWriteAcl } from './object-acl.js';
+import { withCopiedTags } from './tagging.js';
 import { checkNoManifest } from './object-read.js';
-import { checksumEntries, contentTypeFromRequest, metadataFromRequest } from './object-headers.js';
+import {
+  checksumEntries,
+  contentTypeFromRequest,
+  metadataFromRequest,
+  withChecksum,
+} from './object-headers.js';
+import { checksumHeaderName, createChecksum, parseChecksumAlgorithm } from './auth/index.js';
 import { checkIfMatch, refuseUnsupportedHeaders, writeConditions } from './object-write.js';
 import { callerProjectId, quoteEtag, type S3Context } from './s3-context.js';
 import { prepareVersionedWrite, requireVersion } from './versioning.js';
@@ -71,17 +79,17 @@ export async function copySource(ctx: S3Context): Promise<CopySource> {
   const { bucket: name, key, versionId } = parseCopySourceHeader(header);
   const bucket = await ctx.deps.buckets.resolve(callerProjectId(ctx), name);
   if (!bucket) throw s3Errors.noSuchBucket(name);
-  await authorize(ctx, bucket, versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion', key);
-  let object: StoredObject;
-  if (versionId !== undefined) {
-    const version = await requireVersion(ctx, bucket, key, versionId);
-    ctx.reply.header('x-amz-copy-source-version-id', version.versionId);
-    object = version.object;
-  } else {
+  const action = versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion';
+  const object = await authorizeObject(ctx, bucket, action, key, async (): Promise<StoredObject> => {
+    if (versionId !== undefined) {
+      const version = await requireVersion(ctx, bucket, key, versionId);
+      ctx.reply.header('x-amz-copy-source-version-id', version.versionId);
+      return version.object;
+    }
     const current = await ctx.deps.objects.findObject(bucket.projectId, bucket.container.name, key);
     if (!current) throw s3Errors.noSuchKey(key);
-    object = current;
-  }
+    return current;
+  });
   checkNoManifest(object);
   checkSourceConditions(ctx, object);
   return { bucket, key, object };
@@ -93,6 +101,33 @@ function copiedMetadata(ctx: S3Context, source: StoredObject, replace: boolean):
   // The bytes are the same, so their checksum still holds.
   Object.assign(metadata.headers, checksumEntries(source.metadata));
   return metadata;
+}
+
+/**
+ * CopyObject with x-amz-checksum-algorithm: the copy gets a full-object checksum in that algorithm,
+ * computed from the source's bytes unless the source already carries one.
+ */
+async function withCopyChecksum(
+  ctx: S3Context,
+  source: StoredObject,
+  metadata: StoredMetadata,
+): Promise<StoredMetadata> {
+  const name = ctx.headers['x-amz-checksum-algorithm'];
+  if (name === undefined) return metadata;
+  const algorithm = parseChecksumAlgorithm(name);
+  if (!algorithm)
+    throw s3Errors.invalidRequest(
+      'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]',
+    );
+  const existing = source.metadata.headers[checksumHeaderName(algorithm)];
+  if (existing !== undefined && source.metadata.headers['x-amz-checksum-type'] !== 'COMPOSITE') {
+    return withChecksum(metadata, { algorithm, value: existing });
+  }
+  const sum = createChecksum(algorithm);
+  if (source.sizeBytes > 0) {
+    for await (const chunk of await ctx.deps.objects.openObject(source)) sum.update(chunk as Buffer);
+  }
+  return withChecksum(metadata, { algorithm, value: sum.digestBase64() });
 }
 
 export async function copyObject(ctx: S3Context, bucket: ResolvedBucket, key: string): Promise<FastifyReply> {
@@ -124,7 +159,17 @@ export async function copyObject(ctx: S3Context, bucket: ResolvedBucket, key: st
     projectId: bucket.projectId,
     container: bucket.container.name,
     name: key,
-    metadata: versioned.apply(copiedMetadata(ctx, source.object, replace)),
+    metadata: versioned.apply(
+      await withWriteAcl(
+        ctx,
+        bucket,
+        await withCopyChecksum(
+          ctx,
+          source.object,
+          withCopiedTags(ctx, copiedMetadata(ctx, source.object, replace), source.object),
+        ),
+      ),
+    ),
     contentType: replace ? contentTypeFromRequest(ctx) : source.object.contentType,
     deleteAt: null,
   });

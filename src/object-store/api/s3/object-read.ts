@@ -3,9 +3,12 @@
 import type { FastifyReply } from 'fastify';
 import { evaluateConditions, parseRange } from '../../http/conditions.js';
 import type { StoredObject } from '../../model.js';
+import { partLayoutOf, partRange } from '../../s3/part-layout.js';
 import { S3Error, s3Error, s3Errors } from '../../s3/s3-errors.js';
-import { authorize } from './access.js';
+import { authorizeObject } from './access.js';
+import { expirationHeaders } from './lifecycle.js';
 import { objectResponseHeaders, responseOverrides } from './object-headers.js';
+import { taggingCountHeader } from './tagging.js';
 import { readTarget } from './versioning.js';
 import { requireBucket, requireKey, type S3Context } from './s3-context.js';
 
@@ -17,26 +20,40 @@ export function checkNoManifest(object: StoredObject): void {
   if (manifest) throw s3Errors.notImplemented('Reading a Swift large object (manifest) through S3');
 }
 
-/** partNumber: only part 1 of an object uploaded in one piece (the whole object) can be named. */
-function checkPartNumber(ctx: S3Context, object: StoredObject): void {
+/**
+ * partNumber: the byte range of that part of an object completed from a multipart upload (with the
+ * object's part count), or the whole object for part 1 of an object uploaded in one piece.
+ */
+function partNumberRange(ctx: S3Context, object: StoredObject): { start: number; end: number } | undefined {
   const partNumber = ctx.query.get('partNumber');
-  if (partNumber === null) return;
+  if (partNumber === null) return undefined;
   if (!/^\d{1,5}$/.test(partNumber) || Number(partNumber) < 1 || Number(partNumber) > 10_000) {
-    throw s3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
+    throw s3Errors.invalidArgumentValue(
+      'Part number must be an integer between 1 and 10000, inclusive',
+      'partNumber',
+      partNumber,
+    );
   }
-  if (object.etag.includes('-')) throw s3Errors.notImplemented('Reading one part of a multipart object');
-  if (Number(partNumber) !== 1)
+  if (ctx.headers.range !== undefined) {
+    throw s3Errors.invalidRequest('Cannot specify both Range header and partNumber query parameter');
+  }
+  const layout = partLayoutOf(object.metadata);
+  const range = layout ? partRange(layout, Number(partNumber)) : Number(partNumber) === 1 ? undefined : null;
+  if (range === null || (layout && range === undefined)) {
     throw s3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable');
+  }
+  if (layout) ctx.reply.header('x-amz-mp-parts-count', String(layout.sizes.length));
+  return range;
 }
 
 export async function getObject(ctx: S3Context): Promise<FastifyReply> {
   const bucket = await requireBucket(ctx);
   const key = requireKey(ctx);
-  await authorize(ctx, bucket, 's3:GetObject', key);
+  const action = ctx.query.has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject';
+  const object = await authorizeObject(ctx, bucket, action, key, () => readTarget(ctx, bucket, key));
   const overrides = responseOverrides(ctx);
-  const object = await readTarget(ctx, bucket, key);
   checkNoManifest(object);
-  checkPartNumber(ctx, object);
+  const partBytes = partNumberRange(ctx, object);
   const reply = ctx.reply;
   const outcome = evaluateConditions(
     ctx.headers,
@@ -48,7 +65,7 @@ export async function getObject(ctx: S3Context): Promise<FastifyReply> {
     const { etag, 'last-modified': lastModified } = objectResponseHeaders(object, false);
     return reply.status(304).headers({ etag, 'last-modified': lastModified }).send();
   }
-  const ranges = parseRange(ctx.headers.range, object.sizeBytes);
+  const ranges = partBytes ? [partBytes] : parseRange(ctx.headers.range, object.sizeBytes);
   if (ranges === 'unsatisfiable') {
     throw new S3Error('InvalidRange', 'The requested range is not satisfiable', {
       headers: { 'content-range': `bytes */${object.sizeBytes}` },
@@ -57,7 +74,12 @@ export async function getObject(ctx: S3Context): Promise<FastifyReply> {
   // S3 serves one range; a multi-range request gets the whole object, as from S3.
   const range = ranges?.length === 1 ? ranges[0] : undefined;
   const checksumMode = ctx.headers['x-amz-checksum-mode']?.toUpperCase() === 'ENABLED';
-  reply.headers({ ...objectResponseHeaders(object, checksumMode && !range), ...overrides });
+  reply.headers({
+    ...objectResponseHeaders(object, checksumMode && !range),
+    ...taggingCountHeader(object),
+    ...(ctx.query.has('versionId') ? {} : await expirationHeaders(ctx, bucket, object)),
+    ...overrides,
+  });
   const isHead = ctx.request.method === 'HEAD';
   if (range) {
     reply.header('content-range', `bytes ${range.start}-${range.end}/${object.sizeBytes}`);

@@ -13,13 +13,15 @@ import {
   metadataFromRequest,
   withChecksum,
 } from './object-headers.js';
+import { withWriteAcl } from './object-acl.js';
 import { planBody } from './request-body.js';
+import { withRequestTags } from './tagging.js';
 import { quoteEtag, requireBucket, requireKey, sendEmpty, type S3Context } from './s3-context.js';
+import { expirationHeaders } from './lifecycle.js';
 import { deleteCurrent, deleteVersion, prepareVersionedWrite } from './versioning.js';
 
 /** Request headers asking for features this server does not have: refused rather than ignored. */
 const UNSUPPORTED_HEADERS: Record<string, string> = {
-  'x-amz-tagging': 'Object tagging',
   'x-amz-server-side-encryption': 'Server-side encryption settings',
   'x-amz-server-side-encryption-customer-algorithm': 'SSE-C',
   'x-amz-server-side-encryption-aws-kms-key-id': 'SSE-KMS',
@@ -27,15 +29,7 @@ const UNSUPPORTED_HEADERS: Record<string, string> = {
   'x-amz-object-lock-retain-until-date': 'Object lock',
   'x-amz-object-lock-legal-hold': 'Object lock legal hold',
   'x-amz-website-redirect-location': 'Website redirects',
-  'x-amz-grant-read': 'Grant headers',
-  'x-amz-grant-write': 'Grant headers',
-  'x-amz-grant-read-acp': 'Grant headers',
-  'x-amz-grant-write-acp': 'Grant headers',
-  'x-amz-grant-full-control': 'Grant headers',
 };
-
-/** Object ACLs are the bucket's (Swift has no per-object ACL): only the owner-only ones are accepted. */
-const OBJECT_CANNED_ACLS = new Set(['private', 'bucket-owner-full-control', 'bucket-owner-read']);
 
 export function refuseUnsupportedHeaders(ctx: S3Context): void {
   for (const [name, feature] of Object.entries(UNSUPPORTED_HEADERS)) {
@@ -44,10 +38,6 @@ export function refuseUnsupportedHeaders(ctx: S3Context): void {
   const storageClass = ctx.headers['x-amz-storage-class'];
   if (storageClass !== undefined && storageClass !== 'STANDARD') {
     throw s3Error('InvalidStorageClass', 'The storage class you specified is not valid');
-  }
-  const acl = ctx.headers['x-amz-acl'];
-  if (acl !== undefined && !OBJECT_CANNED_ACLS.has(acl)) {
-    throw s3Errors.notImplemented(`The object ACL ${acl} (object ACLs follow the bucket's)`);
   }
 }
 
@@ -88,7 +78,9 @@ export async function putObject(ctx: S3Context, bucket: ResolvedBucket, key: str
     throw s3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
   }
   const versioned = await prepareVersionedWrite(ctx, bucket, key);
-  const metadata = versioned.apply(metadataFromRequest(ctx));
+  const metadata = versioned.apply(
+    await withWriteAcl(ctx, bucket, withRequestTags(ctx, metadataFromRequest(ctx))),
+  );
   const { object } = await objects.putObject({
     projectId: bucket.projectId,
     container: bucket.container.name,
@@ -105,7 +97,11 @@ export async function putObject(ctx: S3Context, bucket: ResolvedBucket, key: str
       withChecksum(metadata, plan.verify(written));
     },
   });
-  ctx.reply.headers({ etag: quoteEtag(object.etag), ...checksumHeaders(object.metadata) });
+  ctx.reply.headers({
+    etag: quoteEtag(object.etag),
+    ...checksumHeaders(object.metadata),
+    ...(await expirationHeaders(ctx, bucket, object)),
+  });
   if (versioned.versionId !== undefined) ctx.reply.header('x-amz-version-id', versioned.versionId);
   return sendEmpty(ctx, 200);
 }

@@ -67,6 +67,15 @@ export function s3Plugin(deps: S3PluginDeps) {
       reply.header('x-amz-request-id', request.id);
     });
     const authenticator = createAuthenticator(deps);
+    const { lifecycle } = deps;
+    if (lifecycle) {
+      app.addHook('onReady', async () => {
+        lifecycle.start(deps.config.objectStore.expirerIntervalSeconds * 1000, (err) =>
+          app.log.error({ event: 's3.lifecycle.failed', err }, 'lifecycle pass failed'),
+        );
+      });
+      app.addHook('onClose', async () => lifecycle.stop());
+    }
     for (const url of ['/', '/*']) {
       app.route({
         method: METHODS,

@@ -54,9 +54,51 @@ describe('bucket policies', () => {
         Principal: '*',
         Action: 's3:GetObject',
         Resource: 'arn:aws:s3:::b/*',
-        Condition: { IpAddress: {} },
+        NotPrincipal: { AWS: 'p2' },
       },
     ]);
     expect(() => parsePolicy(conditional, 'b')).toThrow(expect.objectContaining({ code: 'NotImplemented' }));
+    const emptyCondition = doc([
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::b/*',
+        Condition: { IpAddress: {} },
+      },
+    ]);
+    expect(() => parsePolicy(emptyCondition, 'b')).toThrow(
+      expect.objectContaining({ code: 'MalformedPolicy' }),
+    );
+  });
+
+  it('takes CanonicalUser principals as project ids, alone or beside AWS ones', () => {
+    const both = parsePolicy(
+      doc([
+        {
+          Effect: 'Allow',
+          Principal: { CanonicalUser: 'p4', AWS: 'arn:aws:iam::p5:root' },
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::b/*',
+        },
+      ]),
+      'b',
+    );
+    const get = (projectId: string) =>
+      evaluatePolicy(both, { projectId, userId: 'u' }, 's3:GetObject', resourceArn('b', 'k'));
+    expect([get('p4'), get('p5'), get('p6')]).toEqual(['allow', 'allow', 'none']);
+    const star = doc([
+      {
+        Effect: 'Allow',
+        Principal: { CanonicalUser: '*' },
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::b/*',
+      },
+    ]);
+    expect(() => parsePolicy(star, 'b')).toThrow(expect.objectContaining({ code: 'MalformedPolicy' }));
+    const service = doc([
+      { Effect: 'Allow', Principal: { Service: 'x' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' },
+    ]);
+    expect(() => parsePolicy(service, 'b')).toThrow(expect.objectContaining({ code: 'NotImplemented' }));
   });
 });

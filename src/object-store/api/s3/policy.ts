@@ -1,9 +1,15 @@
-// Bucket policies, for the common subset: Allow and Deny statements with Principal ("*", or AWS
+// Bucket policies, for the common subset: Allow and Deny statements with Principal ("*", AWS
 // principals naming a Keystone project — `arn:aws:iam::<project id>:root` or the bare id — or a user —
-// `arn:aws:iam::<project id>:user/<user id>`), Action (`s3:GetObject`, `s3:*`, `s3:Get*`…) and
-// Resource (`arn:aws:s3:::bucket` and `arn:aws:s3:::bucket/prefix*`). Conditions, NotPrincipal,
-// NotAction and NotResource are refused with NotImplemented rather than half-honoured.
+// `arn:aws:iam::<project id>:user/<user id>`, or CanonicalUser ids, which are project ids), Action (`s3:GetObject`, `s3:*`, `s3:Get*`…) and
+// Resource (`arn:aws:s3:::bucket` and `arn:aws:s3:::bucket/prefix*`) and Condition (policy-conditions.ts).
+// NotPrincipal, NotAction and NotResource are refused with NotImplemented rather than half-honoured.
 import { s3Error, s3Errors } from '../../s3/s3-errors.js';
+import {
+  conditionsHold,
+  parseConditions,
+  type ConditionBlock,
+  type ConditionValues,
+} from './policy-conditions.js';
 
 export const MAX_POLICY_BYTES = 20 * 1024;
 const MAX_STATEMENTS = 100;
@@ -14,6 +20,7 @@ interface Statement {
   principals: string[];
   actions: RegExp[];
   resources: RegExp[];
+  conditions: ConditionBlock | undefined;
 }
 
 export interface BucketPolicy {
@@ -55,10 +62,17 @@ function principals(value: unknown): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     malformed('Invalid principal in policy');
   const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length !== 1 || entries[0]?.[0] !== 'AWS') {
-    throw s3Errors.notImplemented('Policy principals other than "*" and "AWS"');
-  }
-  return stringList(entries[0][1], 'principal');
+  if (entries.length === 0) malformed('Invalid principal in policy');
+  return entries.flatMap(([kind, list]) => {
+    if (kind === 'AWS') return stringList(list, 'principal');
+    // A canonical user id is the project's id here (the Owner ID of every listing and ACL).
+    if (kind === 'CanonicalUser') {
+      return stringList(list, 'principal').map((id) =>
+        /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : malformed('Invalid principal in policy'),
+      );
+    }
+    throw s3Errors.notImplemented('Policy principals other than "*", "AWS" and "CanonicalUser"');
+  });
 }
 
 function resources(value: unknown, bucket: string): RegExp[] {
@@ -76,7 +90,7 @@ function statement(raw: unknown, bucket: string): Statement {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     malformed('A statement is not an object.');
   const s = raw as Record<string, unknown>;
-  for (const unsupported of ['Condition', 'NotPrincipal', 'NotAction', 'NotResource']) {
+  for (const unsupported of ['NotPrincipal', 'NotAction', 'NotResource']) {
     if (s[unsupported] !== undefined) throw s3Errors.notImplemented(`Bucket policy ${unsupported}`);
   }
   if (s.Effect !== 'Allow' && s.Effect !== 'Deny') malformed('Policy has an invalid effect.');
@@ -90,6 +104,7 @@ function statement(raw: unknown, bucket: string): Statement {
     principals: principals(s.Principal),
     actions,
     resources: resources(s.Resource, bucket),
+    conditions: s.Condition === undefined ? undefined : parseConditions(s.Condition),
   };
 }
 
@@ -133,18 +148,43 @@ export function evaluatePolicy(
   who: Principal,
   action: string,
   resource: string,
+  context: ConditionValues = new Map(),
 ): PolicyDecision {
   let decision: PolicyDecision = 'none';
   for (const s of policy.statements) {
     const applies =
       s.principals.some((p) => namesPrincipal(p, who)) &&
       s.actions.some((a) => a.test(action)) &&
-      s.resources.some((r) => r.test(resource));
+      s.resources.some((r) => r.test(resource)) &&
+      conditionsHold(s.conditions, context);
     if (!applies) continue;
     if (s.effect === 'Deny') return 'deny';
     decision = 'allow';
   }
   return decision;
+}
+
+/** Condition keys that pin a statement to known callers or networks, so that it is not public. */
+const NARROWING_KEYS = [
+  'aws:sourceip',
+  'aws:principalaccount',
+  'aws:userid',
+  'aws:username',
+  'aws:sourcevpc',
+];
+
+/**
+ * Whether a policy is public in S3's sense: an Allow to every principal ("*") that no condition on
+ * the caller's identity or network narrows (the public access block's BlockPublicPolicy and
+ * RestrictPublicBuckets act on such policies).
+ */
+export function isPublicPolicy(policy: BucketPolicy): boolean {
+  return policy.statements.some(
+    (s) =>
+      s.effect === 'Allow' &&
+      s.principals.includes('*') &&
+      !(s.conditions?.conditions ?? []).some((c) => !c.operator.negated && NARROWING_KEYS.includes(c.key)),
+  );
 }
 
 /** `arn:aws:s3:::bucket` or `arn:aws:s3:::bucket/key`. */

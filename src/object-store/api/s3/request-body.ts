@@ -68,7 +68,7 @@ function chosenChecksum(
   ctx: S3Context,
 ): { algorithm: ChecksumAlgorithm; source: 'header' | 'trailer' | 'none' } | undefined {
   const inHeaders = CHECKSUM_ALGORITHMS.filter((a) => ctx.headers[checksumHeaderName(a)] !== undefined);
-  const trailers = ctx.caller.kind === 'key' ? ctx.caller.verified.trailerNames : [];
+  const trailers = ctx.caller.kind === 'key' ? (ctx.caller.verified?.trailerNames ?? []) : [];
   const inTrailers: ChecksumAlgorithm[] = [];
   for (const name of trailers) {
     const algorithm = checksumAlgorithmFromHeaderName(name);

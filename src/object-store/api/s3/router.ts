@@ -2,9 +2,24 @@
 // sub-resource query parameters. Known operations this server does not have are NotImplemented.
 import type { FastifyReply } from 'fastify';
 import { s3Error, s3Errors } from '../../s3/s3-errors.js';
-import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './bucket-acl.js';
+import { getBucketAcl, putBucketAcl } from './bucket-acl.js';
+import { getObjectAcl, putObjectAcl } from './object-acl.js';
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './bucket-handlers.js';
-import { deleteBucketPolicy, getBucketPolicy, putBucketPolicy } from './bucket-policy.js';
+import {
+  deleteBucketOwnershipControls,
+  deletePublicAccessBlock,
+  getBucketOwnershipControls,
+  getPublicAccessBlock,
+  putBucketOwnershipControls,
+  putPublicAccessBlock,
+} from './bucket-controls.js';
+import {
+  deleteBucketPolicy,
+  getBucketPolicy,
+  getBucketPolicyStatus,
+  putBucketPolicy,
+} from './bucket-policy.js';
+import { defaultReaderOf } from './bucket-defaults.js';
 import { deleteBucketCors, getBucketCors, preflight, putBucketCors } from './cors.js';
 import { deleteObjects } from './delete-objects.js';
 import { listObjectsV1, listObjectsV2 } from './list-objects.js';
@@ -16,9 +31,21 @@ import {
 } from './multipart-handlers.js';
 import { listMultipartUploads, listParts } from './multipart-list.js';
 import { copyObject } from './object-copy.js';
+import { deleteBucketLifecycle, getBucketLifecycle, putBucketLifecycle } from './lifecycle.js';
+import { getObjectAttributes } from './object-attributes.js';
+import { postObject } from './post-object.js';
 import { getObject } from './object-read.js';
 import { deleteObject, putObject } from './object-write.js';
-import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './versioning.js';
+import {
+  deleteBucketTagging,
+  deleteObjectTagging,
+  getBucketTagging,
+  getObjectTagging,
+  putBucketTagging,
+  putObjectTagging,
+} from './tagging.js';
+import { getBucketVersioning, putBucketVersioning } from './versioning.js';
+import { listObjectVersions } from './version-list.js';
 import { requireBucket, requireKey, type S3Context } from './s3-context.js';
 
 const UNSUPPORTED_BUCKET_SUBRESOURCES = [
@@ -27,30 +54,23 @@ const UNSUPPORTED_BUCKET_SUBRESOURCES = [
   'encryption',
   'intelligent-tiering',
   'inventory',
-  'lifecycle',
   'logging',
   'metadataTable',
   'metrics',
   'notification',
   'object-lock',
-  'ownershipControls',
-  'policyStatus',
-  'publicAccessBlock',
   'replication',
   'requestPayment',
   'session',
-  'tagging',
   'website',
 ];
 
 const UNSUPPORTED_OBJECT_SUBRESOURCES = [
-  'attributes',
   'legal-hold',
   'renameObject',
   'restore',
   'retention',
   'select',
-  'tagging',
   'torrent',
 ];
 
@@ -69,8 +89,13 @@ async function bucketGet(ctx: S3Context): Promise<FastifyReply> {
   if (q.has('versioning')) return getBucketVersioning(ctx);
   if (q.has('versions')) return listObjectVersions(ctx);
   if (q.has('acl')) return getBucketAcl(ctx);
+  if (q.has('tagging')) return getBucketTagging(ctx);
+  if (q.has('lifecycle')) return getBucketLifecycle(ctx);
   if (q.has('cors')) return getBucketCors(ctx);
   if (q.has('policy')) return getBucketPolicy(ctx);
+  if (q.has('policyStatus')) return getBucketPolicyStatus(ctx);
+  if (q.has('ownershipControls')) return getBucketOwnershipControls(ctx);
+  if (q.has('publicAccessBlock')) return getPublicAccessBlock(ctx);
   if (q.has('uploads')) return listMultipartUploads(ctx);
   const listType = q.get('list-type');
   if (listType === '2') return listObjectsV2(ctx);
@@ -79,6 +104,8 @@ async function bucketGet(ctx: S3Context): Promise<FastifyReply> {
 }
 
 async function bucketRoute(ctx: S3Context): Promise<FastifyReply> {
+  const settingDefault = defaultReaderOf(ctx);
+  if (settingDefault) return settingDefault(ctx);
   refuseUnsupported(ctx, UNSUPPORTED_BUCKET_SUBRESOURCES);
   const q = ctx.query;
   switch (ctx.request.method) {
@@ -89,16 +116,24 @@ async function bucketRoute(ctx: S3Context): Promise<FastifyReply> {
     case 'PUT':
       if (q.has('versioning')) return putBucketVersioning(ctx);
       if (q.has('acl')) return putBucketAcl(ctx);
+      if (q.has('tagging')) return putBucketTagging(ctx);
+      if (q.has('lifecycle')) return putBucketLifecycle(ctx);
       if (q.has('cors')) return putBucketCors(ctx);
       if (q.has('policy')) return putBucketPolicy(ctx);
+      if (q.has('ownershipControls')) return putBucketOwnershipControls(ctx);
+      if (q.has('publicAccessBlock')) return putPublicAccessBlock(ctx);
       return createBucket(ctx);
     case 'DELETE':
       if (q.has('cors')) return deleteBucketCors(ctx);
+      if (q.has('tagging')) return deleteBucketTagging(ctx);
+      if (q.has('lifecycle')) return deleteBucketLifecycle(ctx);
       if (q.has('policy')) return deleteBucketPolicy(ctx);
+      if (q.has('ownershipControls')) return deleteBucketOwnershipControls(ctx);
+      if (q.has('publicAccessBlock')) return deletePublicAccessBlock(ctx);
       return deleteBucket(ctx);
     case 'POST':
       if (q.has('delete')) return deleteObjects(ctx);
-      throw s3Errors.notImplemented('POST (browser form) uploads');
+      return postObject(ctx);
     default:
       return methodNotAllowed();
   }
@@ -125,15 +160,19 @@ async function objectRoute(ctx: S3Context): Promise<FastifyReply> {
     case 'GET':
     case 'HEAD':
       if (q.has('acl')) return getObjectAcl(ctx);
+      if (q.has('tagging') && ctx.request.method === 'GET') return getObjectTagging(ctx);
+      if (q.has('attributes') && ctx.request.method === 'GET') return getObjectAttributes(ctx);
       if (q.has('uploadId') && ctx.request.method === 'GET') return listParts(ctx, await requireBucket(ctx));
       return getObject(ctx);
     case 'PUT':
       if (q.has('acl')) return putObjectAcl(ctx);
+      if (q.has('tagging')) return putObjectTagging(ctx);
       return objectWrite(ctx);
     case 'POST':
       return objectWrite(ctx);
     case 'DELETE':
       if (q.has('uploadId')) return abortMultipartUpload(ctx, await requireBucket(ctx));
+      if (q.has('tagging')) return deleteObjectTagging(ctx);
       return deleteObject(ctx);
     default:
       return methodNotAllowed();

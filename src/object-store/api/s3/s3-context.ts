@@ -13,7 +13,8 @@ export interface KeyCaller {
   auth: AuthContext;
   userId: string;
   projectId: string;
-  verified: VerifiedSigV4;
+  /** The request's SigV4 signature; undefined for a browser POST upload, signed through its policy. */
+  verified: VerifiedSigV4 | undefined;
 }
 
 export type Caller = KeyCaller | { kind: 'anonymous' };

@@ -4,6 +4,7 @@ import type { AuthContext } from '../../../common/http/context.js';
 import type { Config } from '../../../config/schema.js';
 import type { ObjectService } from '../../object-service.js';
 import type { BucketService } from '../../s3/bucket-service.js';
+import type { LifecycleService } from '../../s3/lifecycle-service.js';
 import type { MultipartService } from '../../s3/multipart-service.js';
 import type { VersionStore } from '../../versioning/index.js';
 
@@ -27,6 +28,8 @@ export interface S3PluginDeps {
   buckets: BucketService;
   multipart: MultipartService;
   versions: VersionStore;
+  /** Applies lifecycle rules; the plugin runs it on the expirer interval while the listener is up. */
+  lifecycle?: LifecycleService | undefined;
   clock: Clock;
   config: Config;
 }

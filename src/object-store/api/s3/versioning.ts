@@ -1,6 +1,6 @@
 // S3 bucket versioning over the object store's versioning (src/object-store/versioning, shared with
-// Swift's X-Versions-Enabled): Get/PutBucketVersioning, ListObjectVersions, and the version bookkeeping
-// every S3 write and delete does (keeping the replaced object as a version, delete markers) and the
+// Swift's X-Versions-Enabled): Get/PutBucketVersioning (ListObjectVersions is in version-list.ts), and
+// the version bookkeeping every S3 write and delete does (keeping the replaced object as a version, delete markers) and the
 // versionId every read may name.
 import type { FastifyReply } from 'fastify';
 import type { StoredMetadata, StoredObject } from '../../model.js';
@@ -15,13 +15,10 @@ import {
   type VersioningState,
 } from '../../versioning/index.js';
 import { authorize } from './access.js';
-import { encodingOf } from './list-objects.js';
 import { readSmallBody } from './request-body.js';
-import { integerParam, quoteEtag, requireBucket, sendEmpty, sendXml, type S3Context } from './s3-context.js';
+import { requireBucket, sendEmpty, sendXml, type S3Context } from './s3-context.js';
 import { childText, expectRoot, parseXml, MAX_XML_BYTES } from './xml-parse.js';
-import { el, leaf, ownerXml, xmlDocument } from './xml.js';
-
-const MAX_VERSIONS_LISTED = 1000;
+import { leaf, xmlDocument } from './xml.js';
 
 export function stateOf(bucket: ResolvedBucket): VersioningState {
   return versioningStateOf(bucket.container.metadata);
@@ -31,7 +28,7 @@ export function stateOf(bucket: ResolvedBucket): VersioningState {
 export function parseVersionId(raw: string): string {
   if (raw === NULL_VERSION_ID) return raw;
   const id = normalizeVersionId(raw);
-  if (id === undefined) throw s3Error('InvalidArgument', 'Invalid version id specified');
+  if (id === undefined) throw s3Errors.invalidArgumentValue('Invalid version id specified', 'versionId', raw);
   return id;
 }
 
@@ -141,59 +138,4 @@ export async function putBucketVersioning(ctx: S3Context): Promise<FastifyReply>
   if (status === 'Suspended' && stateOf(bucket) === 'unversioned') return sendEmpty(ctx, 200);
   await ctx.deps.versions.setState(bucket.projectId, bucket.container.name, status === 'Enabled');
   return sendEmpty(ctx, 200);
-}
-
-function versionXml(v: ObjectVersion, encode: (value: string) => string): string {
-  const common = [
-    leaf('Key', encode(v.name)),
-    leaf('VersionId', v.versionId),
-    leaf('IsLatest', v.isLatest),
-    leaf('LastModified', v.object.lastModified),
-  ];
-  if (v.isDeleteMarker) return el('DeleteMarker', ...common, ownerXml('Owner', v.object.projectId));
-  return el(
-    'Version',
-    ...common,
-    leaf('ETag', quoteEtag(v.object.etag)),
-    leaf('Size', v.object.sizeBytes),
-    leaf('StorageClass', 'STANDARD'),
-    ownerXml('Owner', v.object.projectId),
-  );
-}
-
-/** ListObjectVersions (GET /bucket?versions): key-marker / version-id-marker paging, no delimiter. */
-export async function listObjectVersions(ctx: S3Context): Promise<FastifyReply> {
-  const bucket = await requireBucket(ctx);
-  await authorize(ctx, bucket, 's3:ListBucketVersions');
-  if (ctx.query.get('delimiter')) throw s3Errors.notImplemented('ListObjectVersions with a delimiter');
-  const prefix = ctx.query.get('prefix') ?? '';
-  const keyMarker = ctx.query.get('key-marker') ?? '';
-  const rawVersionMarker = ctx.query.get('version-id-marker') ?? '';
-  if (rawVersionMarker !== '' && keyMarker === '') {
-    throw s3Error('InvalidArgument', 'A version-id marker cannot be specified without a key marker.');
-  }
-  const maxKeys = integerParam(ctx, 'max-keys', MAX_VERSIONS_LISTED, MAX_VERSIONS_LISTED);
-  const encode = encodingOf(ctx);
-  const e = encode ?? ((v: string) => v);
-  const listing = await ctx.deps.versions.listVersions(bucket.projectId, bucket.container.name, {
-    prefix: prefix || undefined,
-    keyMarker: keyMarker || undefined,
-    versionIdMarker: rawVersionMarker === '' ? undefined : parseVersionId(rawVersionMarker),
-    limit: maxKeys,
-  });
-  const last = listing.versions.at(-1);
-  const body = xmlDocument(
-    'ListVersionsResult',
-    leaf('Name', bucket.container.name),
-    leaf('Prefix', e(prefix)),
-    leaf('KeyMarker', e(keyMarker)),
-    leaf('VersionIdMarker', rawVersionMarker),
-    listing.truncated && last && leaf('NextKeyMarker', e(last.name)),
-    listing.truncated && last && leaf('NextVersionIdMarker', last.versionId),
-    leaf('MaxKeys', maxKeys),
-    encode && leaf('EncodingType', 'url'),
-    leaf('IsTruncated', listing.truncated),
-    ...listing.versions.map((v) => versionXml(v, e)),
-  );
-  return sendXml(ctx, 200, body);
 }

@@ -46,9 +46,13 @@ describe('parseXml', () => {
   });
 
   it('round-trips what the builder escapes', () => {
-    const key = `a<b>&"c'\u0001 é`;
+    const key = `a<b>&"c'\r\t\n é 😀`;
     const doc = xmlDocument('R', leaf('Key', key));
-    expect(xmlEscape('\u0001')).toBe('&#x1;');
     expect(childNamed(parse(doc), 'Key')?.text).toBe(key);
+  });
+
+  it('replaces what XML 1.0 cannot carry, even as a reference, by U+FFFD', () => {
+    expect(xmlEscape('a\u0001b\u001f\u0000\uFFFE\uD800c')).toBe('a\uFFFDb\uFFFD\uFFFD\uFFFD\uFFFDc');
+    expect(xmlEscape('\r')).toBe('&#13;');
   });
 });

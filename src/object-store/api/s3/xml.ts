@@ -1,33 +1,13 @@
-// A small, careful XML builder for S3 responses: elements are strings built by el()/leaf(), every text
-// value is escaped, and characters XML 1.0 cannot carry (control characters, lone surrogates) are
-// written as character references so that a key holding them still yields a parsable document.
+// A small, careful XML builder for S3 responses: elements are strings built by el()/leaf(), and every
+// text value is escaped for XML 1.0. Characters XML 1.0 cannot carry at all, not even as character
+// references (C0 controls other than tab, LF and CR; lone surrogates; U+FFFE, U+FFFF), become U+FFFD,
+// as Go's encoding/xml writes them: the document always parses. Clients that need such keys exactly ask
+// for encoding-type=url (boto3 and the AWS CLI always do), which percent-encodes them first.
+
 import { S3_XMLNS } from './s3-context.js';
+import { xmlEscape } from '../../../common/errors/render-s3.js';
 
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-  '\r': '&#13;',
-};
-
-// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped.
-const NEEDS_ESCAPE = /[&<>"'\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDFFF]/;
-
-/** Escapes text for element content and attribute values. */
-export function xmlEscape(text: string): string {
-  if (!NEEDS_ESCAPE.test(text)) return text;
-  let out = '';
-  for (const char of text) {
-    const entity = ENTITIES[char];
-    const code = char.codePointAt(0) as number;
-    const control = code < 0x20 && code !== 0x09 && code !== 0x0a;
-    const invalid = control || code === 0xfffe || code === 0xffff || (code >= 0xd800 && code <= 0xdfff);
-    out += entity ?? (invalid ? `&#x${code.toString(16).toUpperCase()};` : char);
-  }
-  return out;
-}
+export { xmlEscape };
 
 /** A child list entry: an element string, or nothing (skipped). */
 export type Child = string | undefined | null | false;

@@ -1,11 +1,13 @@
-// Who may do what on a Swift path, per Swift's keystoneauth: cloud admins everything; the account's own
-// project with an operator role (admin, member) everything and with reader only reads; everyone else
-// only what the account ACL (X-Account-Access-Control) or the container ACLs (X-Container-Read/Write,
-// with .r: referrer and .rlistings elements) grant. Anonymous callers get 401, authenticated strangers 403.
+// Who may do what on a Swift path, per Swift's keystoneauth: cloud admins and reseller admins
+// everything; the account's own project with an operator role (admin, member) everything and with
+// reader only reads; everyone else only what the account ACL (X-Account-Access-Control) or the
+// container ACLs (X-Container-Read/Write, with .r: referrer and .rlistings elements) grant. Anonymous
+// callers get 401, authenticated strangers 403.
 import { errors } from '../../../common/errors/codes.js';
 import type { AuthContext } from '../../../common/http/context.js';
 import { isCloudAdmin } from '../../../identity/policy.js';
 import type { StoredMetadata } from '../../model.js';
+import { objectReadAllowed } from '../../s3/acl-model.js';
 
 export type Operation =
   'account-read' | 'account-write' | 'container-read' | 'container-write' | 'object-read' | 'object-write';
@@ -16,7 +18,29 @@ export interface AccessInput {
   operation: Operation;
   account?: StoredMetadata | undefined;
   container?: StoredMetadata | undefined;
+  /** The object read, for its own S3 ACL (which then decides instead of the container's read ACL). */
+  object?: StoredMetadata | undefined;
   referer?: string | undefined;
+}
+
+/** keystoneauth's reseller_admin_role (compared without case, as Swift lowercases role names). */
+export const RESELLER_ADMIN_ROLE = 'reselleradmin';
+
+/**
+ * A reseller manages every account, as keystoneauth grants its reseller_admin_role (and only a reseller
+ * may change account quotas). The cloud admin is one too: Nuage's admin runs the whole cloud.
+ */
+export function isSwiftReseller(auth: AuthContext | undefined): boolean {
+  if (!auth) return false;
+  if (isCloudAdmin(auth)) return true;
+  return [...auth.roleNames].some((name) => name.toLowerCase() === RESELLER_ADMIN_ROLE);
+}
+
+/** What an object's own S3 ACL says about reading it (undefined: it has none, or this is no object read). */
+function objectAclDecision(input: AccessInput, auth: AuthContext | undefined): boolean | undefined {
+  if (input.operation !== 'object-read') return undefined;
+  const projectId = auth?.scope.kind === 'project' ? auth.scope.projectId : undefined;
+  return objectReadAllowed(input.object, auth && projectId !== undefined ? { projectId } : undefined);
 }
 
 const READS = new Set<Operation>(['account-read', 'container-read', 'object-read']);
@@ -98,6 +122,8 @@ function aclAccess(input: AccessInput, auth: AuthContext): boolean {
   if (named(acl.admin) || named(acl.readWrite))
     return input.operation !== 'account-write' || named(acl.admin);
   if (named(acl.readOnly) && READS.has(input.operation)) return true;
+  const own = objectAclDecision(input, auth);
+  if (own !== undefined) return own;
   const read = aclElements(input.container?.headers['x-container-read']);
   const write = aclElements(input.container?.headers['x-container-write']);
   if (input.operation === 'object-write') return write.some((e) => namesCaller(e, auth));
@@ -116,7 +142,7 @@ function aclAccess(input: AccessInput, auth: AuthContext): boolean {
 export function authorizeSwift(input: AccessInput): void {
   const { auth } = input;
   if (auth) {
-    if (isCloudAdmin(auth)) return;
+    if (isSwiftReseller(auth)) return;
     const owner = ownerAccess(auth, input.projectId, input.operation);
     if (owner === true) return;
     if (owner === false) throw errors.forbidden('Access was denied to this resource.');
@@ -124,7 +150,9 @@ export function authorizeSwift(input: AccessInput): void {
     throw errors.forbidden('Access was denied to this resource.');
   }
   const read = aclElements(input.container?.headers['x-container-read']);
-  if (input.operation === 'object-read' && referrerAllowed(read, input.referer)) return;
+  const own = objectAclDecision(input, undefined);
+  if (own === true) return;
+  if (own === undefined && input.operation === 'object-read' && referrerAllowed(read, input.referer)) return;
   if (
     input.operation === 'container-read' &&
     read.includes('.rlistings') &&

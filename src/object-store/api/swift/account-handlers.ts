@@ -3,9 +3,10 @@ import type { FastifyReply } from 'fastify';
 import { errors } from '../../../common/errors/codes.js';
 import { LIMITS, type Account } from '../../model.js';
 import { authorizeSwift } from './access.js';
-import { CONTENT_TYPES, listingFormat, renderContainerListing } from './listing-format.js';
+import { negotiateListing, renderContainerListing } from './listing-format.js';
 import { listOptions } from './listing-params.js';
 import { applyMetadataHeaders, metadataHeaders } from './metadata-headers.js';
+import { accountPolicyHeaders } from './storage-policy.js';
 import { sendEmpty, type SwiftContext } from './swift-context.js';
 
 function accountHeaders(a: Account): Record<string, string> {
@@ -15,6 +16,7 @@ function accountHeaders(a: Account): Record<string, string> {
     'X-Account-Bytes-Used': String(a.bytesUsed),
     'X-Timestamp': a.putTimestamp,
     'X-Put-Timestamp': a.putTimestamp,
+    ...accountPolicyHeaders(a),
     ...metadataHeaders('account', a.metadata),
   };
 }
@@ -47,14 +49,14 @@ export async function handleAccount(ctx: SwiftContext): Promise<FastifyReply> {
       account: account.metadata,
     });
     ctx.reply.headers(visibleHeaders(ctx, account));
-    if (method === 'HEAD') return sendEmpty(ctx, 204);
-    const format = listingFormat(ctx.query, ctx.headers.accept);
+    const { format, contentType } = negotiateListing(ctx.query, ctx.headers.accept);
+    if (method === 'HEAD') return sendEmpty(ctx, 204, contentType);
     const items = await objects.listContainers(
       path.projectId,
       listOptions(ctx.query, LIMITS.accountListingLimit),
     );
-    if (items.length === 0 && format === 'plain') return sendEmpty(ctx, 204);
-    ctx.reply.header('content-type', CONTENT_TYPES[format]);
+    if (items.length === 0 && format === 'plain') return sendEmpty(ctx, 204, contentType);
+    ctx.reply.header('content-type', contentType);
     return ctx.reply.status(200).send(renderContainerListing(items, path.account, format));
   }
   if (method === 'POST') {

@@ -4,10 +4,14 @@ import type { FastifyReply } from 'fastify';
 import { errors } from '../../../common/errors/codes.js';
 import { LIMITS, type Container } from '../../model.js';
 import { authorizeSwift } from './access.js';
-import { CONTENT_TYPES, listingFormat, renderObjectListing } from './listing-format.js';
+import { negotiateListing, renderObjectListing } from './listing-format.js';
 import { listOptions } from './listing-params.js';
 import { applyMetadataHeaders, metadataHeaders } from './metadata-headers.js';
+import { checkStoragePolicy, DEFAULT_POLICY_NAME } from './storage-policy.js';
 import { sendEmpty, type SwiftContext } from './swift-context.js';
+
+/** Expired objects a container DELETE removes first (the reaper's batch size). */
+const REAP_ON_DELETE_LIMIT = 1000;
 
 const OWNER_ONLY =
   /^x-container-(read|write|meta-temp-url-key.*)$|^x-versions-location$|^x-history-location$/i;
@@ -20,8 +24,9 @@ function containerHeaders(ctx: SwiftContext, c: Container, isOwner: boolean): Re
     'X-Container-Bytes-Used': String(c.bytesUsed),
     'X-Timestamp': c.putTimestamp,
     'X-Put-Timestamp': c.putTimestamp,
-    'X-Storage-Policy': 'Policy-0',
     ...meta,
+    // After the metadata: rows written before policies were validated may hold a stored copy.
+    'X-Storage-Policy': DEFAULT_POLICY_NAME,
   };
 }
 
@@ -74,15 +79,15 @@ export async function handleContainer(ctx: SwiftContext): Promise<FastifyReply> 
     });
     if (!c) throw errors.notFound('container', name);
     ctx.reply.headers(containerHeaders(ctx, c, isOwner(ctx)));
-    if (method === 'HEAD') return sendEmpty(ctx, 204);
-    const format = listingFormat(ctx.query, ctx.headers.accept);
+    const { format, contentType } = negotiateListing(ctx.query, ctx.headers.accept);
+    if (method === 'HEAD') return sendEmpty(ctx, 204, contentType);
     const items = await objects.listObjects(
       path.projectId,
       name,
-      listOptions(ctx.query, LIMITS.containerListingLimit),
+      listOptions(ctx.query, LIMITS.containerListingLimit, 'container'),
     );
-    if (items.length === 0 && format === 'plain') return sendEmpty(ctx, 204);
-    ctx.reply.header('content-type', CONTENT_TYPES[format]);
+    if (items.length === 0 && format === 'plain') return sendEmpty(ctx, 204, contentType);
+    ctx.reply.header('content-type', contentType);
     return ctx.reply.status(200).send(renderObjectListing(items, name, format));
   }
   authorizeSwift({
@@ -93,6 +98,7 @@ export async function handleContainer(ctx: SwiftContext): Promise<FastifyReply> 
   });
   if (method === 'PUT') {
     validateAcls(ctx.headers);
+    checkStoragePolicy(ctx.headers['x-storage-policy']);
     const existing = await objects.getContainer(path.projectId, name);
     const metadata = applyMetadataHeaders(
       'container',
@@ -113,6 +119,9 @@ export async function handleContainer(ctx: SwiftContext): Promise<FastifyReply> 
     return sendEmpty(ctx, 204);
   }
   if (method === 'DELETE') {
+    // Expired objects are already gone from listings; they must not keep the container "not empty"
+    // until the reaper's next round.
+    await objects.reapExpired(REAP_ON_DELETE_LIMIT, { projectId: path.projectId, container: name });
     await objects.deleteContainer(path.projectId, name);
     return sendEmpty(ctx, 204);
   }

@@ -2,6 +2,7 @@
 // swiftclient uses SLO only when "slo" is listed).
 import { LIMITS } from '../../model.js';
 import type { SwiftExtensions } from './extensions.js';
+import { policiesInfo } from './storage-policy.js';
 
 export function swiftInfo(extensions: SwiftExtensions): Record<string, unknown> {
   return {
@@ -21,7 +22,7 @@ export function swiftInfo(extensions: SwiftExtensions): Record<string, unknown> 
       extra_header_count: 0,
       valid_api_versions: ['v1'],
       strict_cors_mode: true,
-      policies: [{ name: 'Policy-0', aliases: 'Policy-0', default: true }],
+      policies: policiesInfo(),
       allow_account_management: false,
       account_autocreate: true,
     },

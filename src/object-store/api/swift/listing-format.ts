@@ -1,26 +1,52 @@
-// Swift listing bodies in plain text, JSON and XML, chosen by ?format= or the Accept header.
+// Swift listing bodies in plain text, JSON and XML, negotiated by ?format= or the Accept header.
 import type { Container, Listed, StoredObject } from '../../model.js';
+import { bestMatch } from './accept.js';
+import { notAcceptable } from './swift-errors.js';
 
 export type ListingFormat = 'plain' | 'json' | 'xml';
 
-export function listingFormat(
-  query: Record<string, string | undefined>,
-  accept: string | undefined,
-): ListingFormat {
-  const f = query.format?.toLowerCase();
-  if (f === 'json' || f === 'xml' || f === 'plain') return f;
-  if (f === 'txt' || f === 'text') return 'plain';
-  const a = accept ?? '';
-  if (a.includes('application/json')) return 'json';
-  if (a.includes('application/xml') || a.includes('text/xml')) return 'xml';
-  return 'plain';
+/** What a listing request negotiated: the body's format and its Content-Type. */
+export interface Negotiated {
+  format: ListingFormat;
+  contentType: string;
 }
 
-export const CONTENT_TYPES: Record<ListingFormat, string> = {
-  plain: 'text/plain; charset=utf-8',
-  json: 'application/json; charset=utf-8',
-  xml: 'application/xml; charset=utf-8',
+/** The media types a listing can be rendered in, in swob's order of preference. */
+const LISTING_TYPES = ['text/plain', 'application/json', 'application/xml', 'text/xml'] as const;
+const FORMAT_OF_TYPE: Record<(typeof LISTING_TYPES)[number], ListingFormat> = {
+  'text/plain': 'plain',
+  'application/json': 'json',
+  'application/xml': 'xml',
+  'text/xml': 'xml',
 };
+/** ?format= replaces the Accept header; an unknown format means plain text (Swift's listing_formats). */
+const TYPE_OF_FORMAT: Record<string, string> = {
+  plain: 'text/plain',
+  json: 'application/json',
+  xml: 'application/xml',
+};
+
+/** The Accept header a listing is negotiated with: ?format= stands for one. */
+export function effectiveAccept(
+  query: Record<string, string | undefined>,
+  accept: string | undefined,
+): string | undefined {
+  const format = query.format;
+  return format ? (TYPE_OF_FORMAT[format.toLowerCase()] ?? 'text/plain') : accept;
+}
+
+/**
+ * The format of an account or container listing, by ?format= or else the Accept header: 400 for a
+ * malformed Accept header, 406 when it accepts none of the listing's types.
+ */
+export function negotiateListing(
+  query: Record<string, string | undefined>,
+  accept: string | undefined,
+): Negotiated {
+  const type = bestMatch(effectiveAccept(query, accept), LISTING_TYPES);
+  if (type === undefined) throw notAcceptable();
+  return { format: FORMAT_OF_TYPE[type], contentType: `${type}; charset=utf-8` };
+}
 
 /** Swift's listing time format: 2026-11-29T20:26:22.123450 (microseconds, no zone). */
 export function listingTime(iso: string): string {

@@ -14,6 +14,8 @@ export const PERSISTED_HEADERS: Record<Level, readonly string[]> = {
     'x-account-meta-quota-bytes',
     'x-account-quota-bytes',
     'x-account-quota-count',
+    'x-account-quota-bytes-policy-policy-0',
+    'x-account-quota-count-policy-policy-0',
   ],
   container: [
     'x-container-read',
@@ -28,16 +30,38 @@ export const PERSISTED_HEADERS: Record<Level, readonly string[]> = {
     'x-container-meta-access-control-allow-origin',
     'x-container-meta-access-control-max-age',
     'x-container-meta-access-control-expose-headers',
-    'x-storage-policy',
   ],
+  // Swift's default allowed_headers (object-server.conf) plus the SLO flag.
   object: [
     'content-disposition',
     'content-encoding',
+    'cache-control',
+    'content-language',
+    'expires',
+    'x-robots-tag',
     'x-object-manifest',
     'x-static-large-object',
-    'x-symlink-target',
   ],
 };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isUtf8(latin1: string): boolean {
+  try {
+    utf8.decode(Buffer.from(latin1, 'latin1'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A header name as Swift sees it through WSGI, where underscores arrive as dashes (HTTP_X_A_B): a
+ * client's X-Container-Meta-test_key is stored as X-Container-Meta-Test-Key.
+ */
+export function wsgiHeaderName(name: string): string {
+  return name.toLowerCase().replaceAll('_', '-');
+}
 
 type HeaderBag = Record<string, string | string[] | undefined>;
 
@@ -45,6 +69,23 @@ export function headerValue(headers: HeaderBag, name: string): string | undefine
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
+
+/**
+ * Swift features Nuage does not offer, whose headers a request must not think were honoured: container
+ * sync and symlinks (an empty value, which removes a setting, is harmless).
+ */
+const UNSUPPORTED_HEADERS: Record<Level, Record<string, string>> = {
+  account: {},
+  container: {
+    'x-container-sync-to': 'Container sync is not supported.',
+    'x-container-sync-key': 'Container sync is not supported.',
+  },
+  object: {
+    'x-symlink-target': 'Symlinks are not supported.',
+    'x-symlink-target-account': 'Symlinks are not supported.',
+    'x-symlink-target-etag': 'Symlinks are not supported.',
+  },
+};
 
 /** Applies the request's metadata headers to the current metadata and validates the result. */
 export function applyMetadataHeaders(
@@ -59,8 +100,12 @@ export function applyMetadataHeaders(
     ? { meta: {}, headers: { ...current.headers } }
     : { meta: { ...current.meta }, headers: { ...current.headers } };
   for (const [rawName, rawValue] of Object.entries(headers)) {
-    const name = rawName.toLowerCase();
+    const name = wsgiHeaderName(rawName);
     const value = Array.isArray(rawValue) ? rawValue.join(',') : (rawValue ?? '');
+    if (value.length > LIMITS.maxHeaderSize)
+      throw errors.badRequest(`Header value too long: ${name.slice(0, LIMITS.maxMetaNameLength)}`);
+    const unsupported = UNSUPPORTED_HEADERS[level][name];
+    if (unsupported !== undefined && value !== '') throw errors.notImplemented(unsupported);
     if (PERSISTED_HEADERS[level].includes(name)) {
       if (value === '') delete next.headers[name];
       else next.headers[name] = value;
@@ -74,6 +119,10 @@ export function applyMetadataHeaders(
     } else if (name.startsWith(prefix)) {
       const key = name.slice(prefix.length);
       if (key.length === 0) throw errors.badRequest('Metadata name cannot be empty');
+      // Node hands header bytes over as latin1; account and container metadata must be UTF-8 (objects'
+      // need not be, as in Swift).
+      if (level !== 'object' && !(isUtf8(key) && isUtf8(value)))
+        throw errors.badRequest('Metadata must be valid UTF-8');
       if (key.length > LIMITS.maxMetaNameLength)
         throw errors.badRequest(`Metadata name too long: ${name.slice(0, 200)}`);
       if (value.length > LIMITS.maxMetaValueLength)
@@ -111,6 +160,8 @@ export function titleCase(name: string): string {
 export function metadataHeaders(level: Level, m: StoredMetadata): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(m.meta)) out[titleCase(`x-${level}-meta-${k}`)] = v;
-  for (const [k, v] of Object.entries(m.headers)) out[titleCase(k)] = v;
+  // System metadata (S3's ACLs, part layout) is kept for the server's own use and never shown, as in Swift.
+  for (const [k, v] of Object.entries(m.headers))
+    if (!k.startsWith(`x-${level}-sysmeta-`)) out[titleCase(k)] = v;
   return out;
 }

@@ -14,11 +14,17 @@ import type { SwiftContext } from './swift-context.js';
 export async function authorizeObjectRead(ctx: SwiftContext): Promise<void> {
   const container = await ctx.objects.getContainer(ctx.path.projectId, ctx.path.container as string);
   const account = await ctx.objects.getAccount(ctx.path.projectId);
+  // An object written through S3 may carry an ACL of its own, which Swift honours too.
+  const object =
+    container && ctx.path.object !== undefined
+      ? await ctx.objects.findObject(ctx.path.projectId, container.name, ctx.path.object)
+      : undefined;
   authorizeSwift({
     auth: ctx.auth,
     projectId: ctx.path.projectId,
     operation: 'object-read',
     container: container?.metadata,
+    object: object?.metadata,
     account: account.metadata,
     referer: ctx.headers.referer,
   });
@@ -78,11 +84,20 @@ function multipartLength(ranges: ByteRange[], size: number, contentType: string,
   return n;
 }
 
+export interface ObjectReadOptions {
+  /**
+   * Apply the Range to a HEAD too (an SLO part's HEAD is a 206); otherwise a HEAD ignores Range and
+   * answers 200 with the whole length, as swob does.
+   */
+  rangeOnHead?: boolean;
+}
+
 /** `given`: serve this row instead of looking the path up (an older version of the object). */
 export async function handleObjectRead(
   ctx: SwiftContext,
   preauthorized = false,
   given?: StoredObject,
+  options: ObjectReadOptions = {},
 ): Promise<FastifyReply> {
   if (!preauthorized) await authorizeObjectRead(ctx);
   const { path, reply } = ctx;
@@ -102,12 +117,12 @@ export async function handleObjectRead(
   if (outcome === 'not-modified') return reply.status(304).send();
   if (outcome === 'precondition-failed') throw errors.preconditionFailed();
   const open = (r?: ByteRange) => (view ? view.open(r) : ctx.objects.openObject(object, r));
-  const ranges = parseRange(ctx.headers.range, size);
+  const isHead = ctx.request.method === 'HEAD';
+  const ranges = isHead && !options.rangeOnHead ? undefined : parseRange(ctx.headers.range, size);
   if (ranges === 'unsatisfiable') {
     reply.header('Content-Range', `bytes */${size}`);
     throw errors.rangeNotSatisfiable();
   }
-  const isHead = ctx.request.method === 'HEAD';
   if (!ranges) {
     reply.header('Content-Length', String(size));
     return isHead ? reply.status(200).send() : reply.status(200).send(size === 0 ? '' : await open());

@@ -1,55 +1,21 @@
 // Swift object PUT (streamed, with Etag check, If-None-Match: *, X-Copy-From), COPY, POST (metadata)
-// and DELETE, plus X-Delete-At / X-Delete-After.
+// and DELETE, plus X-Delete-At / X-Delete-After (object-expiry.ts); copies are object-copy.ts.
 import type { FastifyReply } from 'fastify';
-import { ApiError } from '../../../common/errors/api-error.js';
 import { errors } from '../../../common/errors/codes.js';
 import { httpDate } from '../../http/conditions.js';
-import { LIMITS, type StoredMetadata, type StoredObject } from '../../model.js';
-import { authorizeSwift } from './access.js';
+import { LIMITS, type StoredMetadata } from '../../model.js';
 import { guessContentType } from './content-type.js';
 import { planObjectWrite } from './extensions.js';
 import { applyMetadataHeaders } from './metadata-headers.js';
-import { sendEmpty, truthy, type SwiftContext } from './swift-context.js';
-import { decodeName } from './swift-path.js';
+import { authorizeObjectWrite } from './object-access.js';
+import { copyAccount, copyObject, parseCopyPath } from './object-copy.js';
+import { deleteAtFrom } from './object-expiry.js';
 import { authorizeObjectRead } from './object-read.js';
+import { preconditionFailed } from './swift-errors.js';
+import { sendEmpty, truthy, type SwiftContext } from './swift-context.js';
 
-async function authorizeObjectWrite(
-  ctx: SwiftContext,
-  container = ctx.path.container as string,
-): Promise<void> {
-  const c = await ctx.objects.getContainer(ctx.path.projectId, container);
-  const account = await ctx.objects.getAccount(ctx.path.projectId);
-  authorizeSwift({
-    auth: ctx.auth,
-    projectId: ctx.path.projectId,
-    operation: 'object-write',
-    container: c?.metadata,
-    account: account.metadata,
-  });
-  if (!c) throw errors.notFound('container', container);
-}
-
-export function deleteAtFrom(
-  headers: Record<string, string | undefined>,
-  now: Date,
-  current: number | null,
-): number | null {
-  const after = headers['x-delete-after'];
-  const at = headers['x-delete-at'];
-  if (after !== undefined) {
-    if (!/^\d+$/.test(after)) throw errors.badRequest('Non-integer X-Delete-After');
-    return Math.floor(now.getTime() / 1000) + Number(after);
-  }
-  if (at !== undefined) {
-    if (at === '') return null;
-    if (!/^\d+(\.\d+)?$/.test(at)) throw errors.badRequest('Non-integer X-Delete-At');
-    const value = Math.floor(Number(at));
-    if (value * 1000 <= now.getTime()) throw errors.badRequest('X-Delete-At in past');
-    return value;
-  }
-  if (headers['x-remove-delete-at'] !== undefined) return null;
-  return current;
-}
+/** Object headers Swift keeps as system metadata, which a POST does not replace. */
+const SYSTEM_HEADERS = ['x-static-large-object'];
 
 function contentTypeFor(ctx: SwiftContext, name: string, fallback?: string): string {
   const given = ctx.headers['content-type'];
@@ -57,68 +23,16 @@ function contentTypeFor(ctx: SwiftContext, name: string, fallback?: string): str
   return given ?? (fallback as string);
 }
 
-/** "container/object" from Destination or X-Copy-From (optionally with a leading slash). */
-function parseCopyTarget(value: string): { container: string; object: string } {
-  const trimmed = value.replace(/^\/+/, '');
-  const slash = trimmed.indexOf('/');
-  if (slash <= 0 || slash === trimmed.length - 1) {
-    throw new ApiError(
-      412,
-      'PreconditionFailed',
-      'Bad copy header value: must be in the form <container name>/<object name>',
-    );
-  }
-  const container = decodeName(trimmed.slice(0, slash));
-  const object = decodeName(trimmed.slice(slash + 1));
-  if (Buffer.byteLength(object) > LIMITS.maxObjectNameBytes) throw errors.badRequest('Object name too long');
-  return { container, object };
-}
-
-async function copy(
-  ctx: SwiftContext,
-  from: { container: string; object: string },
-  to: { container: string; object: string },
-  preauthorized = false,
-): Promise<FastifyReply> {
-  await authorizeObjectRead({
-    ...ctx,
-    path: { ...ctx.path, container: from.container, object: from.object },
-  });
-  if (!preauthorized) await authorizeObjectWrite(ctx, to.container);
-  const source = await ctx.objects.requireObject(ctx.path.projectId, from.container, from.object);
-  const fresh = truthy(ctx.headers['x-fresh-metadata']);
-  const base: StoredMetadata = fresh ? { meta: {}, headers: {} } : source.metadata;
-  const plan = await planObjectWrite(
-    { ...ctx, path: { ...ctx.path, container: to.container, object: to.object } },
-    source.sizeBytes,
-  );
-  plan.beforeCommit({ sizeBytes: source.sizeBytes });
-  const metadata = plan.applyHeaders(applyMetadataHeaders('object', ctx.request.headers, base));
-  const contentType = ctx.headers['content-type'] ?? source.contentType;
-  const { object, applied } = await ctx.objects.copyObject(source, {
-    projectId: ctx.path.projectId,
-    container: to.container,
-    name: to.object,
-    metadata,
-    contentType,
-    deleteAt: deleteAtFrom(ctx.headers, ctx.now, fresh ? null : source.deleteAt),
-  });
-  if (applied) await plan.afterCommit(object);
-  ctx.reply.headers({
-    Etag: object.etag,
-    'Last-Modified': httpDate(new Date(object.lastModified)),
-    'X-Copied-From': `${encodeURIComponent(from.container)}/${encodeURIComponent(from.object)}`,
-    'X-Copied-From-Last-Modified': httpDate(new Date(source.lastModified)),
-  });
-  return sendEmpty(ctx, 201);
-}
-
 async function put(ctx: SwiftContext, preauthorized: boolean): Promise<FastifyReply> {
   const container = ctx.path.container as string;
   const name = ctx.path.object as string;
   const copyFrom = ctx.headers['x-copy-from'];
-  if (copyFrom !== undefined)
-    return copy(ctx, parseCopyTarget(copyFrom), { container, object: name }, preauthorized);
+  if (copyFrom !== undefined) {
+    const source = copyAccount(ctx.headers['x-copy-from-account'], ctx.path);
+    const from = { ...source, ...parseCopyPath(copyFrom, 'X-Copy-From') };
+    const to = { account: ctx.path.account, projectId: ctx.path.projectId, container, object: name };
+    return copyObject(ctx, from, to, preauthorized);
+  }
   if (!preauthorized) await authorizeObjectWrite(ctx);
   const lengthHeader = ctx.headers['content-length'];
   const chunked = (ctx.headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked');
@@ -152,6 +66,29 @@ async function put(ctx: SwiftContext, preauthorized: boolean): Promise<FastifyRe
   return sendEmpty(ctx, 201);
 }
 
+/**
+ * POST replaces the object's user metadata and the headers it persists (Content-Disposition,
+ * X-Object-Manifest…), and its expiry, with what the request sends, as Swift's object server does; only
+ * what Swift keeps as system metadata (an SLO's X-Static-Large-Object) survives.
+ */
+async function post(ctx: SwiftContext, container: string, name: string): Promise<FastifyReply> {
+  const existing = await ctx.objects.requireObject(ctx.path.projectId, container, name);
+  const kept: StoredMetadata = { meta: {}, headers: {} };
+  for (const name of SYSTEM_HEADERS) {
+    const value = existing.metadata.headers[name];
+    if (value !== undefined) kept.headers[name] = value;
+  }
+  const metadata = applyMetadataHeaders('object', ctx.request.headers, kept);
+  const contentType = ctx.headers['content-type'] || existing.contentType;
+  await ctx.objects.updateObjectMetadata(
+    existing,
+    metadata,
+    contentType,
+    deleteAtFrom(ctx.headers, ctx.now, null),
+  );
+  return sendEmpty(ctx, 202);
+}
+
 /** `preauthorized`: the caller already granted this very operation (a valid temp URL). */
 export async function handleObjectWrite(ctx: SwiftContext, preauthorized = false): Promise<FastifyReply> {
   const method = ctx.request.method;
@@ -162,27 +99,13 @@ export async function handleObjectWrite(ctx: SwiftContext, preauthorized = false
     const destination = ctx.headers.destination;
     // Check the caller first, so that an anonymous request learns nothing from header validation.
     if (!destination && !preauthorized) await authorizeObjectRead(ctx);
-    if (!destination) throw new ApiError(412, 'PreconditionFailed', 'Destination header required');
-    return copy(ctx, { container, object: name }, parseCopyTarget(destination));
+    if (!destination) throw preconditionFailed('Destination header required');
+    const from = { account: ctx.path.account, projectId: ctx.path.projectId, container, object: name };
+    const target = copyAccount(ctx.headers['destination-account'], ctx.path);
+    return copyObject(ctx, from, { ...target, ...parseCopyPath(destination, 'Destination') });
   }
   if (!preauthorized) await authorizeObjectWrite(ctx);
-  if (method === 'POST') {
-    const existing: StoredObject = await ctx.objects.requireObject(ctx.path.projectId, container, name);
-    const metadata = applyMetadataHeaders('object', ctx.request.headers, existing.metadata, true);
-    // POST replaces all user metadata, as Swift's fast-post does; manifests keep their manifest headers.
-    for (const keep of ['x-object-manifest', 'x-static-large-object']) {
-      const v = existing.metadata.headers[keep];
-      if (v !== undefined) metadata.headers[keep] = v;
-    }
-    const contentType = ctx.headers['content-type'] ?? existing.contentType;
-    await ctx.objects.updateObjectMetadata(
-      existing,
-      metadata,
-      contentType,
-      deleteAtFrom(ctx.headers, ctx.now, existing.deleteAt),
-    );
-    return sendEmpty(ctx, 202);
-  }
+  if (method === 'POST') return post(ctx, container, name);
   if (method === 'DELETE') {
     const existing = await ctx.objects.requireObject(ctx.path.projectId, container, name);
     for (const hook of ctx.extensions.beforeObjectDelete) {

@@ -15,8 +15,10 @@ import type { SwiftExtensions } from './extensions.js';
 import { swiftInfo } from './info.js';
 import { handleObjectRead } from './object-read.js';
 import { handleObjectWrite } from './object-write.js';
-import { flatHeaders, flatQuery, type SwiftContext } from './swift-context.js';
+import { flatHeaders, type SwiftContext } from './swift-context.js';
+import { parseSwiftQuery } from './swift-query.js';
 import { parseSwiftPath } from './swift-path.js';
+import { pyQuote } from './py-quote.js';
 
 export interface SwiftPluginDeps {
   objects: ObjectService;
@@ -32,7 +34,9 @@ async function dispatch(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
-  const rawPath = (request.raw.url ?? '').split('?')[0] ?? '';
+  const rawUrl = request.raw.url ?? '';
+  const queryAt = rawUrl.indexOf('?');
+  const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
   const path = parseSwiftPath(rawPath.replace(/^\/object-store\/v1\//, ''));
   const token = authTokenOf(request);
   const auth = token ? await deps.validator.validate(token) : undefined;
@@ -41,7 +45,7 @@ async function dispatch(
     request,
     reply,
     path,
-    query: flatQuery(request.query),
+    query: parseSwiftQuery(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1)),
     headers: flatHeaders(request.headers),
     auth,
     objects: deps.objects,
@@ -56,6 +60,18 @@ async function dispatch(
   if (path.object === undefined) return handleContainer(ctx);
   if (request.method === 'GET' || request.method === 'HEAD') return handleObjectRead(ctx);
   return handleObjectWrite(ctx);
+}
+
+/** The account segment of /object-store/v1/<account>[/…], percent-encoded as swob quotes it. */
+function realmOf(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  const match = /^\/object-store\/v1\/([^/]+)/.exec(path);
+  if (!match) return 'unknown';
+  try {
+    return pyQuote(decodeURIComponent(match[1] as string), '/');
+  } catch {
+    return 'unknown';
+  }
 }
 
 /**
@@ -81,6 +97,9 @@ export function swiftPlugin(deps: SwiftPluginDeps) {
     });
     app.addHook('onSend', async (request, reply, payload) => {
       for (const hook of deps.extensions.onSend) await hook(request, reply);
+      // swob names the realm of every 401: the account of the path, else "unknown".
+      if (reply.statusCode === 401 && !reply.hasHeader('www-authenticate'))
+        reply.header('www-authenticate', `Swift realm="${realmOf(request.raw.url ?? '')}"`);
       return payload;
     });
     app.get('/info', { config: { public: true } }, async () => swiftInfo(deps.extensions));

@@ -23,15 +23,9 @@ export function flatHeaders(
   raw: Record<string, string | string[] | undefined>,
 ): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(raw)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
-  return out;
-}
-
-export function flatQuery(raw: unknown): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
-    out[k] = Array.isArray(v) ? String(v[0]) : v === undefined ? undefined : String(v);
-  }
+  // Underscores become dashes, as in Swift's WSGI environ (see wsgiHeaderName).
+  for (const [k, v] of Object.entries(raw))
+    out[k.toLowerCase().replaceAll('_', '-')] = Array.isArray(v) ? v.join(',') : v;
   return out;
 }
 
@@ -39,8 +33,16 @@ export function truthy(value: string | undefined): boolean {
   return value !== undefined && ['true', '1', 'yes', 'on', 't', 'y'].includes(value.toLowerCase());
 }
 
-/** Sends a response with no body but the given status (Content-Length: 0, as Swift does). */
-export function sendEmpty(ctx: SwiftContext, status: number): FastifyReply {
-  ctx.reply.header('content-type', 'text/html; charset=UTF-8');
-  return ctx.reply.status(status).send('');
+/**
+ * Sends a response with no body but the given status. Swift always names a Content-Type, even on a 204
+ * (text/html for its plain replies, the listing's type on account and container HEADs), so the payload is
+ * left undefined: Fastify drops Content-Type from a 204 that carries a payload, even an empty one.
+ */
+export function sendEmpty(
+  ctx: SwiftContext,
+  status: number,
+  contentType = 'text/html; charset=UTF-8',
+): FastifyReply {
+  ctx.reply.header('content-type', contentType);
+  return ctx.reply.status(status).send();
 }

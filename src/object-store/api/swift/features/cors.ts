@@ -5,7 +5,8 @@
 // Access-Control-Expose-Headers (Swift's defaults, the user metadata in the response, and the container's).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { StoredMetadata } from '../../../model.js';
-import type { SwiftContext } from '../swift-context.js';
+import { sendEmpty, type SwiftContext } from '../swift-context.js';
+import { swiftReply } from '../swift-errors.js';
 import type { InstallFeature } from './feature-deps.js';
 
 const ALLOWED_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
@@ -69,12 +70,13 @@ async function preflight(ctx: SwiftContext): Promise<FastifyReply> {
   reply.header('Allow', ALLOWED_METHODS.join(', '));
   const origin = ctx.headers.origin;
   // Not a CORS preflight, or one for the account, which Swift does not do CORS for.
-  if (!origin || ctx.path.container === undefined) return reply.status(200).send('');
+  if (!origin || ctx.path.container === undefined) return sendEmpty(ctx, 200);
   const container = await ctx.objects.getContainer(ctx.path.projectId, ctx.path.container);
   const cors = corsInfo(container?.metadata);
   const method = ctx.headers['access-control-request-method'];
+  // Swift's refusal is its preflight reply with a 401 status: no body, the Allow header kept.
   if (!originAllowed(cors, origin) || method === undefined || !ALLOWED_METHODS.includes(method))
-    return reply.status(401).send('');
+    throw swiftReply(401, '', { contentType: 'text/html; charset=UTF-8' });
   if (allowsAnyOrigin(cors)) reply.header('Access-Control-Allow-Origin', '*');
   else {
     reply.header('Access-Control-Allow-Origin', origin);
@@ -87,7 +89,7 @@ async function preflight(ctx: SwiftContext): Promise<FastifyReply> {
     reply.header('Access-Control-Allow-Headers', requested.join(', '));
     addVary(reply, 'Access-Control-Request-Headers');
   }
-  return reply.status(200).send('');
+  return sendEmpty(ctx, 200);
 }
 
 async function intercept(ctx: SwiftContext): Promise<FastifyReply | false> {

@@ -4,11 +4,12 @@
 // the redirect URL with ?status=&message=, or a plain-text status without one.
 import type { FastifyReply } from 'fastify';
 import type { SwiftContext } from '../swift-context.js';
+import { swiftReply } from '../swift-errors.js';
 import { decodeName } from '../swift-path.js';
 import type { InstallFeature } from './feature-deps.js';
 import { statusLine, uploadFile, type FormOutcome, type FormTarget } from './formpost/form.js';
 import { FormError, MultipartReader, parseParameters } from './formpost/multipart.js';
-import { pyQuote } from './tempurl/disposition.js';
+import { pyQuote } from '../py-quote.js';
 import { ALLOWED_DIGESTS, DEPRECATED_DIGESTS, signingKeys } from './tempurl/signature.js';
 
 /** Swift's MAX_VALUE_LENGTH: longer attribute values are truncated. */
@@ -73,7 +74,10 @@ function respond(ctx: SwiftContext, outcome: FormOutcome): FastifyReply {
   if (!outcome.redirect) {
     let body = statusLine(outcome.status);
     if (outcome.message) body += `\r\nFormPost: ${pythonTitle(outcome.message)}`;
-    if ((outcome.status < 200 || outcome.status >= 300) && outcome.body) body = outcome.body;
+    const failed = outcome.status < 200 || outcome.status >= 300;
+    if (failed && outcome.body) body = outcome.body;
+    // A failed upload (always a 4xx: 5xx are thrown) is an error reply, in formpost's plain text.
+    if (failed) throw swiftReply(outcome.status, body, { contentType: 'text/plain' });
     reply.header('content-type', 'text/plain');
     return reply.status(outcome.status).send(body);
   }
@@ -108,9 +112,12 @@ async function intercept(ctx: SwiftContext): Promise<FastifyReply | false> {
     return respond(ctx, await readForm(ctx, reader, target));
   } catch (err) {
     if (!(err instanceof FormError)) throw err;
-    const message = err.status === 401 ? `FormPost: ${pythonTitle(err.message)}` : `FormPost: ${err.message}`;
-    ctx.reply.header('content-type', err.status === 401 ? 'text/html; charset=UTF-8' : 'text/plain');
-    return ctx.reply.status(err.status).send(message);
+    // formpost's own replies: a 401 is swob's (its default content type), a 400 plain text.
+    if (err.status === 401) {
+      const message = `FormPost: ${pythonTitle(err.message)}`;
+      throw swiftReply(401, message, { contentType: 'text/html; charset=UTF-8' });
+    }
+    throw swiftReply(400, `FormPost: ${err.message}`, { contentType: 'text/plain' });
   }
 }
 

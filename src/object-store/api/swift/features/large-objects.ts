@@ -1,5 +1,5 @@
 // Swift feature: large objects. Static large objects (Swift's slo middleware: ?multipart-manifest=put,
-// get, get&format=raw and delete) and dynamic large objects (dlo: X-Object-Manifest), both read through
+// get, get&format=raw and delete, ?part-number=) and dynamic large objects (dlo: X-Object-Manifest), both read through
 // the readManifest hook so that the core's ranges and conditional requests apply to them unchanged.
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
@@ -20,6 +20,7 @@ import {
   rawManifestJson,
 } from './large-objects/slo-manifest.js';
 import { handleSloPut } from './large-objects/slo-put.js';
+import { handlePartNumber } from './large-objects/slo-part.js';
 import { isSlo, loadSegments, sloView } from './large-objects/slo-read.js';
 
 async function readManifest(ctx: SwiftContext, object: StoredObject): Promise<ManifestView | undefined> {
@@ -69,7 +70,8 @@ async function intercept(ctx: SwiftContext): Promise<FastifyReply | false> {
   const multipart = ctx.query['multipart-manifest'];
   if (method === 'PUT' && multipart === 'put') return handleSloPut(ctx);
   if (method === 'DELETE' && multipart === 'delete') return handleSloDelete(ctx);
-  if (method === 'GET' || method === 'HEAD') return multipart === 'get' ? handleManifestGet(ctx) : false;
+  if (method === 'GET' || method === 'HEAD')
+    return multipart === 'get' ? handleManifestGet(ctx) : handlePartNumber(ctx);
   if (ctx.headers['x-static-large-object'] !== undefined) {
     throw errors.badRequest(
       'X-Static-Large-Object is a reserved header. To create a static large object add query param multipart-manifest=put.',

@@ -1,21 +1,30 @@
 // Swift feature: container quotas (X-Container-Meta-Quota-Bytes / -Quota-Count, set by the container's
 // writers) and account quotas (X-Account-Quota-Bytes / -Quota-Count and the older
-// X-Account-Meta-Quota-Bytes, set only by a reseller admin, which for us is a cloud admin). An upload
-// that would exceed one is refused with 413 "Upload exceeds quota."; the declared Content-Length is
-// checked before the upload, and the real size of a chunked upload before it is committed.
+// X-Account-Meta-Quota-Bytes, and per policy X-Account-Quota-Bytes-Policy-Policy-0…, set only by a
+// reseller: a ResellerAdmin or the cloud admin). An upload that would exceed one is refused with 413
+// "Upload exceeds quota." (or "policy quota."); the declared Content-Length is checked before the
+// upload, and the real size of a chunked upload before it is committed.
 import { ApiError } from '../../../../common/errors/api-error.js';
 import { errors } from '../../../../common/errors/codes.js';
-import { isCloudAdmin } from '../../../../identity/policy.js';
+import { isSwiftReseller } from '../access.js';
+import { DEFAULT_POLICY_NAME } from '../storage-policy.js';
 import type { Account, Container } from '../../../model.js';
 import type { ObjectWritePlan } from '../extensions.js';
 import type { SwiftContext } from '../swift-context.js';
 import type { InstallFeature } from './feature-deps.js';
 
-const ACCOUNT_QUOTA_HEADERS = ['x-account-quota-bytes', 'x-account-quota-count'] as const;
+/** The account's quotas, overall and for its (only) storage policy, as Swift's account_quotas names them. */
+const POLICY_SUFFIX = `-policy-${DEFAULT_POLICY_NAME.toLowerCase()}`;
+const ACCOUNT_QUOTA_HEADERS = [
+  'x-account-quota-bytes',
+  'x-account-quota-count',
+  `x-account-quota-bytes${POLICY_SUFFIX}`,
+  `x-account-quota-count${POLICY_SUFFIX}`,
+] as const;
 const LEGACY_ACCOUNT_BYTES = 'x-account-meta-quota-bytes';
 
-function exceeded(): ApiError {
-  return new ApiError(413, 'PayloadTooLarge', 'Upload exceeds quota.', {
+function exceeded(kind: '' | 'policy ' = ''): ApiError {
+  return new ApiError(413, 'PayloadTooLarge', `Upload exceeds ${kind}quota.`, {
     internalContext: { verbatimBody: true },
   });
 }
@@ -33,7 +42,7 @@ function checkContainerQuotaHeaders(ctx: SwiftContext): void {
   if (count && !/^\d+$/.test(count)) throw errors.badRequest('Invalid count quota.');
 }
 
-/** Account POST: only a reseller (cloud) admin may set or remove quotas, and only to digits. */
+/** Account POST: only a reseller may set or remove quotas, and only to digits. */
 function checkAccountQuotaHeaders(ctx: SwiftContext): void {
   const h = ctx.headers;
   // The older header is an alias of X-Account-Quota-Bytes, as Swift translates it.
@@ -51,7 +60,7 @@ function checkAccountQuotaHeaders(ctx: SwiftContext): void {
     (name) => h[name] !== undefined || h[name.replace('x-', 'x-remove-')] !== undefined,
   );
   if (touched.length === 0) return;
-  if (!ctx.auth || !isCloudAdmin(ctx.auth)) throw errors.forbidden('Access was denied to this resource.');
+  if (!isSwiftReseller(ctx.auth)) throw errors.forbidden('Access was denied to this resource.');
   for (const name of touched) {
     const value = h[name];
     if (value && !/^\d+$/.test(value)) throw errors.badRequest('Invalid quota value.');
@@ -77,6 +86,11 @@ function checkCounts(c: Container, account: Account, bytes: number, accountExemp
   if (accountBytes !== undefined && account.bytesUsed + bytes > accountBytes) throw exceeded();
   const accountCount = quota(h['x-account-quota-count']);
   if (accountCount !== undefined && account.objectCount + 1 > accountCount) throw exceeded();
+  // Every container is of the one policy, so the policy's usage is the account's.
+  const policyBytes = quota(h[`x-account-quota-bytes${POLICY_SUFFIX}`]);
+  if (policyBytes !== undefined && account.bytesUsed + bytes > policyBytes) throw exceeded('policy ');
+  const policyCount = quota(h[`x-account-quota-count${POLICY_SUFFIX}`]);
+  if (policyCount !== undefined && account.objectCount + 1 > policyCount) throw exceeded('policy ');
 }
 
 async function beforeWrite(
@@ -87,7 +101,7 @@ async function beforeWrite(
   if (!c) return;
   const account = await ctx.objects.getAccount(ctx.path.projectId);
   // Resellers are not bound by account quotas; container quotas bind everyone.
-  const exempt = ctx.auth !== undefined && isCloudAdmin(ctx.auth);
+  const exempt = isSwiftReseller(ctx.auth);
   checkCounts(c, account, incomingBytes ?? 0, exempt);
   if (incomingBytes !== undefined) return;
   return { beforeCommit: ({ sizeBytes }) => checkCounts(c, account, sizeBytes, exempt) };

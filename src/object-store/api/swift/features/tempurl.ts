@@ -5,11 +5,13 @@
 // "ip=<range>\n". Anything else about it answers 401 "Temp URL invalid".
 import { BlockList, isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiError } from '../../../../common/errors/api-error.js';
 import { errors } from '../../../../common/errors/codes.js';
 import { titleCase } from '../metadata-headers.js';
 import { handleObjectRead } from '../object-read.js';
 import { handleObjectWrite } from '../object-write.js';
 import type { SwiftContext } from '../swift-context.js';
+import { swiftReply } from '../swift-errors.js';
 import type { InstallFeature } from './feature-deps.js';
 import { dispositionFor, removePrivateMetadata, type DispositionInput } from './tempurl/disposition.js';
 import {
@@ -64,11 +66,10 @@ function clientInRange(ip: string, range: string): boolean {
   }
 }
 
-function invalid(ctx: SwiftContext): FastifyReply {
-  ctx.reply.header('content-type', 'text/html; charset=UTF-8');
-  return ctx.reply
-    .status(401)
-    .send(ctx.request.method === 'HEAD' ? '' : '401 Unauthorized: Temp URL invalid\n');
+/** tempurl's _invalid: a 401 with its own body (none for a HEAD) in swob's default content type. */
+function invalid(ctx: SwiftContext): ApiError {
+  const body = ctx.request.method === 'HEAD' ? '' : '401 Unauthorized: Temp URL invalid\n';
+  return swiftReply(401, body, { contentType: 'text/html; charset=UTF-8' });
 }
 
 /** Checks the signature; returns the expiry (unix seconds) when valid. */
@@ -104,7 +105,7 @@ async function intercept(ctx: SwiftContext): Promise<FastifyReply | false> {
   const { temp_url_sig: sig, temp_url_expires: rawExpires } = ctx.query;
   if (method === 'OPTIONS' || (sig === undefined && rawExpires === undefined)) return false;
   const expires = sig && rawExpires ? await verify(ctx, sig, rawExpires) : undefined;
-  if (expires === undefined) return invalid(ctx);
+  if (expires === undefined) throw invalid(ctx);
   if (method !== 'GET' && method !== 'HEAD') {
     const found = DISALLOWED_INCOMING.find((h) => ctx.headers[h] !== undefined);
     if (found) throw errors.badRequest(`The header '${titleCase(found)}' is not allowed in this tempurl`);

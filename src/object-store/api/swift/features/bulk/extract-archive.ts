@@ -10,7 +10,7 @@ import { errors } from '../../../../../common/errors/codes.js';
 import { LIMITS } from '../../../../model.js';
 import { guessContentType } from '../../content-type.js';
 import { applyMetadataHeaders } from '../../metadata-headers.js';
-import { deleteAtFrom } from '../../object-write.js';
+import { deleteAtFrom } from '../../object-expiry.js';
 import type { SwiftContext } from '../../swift-context.js';
 import {
   errorBodyText,

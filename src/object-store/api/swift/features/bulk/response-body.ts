@@ -1,8 +1,10 @@
 // The wire details that Swift's bulk middleware (bulk delete, archive extraction) and SLO share: the
-// Accept negotiation of swob, status lines with swob's reason phrases, Python's quote() and
-// json.dumps() spellings, and the result body in text/plain, JSON or XML.
+// result formats they negotiate (with swob's Accept rules, ../../accept.ts), status lines with swob's
+// reason phrases, Python's quote() and json.dumps() spellings, and the result body in text/plain, JSON
+// or XML.
 import { STATUS_CODES } from 'node:http';
 import { ApiError } from '../../../../../common/errors/api-error.js';
+import { bestMatch } from '../../accept.js';
 
 export const ACCEPTABLE_FORMATS = ['text/plain', 'application/json', 'application/xml', 'text/xml'] as const;
 export type ResultFormat = (typeof ACCEPTABLE_FORMATS)[number];
@@ -18,61 +20,6 @@ const REASONS: Record<number, string> = {
 /** "404 Not Found", as swob's Response.status spells it. */
 export function statusLine(status: number): string {
   return `${status} ${REASONS[status] ?? STATUS_CODES[status] ?? 'Unknown'}`;
-}
-
-const TOKEN = '[^()<>@,;:\\\\"/\\[\\]?={}\\x00-\\x20\\x7f]+';
-const QUOTED = '"(?:[^"\\\\]|\\\\.)*"';
-const MEDIA_RANGE = new RegExp(
-  `^\\s*(${TOKEN})/(${TOKEN})((?:\\s*;\\s*${TOKEN}\\s*=\\s*(?:${TOKEN}|${QUOTED}))*?\\s*)$`,
-);
-const MAX_ACCEPT_TYPES = 64;
-
-interface MediaRange {
-  type: string;
-  subtype: string;
-  quality: number;
-  exact: boolean;
-}
-
-function parseMediaRange(text: string): MediaRange {
-  const m = MEDIA_RANGE.exec(text);
-  if (!m) throw new Error('Invalid accept header');
-  let quality = 1;
-  let seenQuality = false;
-  for (const param of (m[3] ?? '').split(';').map((p) => p.trim())) {
-    if (param === '') continue;
-    const [name, value] = param.split('=').map((s) => s.trim());
-    if (name !== 'q') continue;
-    if (seenQuality) throw new Error('Multiple "q" params');
-    seenQuality = true;
-    quality = Number(value);
-    if (value === undefined || value === '' || Number.isNaN(quality)) throw new Error('Invalid q');
-  }
-  const type = m[1] as string;
-  const subtype = m[2] as string;
-  return { type, subtype, quality, exact: type !== '*' && subtype !== '*' };
-}
-
-/**
- * swob's Accept.best_match: the first option matched by the best-ranked media range; the first
- * option when there is no Accept header; undefined when nothing matches. Throws on a malformed header.
- */
-export function bestMatch<T extends string>(
-  accept: string | undefined,
-  options: readonly T[],
-): T | undefined {
-  if (!accept) return options[0];
-  const parts = accept.split(',');
-  if (parts.length > MAX_ACCEPT_TYPES) throw new Error('Too many media ranges');
-  const ranges = parts.map(parseMediaRange);
-  ranges.sort((a, b) => b.quality - a.quality || Number(b.exact) - Number(a.exact));
-  for (const r of ranges) {
-    for (const option of options) {
-      const [type, subtype] = option.split('/');
-      if ((r.type === '*' || r.type === type) && (r.subtype === '*' || r.subtype === subtype)) return option;
-    }
-  }
-  return undefined;
 }
 
 /** The result format for a bulk response, or undefined (406 in the body) if none is acceptable. */

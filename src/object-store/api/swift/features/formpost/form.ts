@@ -5,7 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import { isApiError } from '../../../../../common/errors/api-error.js';
 import { emptyMetadata, LIMITS } from '../../../../model.js';
 import { planObjectWrite } from '../../extensions.js';
-import { deleteAtFrom } from '../../object-write.js';
+import { deleteAtFrom } from '../../object-expiry.js';
 import type { SwiftContext } from '../../swift-context.js';
 import {
   ALLOWED_DIGESTS,

@@ -9,11 +9,12 @@ import { httpDate } from '../../../../http/conditions.js';
 import type { StoredObject } from '../../../../model.js';
 import { guessContentType } from '../../content-type.js';
 import { applyMetadataHeaders } from '../../metadata-headers.js';
-import { deleteAtFrom } from '../../object-write.js';
+import { deleteAtFrom } from '../../object-expiry.js';
 import { sendEmpty, truthy, type SwiftContext } from '../../swift-context.js';
+import { swiftReply } from '../../swift-errors.js';
+import { bestMatch } from '../../accept.js';
 import {
   ACCEPTABLE_FORMATS,
-  bestMatch,
   errorBodyText,
   quotePath,
   renderResultBody,
@@ -245,10 +246,9 @@ export async function handleSloPut(ctx: SwiftContext): Promise<FastifyReply> {
     );
   }
   const { stored, problems } = await validateSegments(ctx, segments);
-  if (problems.length > 0) {
-    ctx.reply.header('content-type', format);
-    return ctx.reply.status(400).send(Buffer.from(renderResultBody(format, {}, problems, 'upload'), 'utf8'));
-  }
+  // The problems with the segments, in the negotiated format, as slo's 400 reply.
+  if (problems.length > 0)
+    throw swiftReply(400, renderResultBody(format, {}, problems, 'upload'), { contentType: format });
   const done = await storeManifest(ctx, stored);
   ctx.reply.headers({ Etag: done.etag, 'Last-Modified': done.lastModified });
   return sendEmpty(ctx, 201);

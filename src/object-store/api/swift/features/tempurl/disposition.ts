@@ -1,21 +1,7 @@
 // The response side of a temp URL GET or HEAD: which Content-Disposition to send (the filename query
 // parameter, inline, the object's own, or the object's base name), and which headers to keep.
 import type { FastifyReply } from 'fastify';
-
-const ALWAYS_SAFE = /[A-Za-z0-9_.\-~]/;
-
-/** Python's urllib.parse.quote over UTF-8 bytes, with `safe` kept as is. */
-export function pyQuote(value: string, safe: string): string {
-  let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const char = String.fromCharCode(byte);
-    out +=
-      byte < 0x80 && (ALWAYS_SAFE.test(char) || safe.includes(char))
-        ? char
-        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
-}
+import { pyQuote } from '../../py-quote.js';
 
 /** RFC 6266 with RFC 5987's filename* for non-ASCII names. */
 export function dispositionFormat(type: 'attachment' | 'inline', filename: string): string {

@@ -13,10 +13,13 @@ import {
   type VersionStore,
 } from '../../../../versioning/index.js';
 import { authorizeSwift, type Operation } from '../../access.js';
-import { listingTime } from '../../listing-format.js';
+import { bestMatch } from '../../accept.js';
+import { effectiveAccept, listingTime } from '../../listing-format.js';
 import { listOptions } from '../../listing-params.js';
 import { authorizeObjectRead, handleObjectRead } from '../../object-read.js';
+import { DEFAULT_POLICY_NAME } from '../../storage-policy.js';
 import { sendEmpty, type SwiftContext } from '../../swift-context.js';
+import { notAcceptable, swiftReply } from '../../swift-errors.js';
 
 async function authorize(ctx: SwiftContext, operation: Operation): Promise<Container> {
   const c = await ctx.objects.getContainer(ctx.path.projectId, ctx.path.container as string);
@@ -58,11 +61,9 @@ export async function listContainerVersions(
   versions: VersionStore,
 ): Promise<FastifyReply> {
   const c = await authorize(ctx, 'container-read');
-  const format = ctx.query.format?.toLowerCase();
-  if (format !== undefined && format !== 'json') {
-    ctx.reply.header('content-type', 'text/plain; charset=UTF-8');
-    return ctx.reply.status(406).send('The server has no replies which can satisfy the request.');
-  }
+  // JSON only (object_versioning), negotiated like any listing: ?format= or the Accept header.
+  if (bestMatch(effectiveAccept(ctx.query, ctx.headers.accept), ['application/json']) === undefined)
+    throw notAcceptable();
   const options = listOptions(ctx.query, LIMITS.containerListingLimit);
   if (options.delimiter !== undefined || options.reverse || options.endMarker !== undefined)
     throw errors.badRequest('delimiter, end_marker and reverse are not supported with versions');
@@ -84,7 +85,7 @@ export async function listContainerVersions(
     'X-Container-Object-Count': String(c.objectCount),
     'X-Container-Bytes-Used': String(c.bytesUsed),
     'X-Timestamp': c.putTimestamp,
-    'X-Storage-Policy': 'Policy-0',
+    'X-Storage-Policy': DEFAULT_POLICY_NAME,
   });
   const state = versioningStateOf(c.metadata);
   if (state !== 'unversioned') ctx.reply.header('X-Versions-Enabled', state === 'enabled' ? 'True' : 'False');
@@ -99,9 +100,11 @@ async function readVersion(ctx: SwiftContext, versions: VersionStore, id: string
   if (!version) throw errors.notFound('object', object);
   if (version.isDeleteMarker) {
     // Swift's 404 for a delete marker names the marker, down to its content type.
-    ctx.reply.headers({ 'X-Object-Version-Id': id, 'Content-Type': DELETE_MARKER_CONTENT_TYPE });
     const page = '<html><h1>Not Found</h1><p>The resource could not be found.</p></html>';
-    return ctx.reply.status(404).send(ctx.request.method === 'HEAD' ? '' : page);
+    throw swiftReply(404, ctx.request.method === 'HEAD' ? '' : page, {
+      contentType: DELETE_MARKER_CONTENT_TYPE,
+      headers: { 'X-Object-Version-Id': id },
+    });
   }
   ctx.reply.header('X-Object-Version-Id', version.versionId);
   return handleObjectRead(ctx, true, version.object);
