@@ -49,6 +49,9 @@ import { createComputeVolumeAttacher } from './volume/compute-attacher.js';
 import { mountConsole, type ConsoleModule } from './console/index.js';
 import { createKeyManagerModule, type KeyManagerModule } from './key-manager/index.js';
 import type { KeyManagerTables } from './key-manager/key-manager-tables.js';
+import { createMeteringModule, type MeteringModule } from './metering/index.js';
+import type { MeteringTables } from './metering/metering-tables.js';
+import type { TokenValidator } from './common/http/context.js';
 
 export interface AppDeps {
   config: Config;
@@ -75,6 +78,8 @@ export interface App {
   consoles: ConsoleModule;
   /** The key manager (Barbican v1) and its in-process KeyService for data keys. */
   keyManager: KeyManagerModule;
+  /** Usage records (the recorder the services call), Nova's os-simple-tenant-usage, rating. */
+  metering: MeteringModule;
   /** The S3 API, on its own listener. */
   s3App: FastifyInstance;
   /** The S3 front end's own services (lifecycle passes can be run on demand). */
@@ -337,6 +342,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => keyManager.close());
   await app.register(keyManager.plugin, { prefix: '/key-manager' });
 
+  const metering = await mountMetering(app, deps, identity.validator);
+
   const served: ServedService[] = [
     { type: 'identity', name: 'keystone', path: '/identity' },
     { type: 'object-store', name: 'swift', path: '/object-store/v1/AUTH_$(project_id)s' },
@@ -348,6 +355,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     { type: 'key-manager', name: 'barbican', path: '/key-manager' },
   ];
   const { s3App, s3Services } = await buildS3App(deps, identity, objectStore);
-  const services = { identity, objectStore, network, image, compute, volume, consoles, keyManager };
+  const services = { identity, objectStore, network, image, compute, volume, consoles, keyManager, metering };
   return { app, s3App, s3: s3Services, ...services, served, routes };
+}
+
+/** Metering, and Nova's os-simple-tenant-usage beside the compute plugin under the same endpoint. */
+async function mountMetering(app: FastifyInstance, deps: AppDeps, validator: TokenValidator) {
+  const metering = createMeteringModule({
+    // Database does not list the metering tables; the migration creates them, hence the cast.
+    db: deps.db as unknown as Kysely<MeteringTables>,
+    clock: deps.clock,
+    validator,
+    publicUrl: deps.config.publicUrl,
+  });
+  await app.register(metering.computePlugin, { prefix: '/compute/v2.1' });
+  return metering;
 }

@@ -19,6 +19,7 @@ import type { ComputeModule } from '../../src/compute/index.js';
 import type { VolumeModule } from '../../src/volume/index.js';
 import type { S3Services } from '../../src/object-store/s3/index.js';
 import type { KeyManagerModule } from '../../src/key-manager/index.js';
+import type { MeteringModule } from '../../src/metering/index.js';
 import type { ComputeDriver } from '../../src/compute/driver/driver.js';
 import { FakeDriver } from '../../src/compute/driver/fake/fake-driver.js';
 
@@ -44,6 +45,8 @@ export interface TestApp {
   s3: S3Services;
   /** The key manager (its KeyService gives data keys; its root of trust is the configured one). */
   keyManager: KeyManagerModule;
+  /** Metering (its recorder writes usage records as the services do, in a transaction on `db`). */
+  metering: MeteringModule;
   /** The app's data directory (volumes live in `<dataDir>/volumes`). */
   dataDir: string;
   /** The app's database (for tests that play another process, e.g. holding a lease). */
@@ -119,15 +122,16 @@ export async function startTestApp(
   });
   const handle = openDatabase({ url: config.databaseUrl, dataDir });
   await migrateToLatest(handle.db);
-  const { app, s3App, s3, identity, network, compute, volume, keyManager, served, routes } = await buildApp({
-    config,
-    db: handle.db,
-    dialect: handle.dialect,
-    clock: systemClock,
-    logger: false,
-    networkDriver: options.networkDriver ?? createFakeNetworkDriver(),
-    computeDriver: options.computeDriver ?? new FakeDriver(),
-  });
+  const { app, s3App, s3, identity, network, compute, volume, keyManager, metering, served, routes } =
+    await buildApp({
+      config,
+      db: handle.db,
+      dialect: handle.dialect,
+      clock: systemClock,
+      logger: false,
+      networkDriver: options.networkDriver ?? createFakeNetworkDriver(),
+      computeDriver: options.computeDriver ?? new FakeDriver(),
+    });
   const boot = await bootstrapIdentity(identity.stores, {
     clock: systemClock,
     region: config.region,
@@ -162,6 +166,7 @@ export async function startTestApp(
     compute,
     volume,
     keyManager,
+    metering,
     dataDir,
     db: handle.db,
     async close() {

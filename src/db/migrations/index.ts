@@ -13,6 +13,7 @@ import * as computeRootVolume from './2026-12-03-compute-root-volume.js';
 import * as computeVolumeAttachments from './2026-12-03-compute-volume-attachments.js';
 import * as computeAccessIps from './2026-12-07-compute-access-ips.js';
 import * as keyManager from './2026-12-07-key-manager.js';
+import * as meteringUsage from './2026-12-07-metering-usage.js';
 import * as volumeAdminMetadata from './2026-12-07-volume-admin-metadata.js';
 import * as workLeases from './2026-12-07-work-leases.js';
 import * as s3ContainerNameIndex from './2026-12-07-s3-container-name-index.js';
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-compute-volume-attachments': computeVolumeAttachments,
   '2026-12-07-compute-access-ips': computeAccessIps,
   '2026-12-07-key-manager': keyManager,
+  '2026-12-07-metering-usage': meteringUsage,
   '2026-12-07-volume-admin-metadata': volumeAdminMetadata,
   '2026-12-07-work-leases': workLeases,
   '2026-12-07-s3-container-name-index': s3ContainerNameIndex,

@@ -1,0 +1,38 @@
+// Composition of metering: the usage recorder the services call inside their transactions, the usage
+// views (Nova's os-simple-tenant-usage, served beside the compute API by its own plugin), and rating.
+import type { Kysely } from 'kysely';
+import type { Clock } from '../common/clock.js';
+import type { TokenValidator } from '../common/http/context.js';
+import { computeUsagePlugin } from './api/compute-usage-plugin.js';
+import type { MeteringTables } from './metering-tables.js';
+import { createTenantUsageService, type TenantUsageService } from './tenant-usage-service.js';
+import { createUsageRecorder, type UsageRecorder } from './usage-recorder.js';
+
+export type { UsageRecorder, UsageStart } from './usage-recorder.js';
+export { meters } from './model.js';
+
+export interface MeteringModuleDeps {
+  /** The app's database; it must hold the tables of migrations/2026-12-07-metering-usage.ts. */
+  db: Kysely<MeteringTables>;
+  clock: Clock;
+  validator: TokenValidator;
+  publicUrl: string;
+}
+
+export interface MeteringModule {
+  /** What the services call, inside their own transaction, when a usage starts, changes or stops. */
+  recorder: UsageRecorder;
+  usages: TenantUsageService;
+  /** os-simple-tenant-usage; app.ts mounts it at /compute/v2.1. */
+  computePlugin: ReturnType<typeof computeUsagePlugin>;
+}
+
+export function createMeteringModule(deps: MeteringModuleDeps): MeteringModule {
+  const recorder = createUsageRecorder(deps.clock);
+  const usages = createTenantUsageService(deps.db, deps.clock);
+  return {
+    recorder,
+    usages,
+    computePlugin: computeUsagePlugin({ usages, validator: deps.validator, publicUrl: deps.publicUrl }),
+  };
+}
