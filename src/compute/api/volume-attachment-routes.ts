@@ -7,6 +7,8 @@ import { errors } from '../../common/errors/codes.js';
 import type { ServerVolume, ServerVolumes } from '../server-volumes.js';
 import { atLeast, type Microversion } from './microversion.js';
 import { callerOf, versionOf, wrapped } from './route-deps.js';
+import { VOLUME_SWAP } from './schemas/misc-schemas.js';
+import { validateNova } from './validation/nova-validate.js';
 
 type Params = { id: string };
 type VolumeParams = { id: string; volumeId: string };
@@ -78,6 +80,8 @@ export function registerVolumeAttachmentRoutes(app: FastifyInstance, volumes: Se
 
   app.put<{ Params: VolumeParams }>(`${base}/:volumeId`, async (request) => {
     callerOf(request);
+    // The request is checked as Nova checks it, so a malformed swap is a 400 like anywhere else.
+    validateNova(VOLUME_SWAP, request.body ?? null, 'body');
     throw errors.notImplemented('Swapping the volume of an attachment is not implemented.');
   });
 
