@@ -15,9 +15,8 @@ readonly NODE_MIN_MINOR=19
 # PostgreSQL, wrk for bench/, QEMU guests, networking, config drives, scripts/build-guest-image.sh,
 # SoftHSM2 (the PKCS#11 token the key manager's root-of-trust tests use; build-essential builds pkcs11js),
 # Ceph (scripts/ceph-rig.sh, the RBD image, volume and root-disk stores) and QEMU's rbd block driver
-# (qemu-block-extra).
-# and Debian's Chromium for the web console's browser tests and bench/console (Playwright's own browser
-# downloads are not used).
+# (qemu-block-extra), and Debian's Chromium for the web console's browser tests and bench/console
+# (Playwright's own browser downloads are not used).
 readonly APT_PACKAGES=(
   build-essential python3
   python3-openstackclient python3-swiftclient awscli rclone
