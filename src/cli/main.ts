@@ -1,10 +1,12 @@
-// The `nuage` command: up (start the all-in-one cloud), keys rotate, doctor.
+// The `nuage` command: up (start the all-in-one cloud), keys rotate, doctor, policy list|check.
 import { rotateKeys } from '../common/crypto/key-repository.js';
+import { PolicyError } from '../common/policy/index.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { tokenKeyDir } from '../identity/index.js';
 import { runNuageUp } from '../main.js';
 import { parseServerArgs } from './args.js';
 import { runDoctor } from './doctor.js';
+import { runPolicy } from './policy.js';
 
 const USAGE = `usage: nuage <command> [options]
 
@@ -22,6 +24,9 @@ commands:
                   --config FILE         TOML config file (also NUAGE_CONFIG)
   keys rotate   rotate the token keys (staged → primary), e.g. nuage keys rotate --data-dir DIR
   doctor        report what this host offers (qemu, kvm, root, nftables…)
+  policy list   print the effective policy rules   [--service S] [--policy-file FILE]
+  policy check  explain a decision: --token-json FILE ACTION [--target JSON] [--service S]
+                  [--policy-file FILE]; FILE is a GET /v3/auth/tokens body; exit 1 when denied
 `;
 
 function configFrom(argv: string[]) {
@@ -48,6 +53,7 @@ async function main(argv: string[]): Promise<number | undefined> {
     return 0;
   }
   if (command === 'doctor') return runDoctor();
+  if (command === 'policy') return runPolicy(rest);
   process.stderr.write(USAGE);
   return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
 }
@@ -57,7 +63,11 @@ main(process.argv.slice(2)).then(
     if (code !== undefined) process.exit(code);
   },
   (err: unknown) => {
-    if (err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof PolicyError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`nuage: ${(err as Error).message}\n`);
       process.exit(2);
     }

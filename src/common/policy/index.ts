@@ -7,6 +7,7 @@ export { parseRule, formatCheck, PolicyParseError } from './parser.js';
 export { PolicyRegistry, Enforcer, PolicyError, policyValues, tokenScope } from './registry.js';
 export type { EffectiveRule, PolicyOverrides } from './registry.js';
 export { parseOverrides, loadOverrideFile } from './override-file.js';
+export { credentialsFromToken } from './token-credentials.js';
 export type * from './types.js';
 
 /** A registry holding every service's shipped defaults. */
