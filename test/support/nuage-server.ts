@@ -60,7 +60,9 @@ function serverEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv
   }
   // Servers of tests that are not about networking stay off the host's Linux data plane (several run at
   // once, and the linux driver is one per host); network tests pass NUAGE_NETWORK_DRIVER=linux.
-  return { ...env, NUAGE_NETWORK_DRIVER: 'user', ...extra };
+  // No starter image either: whether the guest image is in the cache must not change what a test sees
+  // (it would add an image and the images container to the admin's account); the console test asks for it.
+  return { ...env, NUAGE_NETWORK_DRIVER: 'user', NUAGE_CONSOLE_GUEST_IMAGE: '', ...extra };
 }
 
 interface Running {
