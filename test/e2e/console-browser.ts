@@ -57,13 +57,20 @@ export async function signIn(page: Page, url: string, user: string, password: st
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
+/** The accessible name of the field labelled `label`, whether or not it is marked required. */
+export function fieldName(label: string): RegExp {
+  return new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`);
+}
+
 /** Picks `option` in the Mantine Select labelled `label` inside `scope`. */
 export async function choose(page: Page, label: string, option: string | RegExp): Promise<void> {
   // A searchable Select is a textbox; a plain one is a read-only combobox.
-  const field = page
-    .getByRole('textbox', { name: label, exact: true })
-    .or(page.getByRole('combobox', { name: label, exact: true }));
-  await field.first().click();
+  // A required field's accessible name ends in Mantine's asterisk ("Image *").
+  const name = fieldName(label);
+  const field = page.getByRole('textbox', { name }).or(page.getByRole('combobox', { name }));
+  // A non-searchable MultiSelect keeps its input under the pills box, which takes the click: click
+  // where a user clicks, whichever element is on top there.
+  await field.first().click({ force: true });
   await page.getByRole('option', { name: option }).first().click();
 }
 

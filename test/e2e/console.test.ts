@@ -15,7 +15,7 @@ import { killGuestsUnder } from '../support/leaked-guests.js';
 import { startNuage, type NuageServer } from '../support/nuage-server.js';
 import { openstackJson, openstackOk, readCloud } from '../support/openstack-cli.js';
 import type { CliOptions } from '../support/openstack-cli.js';
-import { choose, launchBrowser, signIn, type TestBrowser } from './console-browser.js';
+import { choose, fieldName, launchBrowser, signIn, type TestBrowser } from './console-browser.js';
 
 const BOOT_TIMEOUT_MS = 180_000;
 const BIG_BYTES = 200 * 1024 * 1024;
@@ -127,7 +127,7 @@ describe('web console (Chromium)', () => {
     await page.getByRole('link', { name: 'Instances' }).click();
     await page.getByRole('button', { name: 'Launch instance' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Name', { exact: true }).fill('vm1');
+    await dialog.getByLabel(fieldName('Name')).fill('vm1');
     await choose(page, 'Image', 'nuage-tiny');
     await choose(page, 'Flavor', /^m1\.nano/);
     await choose(page, 'Networks', 'net1');
@@ -145,7 +145,7 @@ describe('web console (Chromium)', () => {
       .poll(
         async () => {
           await page.getByRole('tab', { name: 'Console log' }).click();
-          return page.getByLabel('Console log').innerText();
+          return page.locator('pre[aria-label="Console log"]').innerText();
         },
         { timeout: BOOT_TIMEOUT_MS, interval: 3_000 },
       )
@@ -191,7 +191,7 @@ describe('web console (Chromium)', () => {
     await page.getByRole('link', { name: 'Object storage' }).click();
     await page.getByLabel('Container name').fill('c1');
     await page.getByRole('button', { name: 'Create container' }).click();
-    await page.getByRole('link', { name: 'c1' }).click();
+    await page.getByRole('link', { name: 'c1', exact: true }).click();
     await page.getByLabel('Choose files to upload').setInputFiles(bigFile);
     const bar = page.getByTestId('total-progress').getByRole('progressbar');
     const seen = new Set<number>();
@@ -243,7 +243,7 @@ describe('web console (Chromium)', () => {
     await confirm(vol, 'Delete');
     await expect.poll(() => vol.count(), { timeout: 60_000 }).toBe(0);
     await page.getByRole('link', { name: 'Object storage' }).click();
-    await page.getByRole('link', { name: 'c1' }).click();
+    await page.getByRole('link', { name: 'c1', exact: true }).click();
     await confirm(page.locator('tr[data-object="big.bin"]'), 'Delete');
     await expect.poll(() => page.locator('tr[data-object="big.bin"]').count(), { timeout: 15_000 }).toBe(0);
     await confirm(page.locator('main'), 'Delete container');
