@@ -38,19 +38,20 @@ export function toApiError(err: unknown): ApiError {
  * A framework 4xx we have no specific mapping for keeps its status, and gets the code of the table that
  * matches that status (a 413 is PayloadTooLarge, not BadRequest), so the API renderers word it right.
  */
+const BY_STATUS: Readonly<Record<number, () => ApiError>> = {
+  404: () => errors.routeNotFound('', ''),
+  405: () => errors.methodNotAllowed(),
+  406: () => errors.notAcceptable('The requested representation is not available.'),
+  411: () => errors.lengthRequired(),
+  412: () => errors.preconditionFailed(),
+  413: () => errors.payloadTooLarge(),
+  415: () => errors.unsupportedMediaType(),
+  416: () => errors.rangeNotSatisfiable(),
+  422: () => errors.unprocessable('The request could not be processed.'),
+};
+
 function byStatus(status: number, cause: unknown): ApiError {
-  const known: Record<number, () => ApiError> = {
-    404: () => errors.routeNotFound('', ''),
-    405: () => errors.methodNotAllowed(),
-    406: () => errors.notAcceptable('The requested representation is not available.'),
-    411: () => errors.lengthRequired(),
-    412: () => errors.preconditionFailed(),
-    413: () => errors.payloadTooLarge(),
-    415: () => errors.unsupportedMediaType(),
-    416: () => errors.rangeNotSatisfiable(),
-    422: () => errors.unprocessable('The request could not be processed.'),
-  };
-  const made = known[status]?.() ?? errors.badRequest('The request could not be processed.', { cause });
+  const made = BY_STATUS[status]?.() ?? errors.badRequest('The request could not be processed.', { cause });
   // Statuses without an entry in the table (408, 414, 431, …) keep their own status under BadRequest.
   return made.status === status ? made : new ApiError(status, 'BadRequest', made.message, { cause });
 }

@@ -8,7 +8,6 @@ import type { ServerVolume, ServerVolumes } from '../server-volumes.js';
 import { atLeast, type Microversion } from './microversion.js';
 import { callerOf, versionOf, wrapped } from './route-deps.js';
 import { VOLUME_SWAP } from './schemas/misc-schemas.js';
-import { validateNova } from './validation/nova-validate.js';
 
 type Params = { id: string };
 type VolumeParams = { id: string; volumeId: string };
@@ -78,10 +77,10 @@ export function registerVolumeAttachmentRoutes(app: FastifyInstance, volumes: Se
     return { volumeAttachment: volumeAttachmentView(found, versionOf(request)) };
   });
 
-  app.put<{ Params: VolumeParams }>(`${base}/:volumeId`, async (request) => {
+  // The swap body is declared like every other Nova body, so a malformed swap is a 400 before the 501.
+  const swap = { config: { nova: { body: VOLUME_SWAP } } };
+  app.put<{ Params: VolumeParams }>(`${base}/:volumeId`, swap, async (request) => {
     callerOf(request);
-    // The request is checked as Nova checks it, so a malformed swap is a 400 like anywhere else.
-    validateNova(VOLUME_SWAP, request.body ?? null, 'body');
     throw errors.notImplemented('Swapping the volume of an attachment is not implemented.');
   });
 
