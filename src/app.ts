@@ -96,6 +96,8 @@ export interface RegisteredRoute {
   /** The route's declared body and query schemas (TypeBox / JSON Schema), for the schema tests. */
   bodySchema?: unknown;
   querySchema?: unknown;
+  /** The route's config: where the compute and block-storage APIs declare their versioned schemas. */
+  config?: unknown;
 }
 
 /** Options both listeners share: logging with redaction, OpenStack request ids, size limits. */
@@ -175,6 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         public: route.config?.public === true,
         ...(route.schema?.body !== undefined && { bodySchema: route.schema.body }),
         ...(route.schema?.querystring !== undefined && { querySchema: route.schema.querystring }),
+        ...(route.config !== undefined && { config: route.config }),
       });
   });
   app.decorateRequest('auth', undefined);

@@ -56,12 +56,12 @@ trap cleanup EXIT
 
 node "$repo/bin/nuage" up --data-dir "$data" >"$log" 2>&1 &
 pid=$!
-for _ in $(seq 1 120); do
+for _ in $(seq 1 360); do
   grep -q 'Nuage is up at' "$log" && break
   kill -0 "$pid" 2>/dev/null || { echo "interop.sh: nuage up exited:" >&2; tail -n 40 "$log" >&2; exit 1; }
   sleep 0.5
 done
-grep -q 'Nuage is up at' "$log" || { echo "interop.sh: nuage up did not start in 60 s" >&2; tail -n 40 "$log" >&2; exit 1; }
+grep -q 'Nuage is up at' "$log" || { echo "interop.sh: nuage up did not start in 180 s" >&2; tail -n 40 "$log" >&2; exit 1; }
 
 args=(--clouds-yaml "$data/clouds.yaml" --workspace "$work/tempest" --concurrency "$concurrency"
   --known "$here/known-failures.txt")

@@ -12,7 +12,9 @@ import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
 /** Root of the repository (test/support/../..). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NUAGE_BIN = join(REPO_ROOT, 'bin', 'nuage');
-const START_TIMEOUT_MS = 30_000;
+// Generous: the CI runs two lanes of suites at once on 2 cores, and a start migrates a fresh database,
+// bootstraps identity and (linux data plane) builds the host namespace; 30 s was exceeded under load.
+const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 15_000;
 const LOG_LIMIT_CHARS = 200_000;
 const UP_LINE = /Nuage is up at (https?:\/\/\S+)/;

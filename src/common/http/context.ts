@@ -1,5 +1,6 @@
 // The authenticated caller of a request, as every service sees it once the token has been validated.
 // It is built only by the identity service's token validation; other services read it, never build it.
+import type { TSchema } from '@sinclair/typebox';
 export type AuthScope =
   | { kind: 'project'; projectId: string; projectName: string; domainId: string; domainName: string }
   | { kind: 'domain'; domainId: string; domainName: string }
@@ -57,5 +58,17 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes reachable without a token (version discovery, authentication). */
     public?: boolean;
+    /**
+     * The body a route takes when its own family's validator checks it (Neutron's attribute maps,
+     * Glance's and Barbican's checks) rather than Fastify's `schema.body`: its JSON schema, `'none'`
+     * (the route takes no body and ignores one, as the real API does), or `'raw'` (bytes, not JSON).
+     * The input-schema test reads it to prove each route refuses what its schema refuses.
+     */
+    declaredBody?: TSchema | 'none' | 'raw';
+    /**
+     * The real API resolves the path's resource before it reads the body (Barbican's container
+     * secrets): for a missing one the answer is its 404, whatever the body.
+     */
+    pathFirst?: boolean;
   }
 }

@@ -18,6 +18,13 @@ import {
   wrapped,
 } from './route-deps.js';
 import { flavorBrief, flavorDetail } from './views.js';
+import {
+  EXTRA_SPECS_CREATE,
+  EXTRA_SPEC_UPDATE,
+  FLAVOR_ACTIONS,
+  FLAVOR_CREATE,
+  FLAVOR_UPDATE,
+} from './schemas/flavor-schemas.js';
 
 type Params = { id: string; key?: string };
 
@@ -100,19 +107,23 @@ export function registerFlavorRoutes(app: FastifyInstance, deps: ComputeRouteDep
     return { flavor: flavorDetail(flavor, versionOf(request), linkBase(request, deps.publicUrl), true) };
   });
 
-  app.post('/v2.1/flavors', async (request) => {
+  app.post('/v2.1/flavors', { config: { nova: { body: FLAVOR_CREATE } } }, async (request) => {
     const flavor = await flavors.create(callerOf(request), createInput(request.body));
     return { flavor: flavorDetail(flavor, versionOf(request), linkBase(request, deps.publicUrl), true) };
   });
 
-  app.put<{ Params: Params }>('/v2.1/flavors/:id', async (request) => {
-    if (!atLeast(versionOf(request), 55)) throw errors.methodNotAllowed();
-    const f = wrapped(request.body, 'flavor');
-    if (!('description' in f)) throw errors.badRequest("'description' is a required property");
-    const description = f.description === null ? null : requiredString(f, 'description', 65535);
-    const flavor = await flavors.updateDescription(callerOf(request), request.params.id, description);
-    return { flavor: flavorDetail(flavor, versionOf(request), linkBase(request, deps.publicUrl), true) };
-  });
+  app.put<{ Params: Params }>(
+    '/v2.1/flavors/:id',
+    { config: { nova: { body: [{ min: 55, schema: FLAVOR_UPDATE }] } } },
+    async (request) => {
+      if (!atLeast(versionOf(request), 55)) throw errors.methodNotAllowed();
+      const f = wrapped(request.body, 'flavor');
+      if (!('description' in f)) throw errors.badRequest("'description' is a required property");
+      const description = f.description === null ? null : requiredString(f, 'description', 65535);
+      const flavor = await flavors.updateDescription(callerOf(request), request.params.id, description);
+      return { flavor: flavorDetail(flavor, versionOf(request), linkBase(request, deps.publicUrl), true) };
+    },
+  );
 
   app.delete<{ Params: Params }>('/v2.1/flavors/:id', async (request, reply) => {
     await flavors.remove(callerOf(request), request.params.id);
@@ -123,20 +134,24 @@ export function registerFlavorRoutes(app: FastifyInstance, deps: ComputeRouteDep
     accessBody(request.params.id, await flavors.access(callerOf(request), request.params.id)),
   );
 
-  app.post<{ Params: Params }>('/v2.1/flavors/:id/action', async (request) => {
-    const body = objectBody(request.body);
-    const auth = callerOf(request);
-    const id = request.params.id;
-    if ('addTenantAccess' in body) {
-      const tenant = requiredString(wrapped(body, 'addTenantAccess'), 'tenant');
-      return accessBody(id, await flavors.addAccess(auth, id, tenant));
-    }
-    if ('removeTenantAccess' in body) {
-      const tenant = requiredString(wrapped(body, 'removeTenantAccess'), 'tenant');
-      return accessBody(id, await flavors.removeAccess(auth, id, tenant));
-    }
-    throw errors.badRequest('Unsupported flavor action.');
-  });
+  app.post<{ Params: Params }>(
+    '/v2.1/flavors/:id/action',
+    { config: { nova: { actions: FLAVOR_ACTIONS } } },
+    async (request) => {
+      const body = objectBody(request.body);
+      const auth = callerOf(request);
+      const id = request.params.id;
+      if ('addTenantAccess' in body) {
+        const tenant = requiredString(wrapped(body, 'addTenantAccess'), 'tenant');
+        return accessBody(id, await flavors.addAccess(auth, id, tenant));
+      }
+      if ('removeTenantAccess' in body) {
+        const tenant = requiredString(wrapped(body, 'removeTenantAccess'), 'tenant');
+        return accessBody(id, await flavors.removeAccess(auth, id, tenant));
+      }
+      throw errors.badRequest('Unsupported flavor action.');
+    },
+  );
 
   registerExtraSpecRoutes(app, deps);
 }
@@ -162,7 +177,7 @@ function registerExtraSpecRoutes(app: FastifyInstance, deps: ComputeRouteDeps): 
     extra_specs: (await flavors.visible(callerOf(request), request.params.id)).extraSpecs,
   }));
 
-  app.post<{ Params: Params }>(base, async (request) => ({
+  app.post<{ Params: Params }>(base, { config: { nova: { body: EXTRA_SPECS_CREATE } } }, async (request) => ({
     extra_specs: await flavors.setExtraSpecs(callerOf(request), request.params.id, specsOf(request.body)),
   }));
 
@@ -174,14 +189,18 @@ function registerExtraSpecRoutes(app: FastifyInstance, deps: ComputeRouteDeps): 
     return { [key]: value };
   });
 
-  app.put<{ Params: Params }>(`${base}/:key`, async (request) => {
-    const key = request.params.key ?? '';
-    const body = objectBody(request.body);
-    const keys = Object.keys(body);
-    if (keys.length !== 1 || keys[0] !== key) throw errors.badRequest('Request body and URI mismatch');
-    const specs = specsOf({ extra_specs: body });
-    return flavors.setExtraSpecs(callerOf(request), request.params.id, specs);
-  });
+  app.put<{ Params: Params }>(
+    `${base}/:key`,
+    { config: { nova: { body: EXTRA_SPEC_UPDATE } } },
+    async (request) => {
+      const key = request.params.key ?? '';
+      const body = objectBody(request.body);
+      const keys = Object.keys(body);
+      if (keys.length !== 1 || keys[0] !== key) throw errors.badRequest('Request body and URI mismatch');
+      const specs = specsOf({ extra_specs: body });
+      return flavors.setExtraSpecs(callerOf(request), request.params.id, specs);
+    },
+  );
 
   app.delete<{ Params: Params }>(`${base}/:key`, async (request, reply) => {
     await flavors.removeExtraSpec(callerOf(request), request.params.id, request.params.key ?? '');

@@ -16,6 +16,7 @@ import {
   wrapped,
 } from './route-deps.js';
 import { keyPairBrief, keyPairCreated, keyPairDetail } from './views.js';
+import { KEYPAIR_CREATE } from './schemas/keypair-schemas.js';
 
 type Params = { name: string };
 
@@ -28,7 +29,7 @@ function typeOf(raw: string | undefined): KeyPairType | undefined {
 export function registerKeyPairRoutes(app: FastifyInstance, deps: ComputeRouteDeps): void {
   const { keyPairs } = deps;
 
-  app.post('/v2.1/os-keypairs', async (request, reply) => {
+  app.post('/v2.1/os-keypairs', { config: { nova: { body: KEYPAIR_CREATE } } }, async (request, reply) => {
     const v = versionOf(request);
     const k = wrapped(request.body, 'keypair');
     const type = atLeast(v, 2) ? typeOf(optionalString(k, 'type')) : undefined;

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../common/errors/codes.js';
 import { type ComputeRouteDeps, callerOf, objectBody } from './route-deps.js';
+import { METADATA_ALL, METADATA_ITEM } from './schemas/misc-schemas.js';
 
 type Params = { id: string; key: string };
 
@@ -26,10 +27,10 @@ export function registerMetadataRoutes(app: FastifyInstance, deps: ComputeRouteD
   app.get<{ Params: Params }>(base, async (request) => ({
     metadata: await metadata.list(callerOf(request), request.params.id),
   }));
-  app.put<{ Params: Params }>(base, async (request) => ({
+  app.put<{ Params: Params }>(base, { config: { nova: { body: METADATA_ALL } } }, async (request) => ({
     metadata: await metadata.replace(callerOf(request), request.params.id, items(request.body, 'metadata')),
   }));
-  app.post<{ Params: Params }>(base, async (request) => ({
+  app.post<{ Params: Params }>(base, { config: { nova: { body: METADATA_ALL } } }, async (request) => ({
     metadata: await metadata.merge(callerOf(request), request.params.id, items(request.body, 'metadata')),
   }));
   app.get<{ Params: Params }>(`${base}/:key`, async (request) => ({
@@ -37,14 +38,18 @@ export function registerMetadataRoutes(app: FastifyInstance, deps: ComputeRouteD
       [request.params.key]: await metadata.get(callerOf(request), request.params.id, request.params.key),
     },
   }));
-  app.put<{ Params: Params }>(`${base}/:key`, async (request) => {
-    const meta = items(request.body, 'meta');
-    const value = meta[request.params.key];
-    if (Object.keys(meta).length !== 1 || value === undefined)
-      throw errors.badRequest('Request body and URI mismatch');
-    await metadata.set(callerOf(request), request.params.id, request.params.key, value);
-    return { meta };
-  });
+  app.put<{ Params: Params }>(
+    `${base}/:key`,
+    { config: { nova: { body: METADATA_ITEM } } },
+    async (request) => {
+      const meta = items(request.body, 'meta');
+      const value = meta[request.params.key];
+      if (Object.keys(meta).length !== 1 || value === undefined)
+        throw errors.badRequest('Request body and URI mismatch');
+      await metadata.set(callerOf(request), request.params.id, request.params.key, value);
+      return { meta };
+    },
+  );
   app.delete<{ Params: Params }>(`${base}/:key`, async (request, reply) => {
     await metadata.remove(callerOf(request), request.params.id, request.params.key);
     return reply.status(204).send();

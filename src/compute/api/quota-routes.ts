@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseQuotaUpdate } from '../quota-service.js';
 import { quotaLimitsView } from './host-views.js';
 import { type ComputeAdminRouteDeps, callerOf, versionOf, wrapped } from './route-deps.js';
+import { QUOTA_UPDATE } from './schemas/misc-schemas.js';
 
 type Params = { project: string };
 
@@ -37,12 +38,16 @@ export function registerQuotaRoutes(app: FastifyInstance, deps: ComputeAdminRout
     };
   });
 
-  app.put<{ Params: Params }>('/v2.1/os-quota-sets/:project', async (request) => {
-    const v = versionOf(request);
-    const change = parseQuotaUpdate(wrapped(request.body, 'quota_set'), v.minor);
-    const limits = await quotas.update(callerOf(request), request.params.project, change);
-    return { quota_set: quotaLimitsView(limits, v) };
-  });
+  app.put<{ Params: Params }>(
+    '/v2.1/os-quota-sets/:project',
+    { config: { nova: { body: QUOTA_UPDATE } } },
+    async (request) => {
+      const v = versionOf(request);
+      const change = parseQuotaUpdate(wrapped(request.body, 'quota_set'), v.minor);
+      const limits = await quotas.update(callerOf(request), request.params.project, change);
+      return { quota_set: quotaLimitsView(limits, v) };
+    },
+  );
 
   app.delete<{ Params: Params }>('/v2.1/os-quota-sets/:project', async (request, reply) => {
     await quotas.reset(callerOf(request), request.params.project);

@@ -52,6 +52,26 @@ export const LEGACY_CONSOLE_SCHEMAS: Record<string, TSchema> = Object.fromEntrie
   ]),
 );
 
+const consoleCreate = (protocols: string[], types: string[]) =>
+  Type.Object(
+    {
+      remote_console: Type.Object(
+        {
+          protocol: Type.Unsafe<string>({ type: 'string', enum: protocols }),
+          type: Type.Unsafe<string>({ type: 'string', enum: types }),
+        },
+        { required: ['protocol', 'type'], additionalProperties: false },
+      ),
+    },
+    { additionalProperties: false },
+  );
+
+/** Nova's create_v26 and create_v28 (mks/webmks) schemas; the route exists from 2.6. */
+const REMOTE_CONSOLE_CREATE = [
+  { min: 6, max: 7, schema: consoleCreate(PROTOCOLS_26, TYPES_26) },
+  { min: 8, schema: consoleCreate([...PROTOCOLS_26, 'mks'], [...TYPES_26, 'webmks']) },
+];
+
 function apiRoot(request: FastifyRequest, publicUrl: string): string {
   if (publicUrl) return publicUrl.replace(/\/+$/, '');
   return `${request.protocol}://${request.host}`;
@@ -91,22 +111,26 @@ async function consoleUrl(
 }
 
 export function registerRemoteConsoleRoutes(app: FastifyInstance, deps: RemoteConsoleRouteDeps): void {
-  app.post<{ Params: { id: string } }>('/v2.1/servers/:id/remote-consoles', async (request, reply) => {
-    const version = versionOf(request);
-    if (!atLeast(version, 6)) throw errors.routeNotFound(request.method, request.url);
-    const auth = callerOf(request);
-    const body = wrapped(request.body, 'remote_console');
-    const mks = atLeast(version, 8);
-    const protocol = enumField(body, 'protocol', mks ? [...PROTOCOLS_26, 'mks'] : PROTOCOLS_26);
-    const type = enumField(body, 'type', mks ? [...TYPES_26, 'webmks'] : TYPES_26);
-    const extra = Object.keys(body).find((key) => key !== 'protocol' && key !== 'type');
-    if (extra !== undefined)
-      throw errors.badRequest(
-        `Invalid input for field/attribute remote_console. Additional properties are not allowed ('${extra}' was unexpected)`,
-      );
-    const url = await consoleUrl(deps, request, auth, request.params.id, protocol, type);
-    return reply.status(200).send({ remote_console: { protocol, type, url } });
-  });
+  app.post<{ Params: { id: string } }>(
+    '/v2.1/servers/:id/remote-consoles',
+    { config: { nova: { body: REMOTE_CONSOLE_CREATE } } },
+    async (request, reply) => {
+      const version = versionOf(request);
+      if (!atLeast(version, 6)) throw errors.routeNotFound(request.method, request.url);
+      const auth = callerOf(request);
+      const body = wrapped(request.body, 'remote_console');
+      const mks = atLeast(version, 8);
+      const protocol = enumField(body, 'protocol', mks ? [...PROTOCOLS_26, 'mks'] : PROTOCOLS_26);
+      const type = enumField(body, 'type', mks ? [...TYPES_26, 'webmks'] : TYPES_26);
+      const extra = Object.keys(body).find((key) => key !== 'protocol' && key !== 'type');
+      if (extra !== undefined)
+        throw errors.badRequest(
+          `Invalid input for field/attribute remote_console. Additional properties are not allowed ('${extra}' was unexpected)`,
+        );
+      const url = await consoleUrl(deps, request, auth, request.params.id, protocol, type);
+      return reply.status(200).send({ remote_console: { protocol, type, url } });
+    },
+  );
 }
 
 /** The legacy actions (2.1–2.5); at 2.6+ they are gone, as in Nova. */

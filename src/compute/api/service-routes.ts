@@ -15,6 +15,7 @@ import {
   queryOf,
   versionOf,
 } from './route-deps.js';
+import { SERVICE_UPDATE } from './schemas/misc-schemas.js';
 
 type Change = { disabled?: boolean; disabledReason?: string | null; forcedDown?: boolean };
 
@@ -99,15 +100,19 @@ export function registerServiceRoutes(app: FastifyInstance, deps: ComputeAdminRo
     };
   });
 
-  app.put<{ Params: { id: string } }>('/v2.1/os-services/:id', async (request) => {
-    const v = versionOf(request);
-    const auth = callerOf(request);
-    const body = objectBody(request.body);
-    if (!atLeast(v, 53)) return legacyUpdate(deps, auth, request.params.id, body, v);
-    if (!isUuid(request.params.id)) throw errors.badRequest(`Invalid uuid ${request.params.id}`);
-    const service = await deps.hosts.update(auth, request.params.id, modernChange(body));
-    return { service: serviceView(service, v) };
-  });
+  app.put<{ Params: { id: string } }>(
+    '/v2.1/os-services/:id',
+    { config: { nova: { body: SERVICE_UPDATE } } },
+    async (request) => {
+      const v = versionOf(request);
+      const auth = callerOf(request);
+      const body = objectBody(request.body);
+      if (!atLeast(v, 53)) return legacyUpdate(deps, auth, request.params.id, body, v);
+      if (!isUuid(request.params.id)) throw errors.badRequest(`Invalid uuid ${request.params.id}`);
+      const service = await deps.hosts.update(auth, request.params.id, modernChange(body));
+      return { service: serviceView(service, v) };
+    },
+  );
 
   // Cloud admins: every zone with its hosts and their services (the control plane in zone internal).
   app.get('/v2.1/os-availability-zone/detail', async (request) => {

@@ -5,6 +5,8 @@ import { errors } from '../../common/errors/codes.js';
 import { validateTag, validateTags } from '../server-tags.js';
 import { atLeast } from './microversion.js';
 import { type ComputeAdminRouteDeps, callerOf, linkBase, objectBody, versionOf } from './route-deps.js';
+import { TAGS_ALL } from './schemas/misc-schemas.js';
+import { NO_BODY } from '../../common/http/no-body.js';
 
 type Params = { id: string };
 type TagParams = { id: string; tag: string };
@@ -21,11 +23,15 @@ export function registerTagRoutes(app: FastifyInstance, deps: ComputeAdminRouteD
     return { tags: await tags.list(callerOf(request), request.params.id) };
   });
 
-  app.put<{ Params: Params }>('/v2.1/servers/:id/tags', async (request) => {
-    requireTags(request);
-    const wanted = validateTags(objectBody(request.body).tags);
-    return { tags: await tags.replace(callerOf(request), request.params.id, wanted) };
-  });
+  app.put<{ Params: Params }>(
+    '/v2.1/servers/:id/tags',
+    { config: { nova: { body: TAGS_ALL } } },
+    async (request) => {
+      requireTags(request);
+      const wanted = validateTags(objectBody(request.body).tags);
+      return { tags: await tags.replace(callerOf(request), request.params.id, wanted) };
+    },
+  );
 
   app.delete<{ Params: Params }>('/v2.1/servers/:id/tags', async (request, reply) => {
     requireTags(request);
@@ -39,7 +45,7 @@ export function registerTagRoutes(app: FastifyInstance, deps: ComputeAdminRouteD
     return reply.status(204).send();
   });
 
-  app.put<{ Params: TagParams }>('/v2.1/servers/:id/tags/:tag', async (request, reply) => {
+  app.put<{ Params: TagParams }>('/v2.1/servers/:id/tags/:tag', NO_BODY, async (request, reply) => {
     requireTags(request);
     const { id } = request.params;
     const tag = validateTag(request.params.tag);

@@ -7,7 +7,7 @@ import { errors } from '../../common/errors/codes.js';
 import type { ServerVolume, ServerVolumes } from '../server-volumes.js';
 import { atLeast, type Microversion } from './microversion.js';
 import { callerOf, versionOf, wrapped } from './route-deps.js';
-import { VOLUME_SWAP } from './schemas/misc-schemas.js';
+import { VOLUME_ATTACH, VOLUME_SWAP } from './schemas/misc-schemas.js';
 
 type Params = { id: string };
 type VolumeParams = { id: string; volumeId: string };
@@ -65,7 +65,7 @@ export function registerVolumeAttachmentRoutes(app: FastifyInstance, volumes: Se
     return { volumeAttachments: list.map((a) => volumeAttachmentView(a, v)) };
   });
 
-  app.post<{ Params: Params }>(base, async (request) => {
+  app.post<{ Params: Params }>(base, { config: { nova: { body: VOLUME_ATTACH } } }, async (request) => {
     const v = versionOf(request);
     const auth = callerOf(request);
     const attached = await volumes.attach(auth, request.params.id, attachInput(request.body, v));

@@ -9,22 +9,29 @@ import { callerOf, extraOf, identityBase, queryFlag, queryOf } from './request-u
 import { errors } from '../../common/errors/codes.js';
 import { Description, Id, Name } from './schemas.js';
 import { renderAssignments } from './assignment-views.js';
+import { NO_BODY } from '../../common/http/no-body.js';
 
-const RoleCreateBody = Type.Object({
-  role: Type.Object({
-    name: Name,
-    domain_id: Type.Optional(Type.Union([Id, Type.Null()])),
-    description: Type.Optional(Description),
-    options: Type.Optional(Type.Object({})),
-  }),
-});
-const RoleUpdateBody = Type.Object({
-  role: Type.Object({
-    name: Type.Optional(Name),
-    description: Type.Optional(Description),
-    options: Type.Optional(Type.Object({})),
-  }),
-});
+const RoleCreateBody = Type.Object(
+  {
+    role: Type.Object({
+      name: Name,
+      domain_id: Type.Optional(Type.Union([Id, Type.Null()])),
+      description: Type.Optional(Description),
+      options: Type.Optional(Type.Object({})),
+    }),
+  },
+  { additionalProperties: false },
+);
+const RoleUpdateBody = Type.Object(
+  {
+    role: Type.Object({
+      name: Type.Optional(Name),
+      description: Type.Optional(Description),
+      options: Type.Optional(Type.Object({})),
+    }),
+  },
+  { additionalProperties: false },
+);
 
 type GrantParams = { target_id?: string; actor_id: string; role_id: string };
 
@@ -40,7 +47,7 @@ function registerGrantFamily(
   const { assignments } = deps.services;
   const suffix = inherited ? '/inherited_to_projects' : '';
   const actor = (p: GrantParams): GrantActor => ({ kind: actorKind, id: p.actor_id });
-  app.put<{ Params: GrantParams }>(`${prefix}/:role_id${suffix}`, async (request, reply) => {
+  app.put<{ Params: GrantParams }>(`${prefix}/:role_id${suffix}`, NO_BODY, async (request, reply) => {
     await assignments.grant(
       callerOf(request),
       actor(request.params),
@@ -195,7 +202,7 @@ function registerImpliedRoleRoutes(app: FastifyInstance, deps: RouteDeps): void 
     role_inference: { prior_role: views.roleRef(prior, base), implies: views.roleRef(implied, base) },
     links: { self: `${base}/v3/roles/${prior.id}/implies/${implied.id}` },
   });
-  app.put<{ Params: P }>('/v3/roles/:prior/implies/:implied', async (request, reply) => {
+  app.put<{ Params: P }>('/v3/roles/:prior/implies/:implied', NO_BODY, async (request, reply) => {
     const { prior, implied } = await assignments.addImplication(
       callerOf(request),
       request.params.prior,

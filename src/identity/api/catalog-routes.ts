@@ -8,47 +8,62 @@ import { Description, Id, Name } from './schemas.js';
 
 const Interface = Type.Union([Type.Literal('public'), Type.Literal('internal'), Type.Literal('admin')]);
 const Url = Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://' });
-const RegionBody = Type.Object({
-  region: Type.Object({
-    id: Type.Optional(Id),
-    description: Type.Optional(Description),
-    parent_region_id: Type.Optional(Type.Union([Id, Type.Null()])),
-  }),
-});
-const ServiceBody = Type.Object({
-  service: Type.Object({
-    type: Type.String({ minLength: 1, maxLength: 255 }),
-    name: Type.Optional(Name),
-    description: Type.Optional(Description),
-    enabled: Type.Optional(Type.Boolean()),
-  }),
-});
-const ServicePatch = Type.Object({
-  service: Type.Object({
-    type: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-    name: Type.Optional(Name),
-    description: Type.Optional(Description),
-    enabled: Type.Optional(Type.Boolean()),
-  }),
-});
-const EndpointBody = Type.Object({
-  endpoint: Type.Object({
-    service_id: Id,
-    interface: Interface,
-    url: Url,
-    region_id: Type.Optional(Type.Union([Id, Type.Null()])),
-    region: Type.Optional(Type.Union([Id, Type.Null()])),
-    enabled: Type.Optional(Type.Boolean()),
-  }),
-});
-const EndpointPatch = Type.Object({
-  endpoint: Type.Object({
-    interface: Type.Optional(Interface),
-    url: Type.Optional(Url),
-    region_id: Type.Optional(Type.Union([Id, Type.Null()])),
-    enabled: Type.Optional(Type.Boolean()),
-  }),
-});
+const RegionBody = Type.Object(
+  {
+    region: Type.Object({
+      id: Type.Optional(Id),
+      description: Type.Optional(Description),
+      parent_region_id: Type.Optional(Type.Union([Id, Type.Null()])),
+    }),
+  },
+  { additionalProperties: false },
+);
+const ServiceBody = Type.Object(
+  {
+    service: Type.Object({
+      type: Type.String({ minLength: 1, maxLength: 255 }),
+      name: Type.Optional(Name),
+      description: Type.Optional(Description),
+      enabled: Type.Optional(Type.Boolean()),
+    }),
+  },
+  { additionalProperties: false },
+);
+const ServicePatch = Type.Object(
+  {
+    service: Type.Object({
+      type: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+      name: Type.Optional(Name),
+      description: Type.Optional(Description),
+      enabled: Type.Optional(Type.Boolean()),
+    }),
+  },
+  { additionalProperties: false },
+);
+const EndpointBody = Type.Object(
+  {
+    endpoint: Type.Object({
+      service_id: Id,
+      interface: Interface,
+      url: Url,
+      region_id: Type.Optional(Type.Union([Id, Type.Null()])),
+      region: Type.Optional(Type.Union([Id, Type.Null()])),
+      enabled: Type.Optional(Type.Boolean()),
+    }),
+  },
+  { additionalProperties: false },
+);
+const EndpointPatch = Type.Object(
+  {
+    endpoint: Type.Object({
+      interface: Type.Optional(Interface),
+      url: Type.Optional(Url),
+      region_id: Type.Optional(Type.Union([Id, Type.Null()])),
+      enabled: Type.Optional(Type.Boolean()),
+    }),
+  },
+  { additionalProperties: false },
+);
 
 type IdParams = { Params: { id: string } };
 

@@ -10,47 +10,56 @@ import { Description, Id, Name, NullableId } from './schemas.js';
 import { keystoneTime } from './token-views.js';
 import { collection } from './views.js';
 
-const ApplicationCredentialCreateBody = Type.Object({
-  application_credential: Type.Object({
-    name: Name,
-    secret: Type.Optional(Type.String({ maxLength: 4096 })),
-    description: Type.Optional(Type.Union([Description, Type.Null()])),
-    expires_at: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
-    roles: Type.Optional(
-      Type.Array(Type.Object({ id: Type.Optional(Id), name: Type.Optional(Name) }), { maxItems: 100 }),
-    ),
-    unrestricted: Type.Optional(Type.Boolean()),
-    // Access rules are not supported; an empty list (what clients send by default) is accepted.
-    access_rules: Type.Optional(Type.Array(Type.Object({}), { maxItems: 0 })),
-  }),
-});
+const ApplicationCredentialCreateBody = Type.Object(
+  {
+    application_credential: Type.Object({
+      name: Name,
+      secret: Type.Optional(Type.String({ maxLength: 4096 })),
+      description: Type.Optional(Type.Union([Description, Type.Null()])),
+      expires_at: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+      roles: Type.Optional(
+        Type.Array(Type.Object({ id: Type.Optional(Id), name: Type.Optional(Name) }), { maxItems: 100 }),
+      ),
+      unrestricted: Type.Optional(Type.Boolean()),
+      // Access rules are not supported; an empty list (what clients send by default) is accepted.
+      access_rules: Type.Optional(Type.Array(Type.Object({}), { maxItems: 0 })),
+    }),
+  },
+  { additionalProperties: false },
+);
 
 // The sealer takes at most about 3 KiB; the service checks the exact byte count.
 const Blob = Type.String({ minLength: 1, maxLength: 4096 });
 const CredentialType = Type.String({ minLength: 1, maxLength: 255 });
 
-const CredentialCreateBody = Type.Object({
-  credential: Type.Object({
-    type: CredentialType,
-    blob: Blob,
-    user_id: Type.Optional(Id),
-    project_id: Type.Optional(NullableId),
-  }),
-});
-
-const CredentialUpdateBody = Type.Object({
-  credential: Type.Object(
-    {
-      type: Type.Optional(CredentialType),
-      blob: Type.Optional(Blob),
+const CredentialCreateBody = Type.Object(
+  {
+    credential: Type.Object({
+      type: CredentialType,
+      blob: Blob,
       user_id: Type.Optional(Id),
       project_id: Type.Optional(NullableId),
-    },
-    { minProperties: 1 },
-  ),
-});
+    }),
+  },
+  { additionalProperties: false },
+);
 
-const Ec2CreateBody = Type.Object({ tenant_id: Id });
+const CredentialUpdateBody = Type.Object(
+  {
+    credential: Type.Object(
+      {
+        type: Type.Optional(CredentialType),
+        blob: Type.Optional(Blob),
+        user_id: Type.Optional(Id),
+        project_id: Type.Optional(NullableId),
+      },
+      { minProperties: 1 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Ec2CreateBody = Type.Object({ tenant_id: Id }, { additionalProperties: false });
 
 function applicationCredentialView(a: ApplicationCredentialDetails, base: string) {
   return {

@@ -11,6 +11,7 @@ import {
   ProjectUpdateBody,
   TagsBody,
 } from './schemas.js';
+import { NO_BODY } from '../../common/http/no-body.js';
 
 const PROJECT_KEYS = [
   'id',
@@ -172,12 +173,16 @@ export function registerProjectRoutes(app: FastifyInstance, { services, publicUr
     const tags = await resources.projectTags(callerOf(request), request.params.id);
     return reply.status(tags.includes(request.params.tag) ? 204 : 404).send();
   });
-  app.put<{ Params: { id: string; tag: string } }>('/v3/projects/:id/tags/:tag', async (request, reply) => {
-    const ctx = callerOf(request);
-    const tags = await resources.projectTags(ctx, request.params.id);
-    await resources.setProjectTags(ctx, request.params.id, [...tags, request.params.tag]);
-    return reply.status(201).send();
-  });
+  app.put<{ Params: { id: string; tag: string } }>(
+    '/v3/projects/:id/tags/:tag',
+    NO_BODY,
+    async (request, reply) => {
+      const ctx = callerOf(request);
+      const tags = await resources.projectTags(ctx, request.params.id);
+      await resources.setProjectTags(ctx, request.params.id, [...tags, request.params.tag]);
+      return reply.status(201).send();
+    },
+  );
   app.delete<{ Params: { id: string; tag: string } }>(
     '/v3/projects/:id/tags/:tag',
     async (request, reply) => {

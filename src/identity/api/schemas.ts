@@ -10,50 +10,62 @@ export const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 255, patte
 });
 export const NullableId = Type.Union([Id, Type.Null()]);
 
-export const ProjectCreateBody = Type.Object({
-  project: Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 64 }),
-    domain_id: Type.Optional(NullableId),
-    parent_id: Type.Optional(NullableId),
-    description: Type.Optional(Description),
-    enabled: Type.Optional(Type.Boolean()),
-    is_domain: Type.Optional(Type.Boolean()),
-    tags: Type.Optional(Tags),
-    options: Type.Optional(Type.Object({})),
-  }),
-});
+export const ProjectCreateBody = Type.Object(
+  {
+    project: Type.Object({
+      name: Type.String({ minLength: 1, maxLength: 64 }),
+      domain_id: Type.Optional(NullableId),
+      parent_id: Type.Optional(NullableId),
+      description: Type.Optional(Description),
+      enabled: Type.Optional(Type.Boolean()),
+      is_domain: Type.Optional(Type.Boolean()),
+      tags: Type.Optional(Tags),
+      options: Type.Optional(Type.Object({})),
+    }),
+  },
+  { additionalProperties: false },
+);
 
-export const ProjectUpdateBody = Type.Object({
-  project: Type.Object({
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    description: Type.Optional(Description),
-    enabled: Type.Optional(Type.Boolean()),
-    tags: Type.Optional(Tags),
-    options: Type.Optional(Type.Object({})),
-  }),
-});
+export const ProjectUpdateBody = Type.Object(
+  {
+    project: Type.Object({
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      description: Type.Optional(Description),
+      enabled: Type.Optional(Type.Boolean()),
+      tags: Type.Optional(Tags),
+      options: Type.Optional(Type.Object({})),
+    }),
+  },
+  { additionalProperties: false },
+);
 
-export const DomainCreateBody = Type.Object({
-  domain: Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 64 }),
-    description: Type.Optional(Description),
-    enabled: Type.Optional(Type.Boolean()),
-    explicit_domain_id: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$' })),
-    tags: Type.Optional(Tags),
-    options: Type.Optional(Type.Object({})),
-  }),
-});
+export const DomainCreateBody = Type.Object(
+  {
+    domain: Type.Object({
+      name: Type.String({ minLength: 1, maxLength: 64 }),
+      description: Type.Optional(Description),
+      enabled: Type.Optional(Type.Boolean()),
+      explicit_domain_id: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$' })),
+      tags: Type.Optional(Tags),
+      options: Type.Optional(Type.Object({})),
+    }),
+  },
+  { additionalProperties: false },
+);
 
-export const DomainUpdateBody = Type.Object({
-  domain: Type.Object({
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    description: Type.Optional(Description),
-    enabled: Type.Optional(Type.Boolean()),
-    options: Type.Optional(Type.Object({})),
-  }),
-});
+export const DomainUpdateBody = Type.Object(
+  {
+    domain: Type.Object({
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      description: Type.Optional(Description),
+      enabled: Type.Optional(Type.Boolean()),
+      options: Type.Optional(Type.Object({})),
+    }),
+  },
+  { additionalProperties: false },
+);
 
-export const TagsBody = Type.Object({ tags: Tags });
+export const TagsBody = Type.Object({ tags: Tags }, { additionalProperties: false });
 
 const NameOrIdRef = Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) });
 /** Keystone's parameter_types.boolean (JSON booleans and the usual strings). */

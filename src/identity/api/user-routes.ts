@@ -7,6 +7,7 @@ import { collection, views } from './views.js';
 import { callerOf, extraOf, identityBase, queryBool, queryOf } from './request-util.js';
 import { Description, Id, Name, NullableId } from './schemas.js';
 import { errors } from '../../common/errors/codes.js';
+import { NO_BODY } from '../../common/http/no-body.js';
 
 // Keystone keeps every other attribute (email, description…) as an extra, returned at the top level.
 const USER_KEYS = [
@@ -26,49 +27,64 @@ const NullablePassword = Type.Union([Password, Type.Null()]);
 const Email = Type.Union([Type.String({ maxLength: 255 }), Type.Null()]);
 const UserDescription = Type.Union([Description, Type.Null()]);
 
-const UserCreateBody = Type.Object({
-  user: Type.Object({
-    name: Name,
-    domain_id: Type.Optional(Id),
-    password: Type.Optional(NullablePassword),
-    enabled: Type.Optional(Type.Boolean()),
-    default_project_id: Type.Optional(NullableId),
-    email: Type.Optional(Email),
-    description: Type.Optional(UserDescription),
-    options: Type.Optional(Type.Object({})),
-  }),
-});
+const UserCreateBody = Type.Object(
+  {
+    user: Type.Object({
+      name: Name,
+      domain_id: Type.Optional(Id),
+      password: Type.Optional(NullablePassword),
+      enabled: Type.Optional(Type.Boolean()),
+      default_project_id: Type.Optional(NullableId),
+      email: Type.Optional(Email),
+      description: Type.Optional(UserDescription),
+      options: Type.Optional(Type.Object({})),
+    }),
+  },
+  { additionalProperties: false },
+);
 
-const UserUpdateBody = Type.Object({
-  user: Type.Object({
-    id: Type.Optional(Id),
-    name: Type.Optional(Name),
-    domain_id: Type.Optional(Id),
-    password: Type.Optional(NullablePassword),
-    enabled: Type.Optional(Type.Boolean()),
-    default_project_id: Type.Optional(NullableId),
-    email: Type.Optional(Email),
-    description: Type.Optional(UserDescription),
-    options: Type.Optional(Type.Object({})),
-  }),
-});
+const UserUpdateBody = Type.Object(
+  {
+    user: Type.Object({
+      id: Type.Optional(Id),
+      name: Type.Optional(Name),
+      domain_id: Type.Optional(Id),
+      password: Type.Optional(NullablePassword),
+      enabled: Type.Optional(Type.Boolean()),
+      default_project_id: Type.Optional(NullableId),
+      email: Type.Optional(Email),
+      description: Type.Optional(UserDescription),
+      options: Type.Optional(Type.Object({})),
+    }),
+  },
+  { additionalProperties: false },
+);
 
-const PasswordChangeBody = Type.Object({
-  user: Type.Object({ password: Password, original_password: Password }),
-});
+const PasswordChangeBody = Type.Object(
+  {
+    user: Type.Object({ password: Password, original_password: Password }),
+  },
+  { additionalProperties: false },
+);
 
-const GroupCreateBody = Type.Object({
-  group: Type.Object({ name: Name, domain_id: Type.Optional(Id), description: Type.Optional(Description) }),
-});
+const GroupCreateBody = Type.Object(
+  {
+    group: Type.Object({ name: Name, domain_id: Type.Optional(Id), description: Type.Optional(Description) }),
+  },
+  { additionalProperties: false },
+);
 
-const GroupUpdateBody = Type.Object({
-  group: Type.Object({
-    id: Type.Optional(Id),
-    name: Type.Optional(Name),
-    domain_id: Type.Optional(Id),
-    description: Type.Optional(Description),
-  }),
-});
+const GroupUpdateBody = Type.Object(
+  {
+    group: Type.Object({
+      id: Type.Optional(Id),
+      name: Type.Optional(Name),
+      domain_id: Type.Optional(Id),
+      description: Type.Optional(Description),
+    }),
+  },
+  { additionalProperties: false },
+);
 
 /** Keystone refuses a body whose id names another resource than the URL. */
 function requireMatchingId(bodyId: string | undefined, pathId: string): void {
@@ -244,7 +260,7 @@ function registerMembershipRoutes(
     );
   });
 
-  app.put<MemberParams>('/v3/groups/:id/users/:user_id', async (request, reply) => {
+  app.put<MemberParams>('/v3/groups/:id/users/:user_id', NO_BODY, async (request, reply) => {
     await users.addUserToGroup(callerOf(request), request.params.id, request.params.user_id);
     return reply.status(204).send();
   });

@@ -3,7 +3,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../../common/errors/codes.js';
 import type { DataRange } from '../image-data.js';
-import { callerOf, objectBody, type ImageRouteDeps } from './route-deps.js';
+import { IMPORT_BODY } from './body-schemas.js';
+import { callerOf, checkedBody, type ImageRouteDeps } from './route-deps.js';
+
+const RAW_BODY = { config: { declaredBody: 'raw' as const } };
 
 type IdParams = { Params: { id: string } };
 
@@ -39,7 +42,7 @@ function uploadOf(request: FastifyRequest): { body: AsyncIterable<Buffer>; conte
 }
 
 export function registerDataRoutes(app: FastifyInstance, { data }: ImageRouteDeps): void {
-  app.put<IdParams>('/v2/images/:id/file', async (request, reply) => {
+  app.put<IdParams>('/v2/images/:id/file', RAW_BODY, async (request, reply) => {
     const { body, contentLength } = uploadOf(request);
     await data.upload(callerOf(request), request.params.id, body, contentLength);
     return reply.status(204).send();
@@ -63,25 +66,27 @@ export function registerDataRoutes(app: FastifyInstance, { data }: ImageRouteDep
     return reply.status(200).send(stream);
   });
 
-  app.put<IdParams>('/v2/images/:id/stage', async (request, reply) => {
+  app.put<IdParams>('/v2/images/:id/stage', RAW_BODY, async (request, reply) => {
     const { body, contentLength } = uploadOf(request);
     await data.stage(callerOf(request), request.params.id, body, contentLength);
     return reply.status(204).send();
   });
 
-  app.post<IdParams>('/v2/images/:id/import', async (request, reply) => {
-    const body = objectBody(request.body ?? {});
-    const method = objectBody(body.method ?? {});
-    const name = method.name;
-    if (name === 'web-download') {
-      throw errors.badRequest(
-        'Import method web-download is not available: this cloud has no outbound network.',
-      );
-    }
-    if (name !== 'glance-direct') {
-      throw errors.badRequest(`Import method ${String(name)} is not supported; available: glance-direct.`);
-    }
-    await data.importStaged(callerOf(request), request.params.id);
-    return reply.status(202).send();
-  });
+  app.post<IdParams>(
+    '/v2/images/:id/import',
+    { config: { declaredBody: IMPORT_BODY } },
+    async (request, reply) => {
+      const { name } = checkedBody(IMPORT_BODY, 'import', request.body).method;
+      if (name === 'web-download') {
+        throw errors.badRequest(
+          'Import method web-download is not available: this cloud has no outbound network.',
+        );
+      }
+      if (name !== 'glance-direct') {
+        throw errors.badRequest(`Import method ${String(name)} is not supported; available: glance-direct.`);
+      }
+      await data.importStaged(callerOf(request), request.params.id);
+      return reply.status(202).send();
+    },
+  );
 }

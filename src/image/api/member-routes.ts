@@ -1,7 +1,17 @@
 // Routes for image members: the owner shares a `shared` image with projects, a member project accepts it.
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { callerOf, objectBody, type ImageRouteDeps } from './route-deps.js';
+import { callerOf, checkedBody, type ImageRouteDeps } from './route-deps.js';
 import { memberBody } from './views.js';
+
+const MemberCreate = Type.Object(
+  { member: Type.String({ minLength: 1, maxLength: 255 }) },
+  { additionalProperties: false },
+);
+const MemberUpdate = Type.Object(
+  { status: Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('rejected')]) },
+  { additionalProperties: false },
+);
 
 type IdParams = { Params: { id: string } };
 type MemberParams = { Params: { id: string; member: string } };
@@ -12,23 +22,28 @@ export function registerMemberRoutes(app: FastifyInstance, { members }: ImageRou
     schema: '/v2/schemas/members',
   }));
 
-  app.post<IdParams>('/v2/images/:id/members', async (request) =>
-    memberBody(await members.add(callerOf(request), request.params.id, objectBody(request.body).member)),
+  app.post<IdParams>(
+    '/v2/images/:id/members',
+    { config: { declaredBody: MemberCreate } },
+    async (request) => {
+      const { member } = checkedBody(MemberCreate, 'member', request.body);
+      return memberBody(await members.add(callerOf(request), request.params.id, member));
+    },
   );
 
   app.get<MemberParams>('/v2/images/:id/members/:member', async (request) =>
     memberBody(await members.show(callerOf(request), request.params.id, request.params.member)),
   );
 
-  app.put<MemberParams>('/v2/images/:id/members/:member', async (request) =>
-    memberBody(
-      await members.setStatus(
-        callerOf(request),
-        request.params.id,
-        request.params.member,
-        objectBody(request.body).status,
-      ),
-    ),
+  app.put<MemberParams>(
+    '/v2/images/:id/members/:member',
+    { config: { declaredBody: MemberUpdate } },
+    async (request) => {
+      const { status } = checkedBody(MemberUpdate, 'member', request.body);
+      return memberBody(
+        await members.setStatus(callerOf(request), request.params.id, request.params.member, status),
+      );
+    },
   );
 
   app.delete<MemberParams>('/v2/images/:id/members/:member', async (request, reply) => {

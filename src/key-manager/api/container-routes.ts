@@ -42,6 +42,7 @@ export function registerContainerRoutes(app: FastifyInstance, deps: KeyManagerRo
       {
         method: 'POST',
         operation: 'Container creation',
+        body: NewContainerSchema,
         handler: async (request, reply) => {
           const auth = callerOf(request);
           policy.create(auth);
@@ -80,6 +81,8 @@ export function registerContainerRoutes(app: FastifyInstance, deps: KeyManagerRo
       {
         method: 'POST',
         operation: 'Container Secret creation',
+        body: ContainerSecretSchema,
+        pathFirst: true,
         handler: async (request, reply) => {
           const auth = callerOf(request);
           const container = await containers.lookup(id(request));

@@ -35,6 +35,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: KeyManagerRouteD
       {
         method: 'POST',
         operation: 'Order creation',
+        body: NewOrderSchema,
         handler: async (request, reply) => {
           const auth = callerOf(request);
           policy.create(auth);

@@ -1,6 +1,7 @@
 // What the key-manager routes need, and the small helpers to register them as Barbican serves them:
 // collections answer with and without a trailing slash (python-barbicanclient POSTs to "secrets/"), and
 // a known path with another method answers 405.
+import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import type { ContainerService } from '../container-service.js';
 import type { OrderService } from '../order-service.js';
@@ -21,6 +22,10 @@ export interface RouteSpec {
   method: Method;
   operation: string;
   handler: RouteHandlerMethod;
+  /** The body it takes (checked by the handler's body checker); bodiless methods leave it out. */
+  body?: TSchema | 'raw';
+  /** Barbican looks the path's resource up before it reads the body (a missing one is a 404 first). */
+  pathFirst?: boolean;
 }
 
 /** Registers the methods of one path (and of the path with a trailing slash), 405 for the others. */
@@ -37,7 +42,11 @@ export function resource(
       app.route({
         method: spec.method,
         url: path,
-        config: { operation: spec.operation },
+        config: {
+          operation: spec.operation,
+          declaredBody: spec.body ?? 'none',
+          ...(spec.pathFirst && { pathFirst: true }),
+        },
         handler: spec.handler,
       });
     }
@@ -45,6 +54,7 @@ export function resource(
       app.route({
         method: others,
         url: path,
+        config: { declaredBody: 'none' },
         handler: async () => {
           throw kmErrors.abort(405, 'The method is not allowed for this resource.');
         },

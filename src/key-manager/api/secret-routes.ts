@@ -47,6 +47,7 @@ export function registerSecretRoutes(app: FastifyInstance, deps: KeyManagerRoute
       {
         method: 'POST',
         operation: 'Secret creation',
+        body: NewSecretSchema,
         handler: async (request, reply) => {
           const auth = callerOf(request);
           // Barbican's order: policy, then content type, then the body.
@@ -75,6 +76,7 @@ export function registerSecretRoutes(app: FastifyInstance, deps: KeyManagerRoute
     {
       method: 'PUT',
       operation: 'Secret update',
+      body: 'raw',
       handler: async (request, reply) => {
         const { params } = request as FastifyRequest<{ Params: IdParams }>;
         const encoding = request.headers['content-encoding'];

@@ -5,7 +5,7 @@ import { QUOTA_RESOURCES } from '../quota-service.js';
 import type { NetworkServices } from '../services.js';
 import { callerOf } from './request-util.js';
 import { requesterOf } from './resource-routes.js';
-import { rw, type ResourceSpec } from './validation/attribute-map.js';
+import { rw, updateBodySchema, type ResourceSpec } from './validation/attribute-map.js';
 import { kinds } from './validation/kinds.js';
 import { prepareUpdateBody } from './validation/prepare-body.js';
 import { prepareNoQuery } from './validation/prepare-query.js';
@@ -36,6 +36,7 @@ export function registerQuotaRoutes(app: FastifyInstance, { quotas }: NetworkSer
   app.get<P>('/v2.0/quotas/:project/details.json', noQuery, details);
   app.get<P>('/v2.0/quotas/:project/details', noQuery, details);
   app.put<P>('/v2.0/quotas/:project', {
+    config: { declaredBody: updateBodySchema(quotaSpec) },
     preHandler: async (request) => {
       prepareNoQuery(request.query);
       const changes = prepareUpdateBody(quotaSpec, request.body, requesterOf(callerOf(request)));

@@ -10,7 +10,7 @@ import type { NetworkServices } from '../services.js';
 import { callerOf } from './request-util.js';
 import { networkSpec, portSpec, subnetPoolSpec, subnetSpec } from './specs/l2.js';
 import { floatingIpSpec, routerSpec, securityGroupRuleSpec, securityGroupSpec } from './specs/l3.js';
-import type { ResourceSpec } from './validation/attribute-map.js';
+import { createBodySchema, updateBodySchema, type ResourceSpec } from './validation/attribute-map.js';
 import {
   prepareCreateBody,
   prepareUpdateBody,
@@ -121,6 +121,7 @@ function registerFamily(app: FastifyInstance, family: ResourceFamily, services: 
     },
   });
   app.post(base, {
+    config: { declaredBody: createBodySchema(spec) },
     preHandler: async (request) =>
       set(request, prepareCreateBody(spec, request.body, requesterOf(callerOf(request)))),
     handler: async (request, reply) => {
@@ -143,6 +144,7 @@ function registerFamily(app: FastifyInstance, family: ResourceFamily, services: 
     },
   });
   app.put<{ Params: { id: string } }>(`${base}/:id`, {
+    config: { declaredBody: updateBodySchema(spec) },
     preHandler: async (request) =>
       set(request, { changes: prepareUpdateBody(spec, request.body, requesterOf(callerOf(request))) }),
     handler: async (request) => {

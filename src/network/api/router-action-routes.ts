@@ -44,6 +44,7 @@ export function prepareInterfaceInfo(body: unknown, forRemoval: boolean): Interf
 export function registerRouterActions(app: FastifyInstance, services: NetworkServices): void {
   const infoOf = (request: FastifyRequest) => request.neutron?.changes as InterfaceInfo;
   app.put<{ Params: { id: string } }>('/v2.0/routers/:id/add_router_interface', {
+    config: { declaredBody: InterfaceInfoSchema },
     preHandler: async (request) => {
       request.neutron = {
         query: {},
@@ -56,6 +57,7 @@ export function registerRouterActions(app: FastifyInstance, services: NetworkSer
       services.routers.addInterface(callerOf(request), request.params.id, infoOf(request)),
   });
   app.put<{ Params: { id: string } }>('/v2.0/routers/:id/remove_router_interface', {
+    config: { declaredBody: InterfaceInfoSchema },
     preHandler: async (request) => {
       request.neutron = {
         query: {},
