@@ -317,6 +317,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     host: createVolumeHost({
       driver: compute.driver,
       servers: { visible: (auth, id) => compute.services.servers.visible(auth, id) },
+      locks: compute.locks,
     }),
     log: app.log,
     publicUrl: deps.config.publicUrl,

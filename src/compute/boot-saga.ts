@@ -3,6 +3,7 @@
 // restarted worker resumes after the last recorded step, and a failure or a delete undoes exactly the
 // recorded steps in reverse. Every `run` and `undo` is idempotent.
 import { randomBytes } from 'node:crypto';
+import { unlockedGuest, type GuestLock } from './guest-lock.js';
 import type { Injection, PendingInjections } from './injection.js';
 import type { BootVolumes, ConfigDriveWriter, ImageSource, PortProvider } from './collaborators.js';
 import { buildConfigDriveFiles } from './config-drive/metadata.js';
@@ -31,6 +32,8 @@ export interface BootSagaDeps {
   bootVolumes?: BootVolumes;
   /** What the request gave for the next spawn's config drive (injection.ts). */
   injections?: PendingInjections;
+  /** The per-guest lock every driver call on a guest runs under (guest-lock.ts; none when absent). */
+  guestLock?: GuestLock;
 }
 
 export interface BootStep {
@@ -129,6 +132,7 @@ async function deleteUnrecordedPorts(deps: BootSagaDeps, server: Server): Promis
 }
 
 export function bootSteps(deps: BootSagaDeps): BootStep[] {
+  const onGuest = deps.guestLock ?? unlockedGuest;
   return [
     {
       name: 'claim',
@@ -202,23 +206,26 @@ export function bootSteps(deps: BootSagaDeps): BootStep[] {
     {
       name: 'spawn',
       taskState: 'spawning',
-      run: async (server) => {
-        const spec = await spawnSpec(deps, server);
-        try {
-          const info = await deps.driver.spawn(spec);
-          return { powerState: info.powerState };
-        } catch (err) {
-          // A spawn that completed before a crash left the guest behind: adopt it (idempotent re-run).
-          if (!isDriverError(err, 'AlreadyExists')) throw err;
-          return { powerState: (await deps.driver.status(server.id)).powerState };
-        } finally {
+      run: (server) => onGuest(server.id, () => spawn(deps, server)),
+      undo: (server) =>
+        onGuest(server.id, async () => {
+          await deps.driver.destroy(server.id);
           if (server.configDrive) await deps.configDrives.remove(server.id);
-        }
-      },
-      undo: async (server) => {
-        await deps.driver.destroy(server.id);
-        if (server.configDrive) await deps.configDrives.remove(server.id);
-      },
+        }),
     },
   ];
+}
+
+async function spawn(deps: BootSagaDeps, server: Server): Promise<ServerPatch> {
+  const spec = await spawnSpec(deps, server);
+  try {
+    const info = await deps.driver.spawn(spec);
+    return { powerState: info.powerState };
+  } catch (err) {
+    // A spawn that completed before a crash left the guest behind: adopt it (idempotent re-run).
+    if (!isDriverError(err, 'AlreadyExists')) throw err;
+    return { powerState: (await deps.driver.status(server.id)).powerState };
+  } finally {
+    if (server.configDrive) await deps.configDrives.remove(server.id);
+  }
 }

@@ -11,6 +11,7 @@ import type { AuthContext, TokenValidator } from '../common/http/context.js';
 import { up } from '../db/migrations/2026-11-30-compute.js';
 import { up as upComputeHosts } from '../db/migrations/2026-12-01-compute-hosts.js';
 import { up as upComputeResize } from '../db/migrations/2026-12-02-compute-resize.js';
+import { up as upWorkLeases } from '../db/migrations/2026-12-07-work-leases.js';
 import type { ConfigDriveWriter, ImageSource, PortProvider } from './collaborators.js';
 import type { ComputeTables } from './compute-tables.js';
 import { FakeDriver } from './driver/fake/fake-driver.js';
@@ -116,6 +117,8 @@ export async function startCompute(): Promise<ComputeHarness> {
   await up(db);
   await upComputeHosts(db);
   await upComputeResize(db);
+  // The per-guest lock the worker takes is a lease (common/tasks/resource-lock.ts).
+  await upWorkLeases(db);
   const driver = new FakeDriver({ delays: { spawnMs: 5 } });
   const ports = memoryPorts();
   const silent = { info: () => undefined, error: () => undefined };

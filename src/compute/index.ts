@@ -4,6 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
+import { newLeaseHolder } from '../common/tasks/holder.js';
+import { createLeaseStore, type LeaseTables } from '../common/tasks/lease-store.js';
+import { createResourceLocks, type ResourceLocks } from '../common/tasks/resource-lock.js';
 import type { AuthContext, TokenValidator } from '../common/http/context.js';
 import { createPendingInjections } from './injection.js';
 import { computePlugin } from './api/plugin.js';
@@ -22,6 +25,7 @@ import type { ComputeTables } from './compute-tables.js';
 import { callerProject } from './compute-policy.js';
 import type { ComputeDriver } from './driver/driver.js';
 import { createFlavorService } from './flavor-service.js';
+import { guestLock } from './guest-lock.js';
 import { createFlavorStore } from './flavor-store.js';
 import { createKeyPairService } from './keypair-service.js';
 import { createKeyPairStore } from './keypair-store.js';
@@ -71,11 +75,20 @@ export interface ComputeModuleDeps {
   enableInstancePassword?: boolean;
   /** The image service for Nova's image proxy API (absent: no /images routes). */
   imageProxy?: ImageProxy;
+  /** Resource locks (the per-guest lock); default: leases in this database held by this process. */
+  locks?: ResourceLocks;
 }
 
 export function createComputeModule(deps: ComputeModuleDeps) {
   const { db, clock } = deps;
   const quota: ComputeQuota = { ...DEFAULT_COMPUTE_QUOTA, ...deps.quota };
+  // Database extends LeaseTables (the work_leases migration); Kysely's type is invariant, hence the cast.
+  const locks =
+    deps.locks ??
+    createResourceLocks({
+      leases: createLeaseStore(db as unknown as Kysely<LeaseTables>, clock),
+      holder: newLeaseHolder('compute'),
+    });
   const stores = {
     flavors: createFlavorStore(db),
     keyPairs: createKeyPairStore(db),
@@ -112,6 +125,7 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     snapshotDir: deps.snapshotDir,
     claims: admin.claims,
     bootVolumes: deps.bootVolumes,
+    guestLock: guestLock(locks),
   });
   const flavors = createFlavorService({
     store: stores.flavors,
@@ -206,6 +220,8 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     stores,
     worker,
     driver: deps.driver,
+    /** The resource locks the worker takes; the volume host shares them (`guest:<server id>`). */
+    locks,
     hosts: admin.registration,
     /** Start-up: reconcile this host with the rows, follow guest events, then drive pending rows. */
     async start(sweepIntervalMs = 2_000): Promise<void> {

@@ -28,6 +28,7 @@ import {
 import { DriverError, PowerState } from './driver/driver.js';
 import { createServerLifecycle, type LifecycleQuota } from './server-lifecycle.js';
 import { serverStatus } from './server-state.js';
+import { guestLock } from './guest-lock.js';
 import { createServerWorker, type ServerWorker } from './server-worker.js';
 
 const IMAGE_2 = '33333333-3333-4333-8333-333333333333';
@@ -115,6 +116,7 @@ async function start(): Promise<Harness> {
     snapshots,
     snapshotDir,
     stopTimeoutMs: 1_000,
+    guestLock: guestLock(module.locks),
   });
   const quota: LifecycleQuota = { cores: 20, ramMiB: 51_200, metadataItems: 128 };
   const lifecycle = createServerLifecycle({

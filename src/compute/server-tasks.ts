@@ -15,6 +15,7 @@ import type { Clock } from '../common/clock.js';
 import { spawnSpec, type BootSagaDeps } from './boot-saga.js';
 import type { AttachedDisk, ImageSnapshots } from './collaborators.js';
 import { PowerState, isDriverError, type ResizeTarget } from './driver/driver.js';
+import { unlockedGuest } from './guest-lock.js';
 import type { Flavor, Server, TaskState } from './model.js';
 import { LIFECYCLE_TASK_STATES } from './server-state.js';
 import type { ServerPatch, ServerStore } from './server-store.js';
@@ -49,6 +50,7 @@ function required<T>(value: T | null | undefined, what: string): T {
 
 export function createServerTasks(deps: ServerTaskDeps) {
   const { store, clock, log, driver } = deps;
+  const onGuest = deps.guestLock ?? unlockedGuest;
   const now = () => clock.now().toISOString();
   const softStop = () => ({ soft: true, timeoutMs: deps.stopTimeoutMs ?? 60_000 });
 
@@ -229,14 +231,21 @@ export function createServerTasks(deps: ServerTaskDeps) {
     handles(taskState: TaskState | null): boolean {
       return taskState !== null && LIFECYCLE_TASK_STATES.includes(taskState);
     },
-    /** Runs one step; resolves true when the row moved on and the worker should read it again. Never rejects. */
+    /**
+     * Runs one step; resolves true when the row moved on and the worker should read it again. Rejects
+     * only when the guest stays locked past the wait (409); the next sweep tries again.
+     */
     async step(server: Server): Promise<boolean> {
-      try {
-        return await runStep(server);
-      } catch (err) {
-        await fail(server, err);
-        return false;
-      }
+      const attempt = async () => {
+        try {
+          return await runStep(server);
+        } catch (err) {
+          await fail(server, err);
+          return false;
+        }
+      };
+      // The upload reads the snapshot file, not the guest: the guest is free for other work meanwhile.
+      return server.taskState === 'image_uploading' ? attempt() : onGuest(server.id, attempt);
     },
   };
 }

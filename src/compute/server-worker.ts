@@ -6,6 +6,7 @@
 import type { Clock } from '../common/clock.js';
 import { bootSteps, type BootSagaDeps, type BootStep } from './boot-saga.js';
 import { PowerState, isDriverError } from './driver/driver.js';
+import { unlockedGuest } from './guest-lock.js';
 import type { Server } from './model.js';
 import { ACTION_RULES, actionForTask } from './server-state.js';
 import type { ServerPatch, ServerStore } from './server-store.js';
@@ -33,8 +34,20 @@ export interface ServerWorkerDeps extends BootSagaDeps, Pick<ServerTaskDeps, 'sn
 /** Rounds one process() call may take on a row before leaving it to the next sweep. */
 const MAX_ROUNDS = 20;
 
+/** Hard reboot also recovers a stopped or errored guest: start it when it does not run. */
+async function hardReboot(driver: ServerWorkerDeps['driver'], server: Server): Promise<void> {
+  const info = await driver.status(server.id);
+  if (info.powerState === PowerState.Running || info.powerState === PowerState.Paused) {
+    await driver.reboot(server.id, 'hard');
+  } else {
+    if (info.powerState === PowerState.Suspended) await driver.stop(server.id, { soft: false, timeoutMs: 0 });
+    await driver.start(server.id);
+  }
+}
+
 export function createServerWorker(deps: ServerWorkerDeps) {
   const { store, clock, log } = deps;
+  const onGuest = deps.guestLock ?? unlockedGuest;
   const steps = bootSteps(deps);
   // Rebuild, resize, revert and snapshot (server-tasks.ts).
   const tasks = createServerTasks(deps);
@@ -143,11 +156,13 @@ export function createServerWorker(deps: ServerWorkerDeps) {
     const stop = { soft: true, timeoutMs: deps.stopTimeoutMs ?? 60_000 };
     try {
       const d = deps.driver;
-      if (name === 'os-start') await d.start(server.id);
-      else if (name === 'os-stop') await d.stop(server.id, stop);
-      else if (name === 'reboot-soft') await d.reboot(server.id, 'soft', stop.timeoutMs);
-      else if (name === 'reboot-hard') await hardReboot(server);
-      else await d[name](server.id);
+      await onGuest(server.id, async () => {
+        if (name === 'os-start') await d.start(server.id);
+        else if (name === 'os-stop') await d.stop(server.id, stop);
+        else if (name === 'reboot-soft') await d.reboot(server.id, 'soft', stop.timeoutMs);
+        else if (name === 'reboot-hard') await hardReboot(d, server);
+        else await d[name](server.id);
+      });
     } catch (err) {
       // Nova: a failed action reverts the task state and keeps the vm_state; the action records Error.
       log.error(
@@ -163,18 +178,6 @@ export function createServerWorker(deps: ServerWorkerDeps) {
     }
     if (await store.update(server.id, server.version, { ...rule.target, taskState: null }, now())) {
       await store.finishAction(server.id, 'Success', null, now());
-    }
-  }
-
-  /** Hard reboot also recovers a stopped or errored guest: start it when it does not run. */
-  async function hardReboot(server: Server): Promise<void> {
-    const info = await deps.driver.status(server.id);
-    if (info.powerState === PowerState.Running || info.powerState === PowerState.Paused) {
-      await deps.driver.reboot(server.id, 'hard');
-    } else {
-      if (info.powerState === PowerState.Suspended)
-        await deps.driver.stop(server.id, { soft: false, timeoutMs: 0 });
-      await deps.driver.start(server.id);
     }
   }
 

@@ -17,6 +17,9 @@ import { createObjectStoreStore } from '../object-store/object-store-store.js';
 import { createBackupObjects, createVolumeHost, unavailableImageUploader } from './adapters.js';
 import { BackupObjectMissing } from './collaborators.js';
 import { caller } from './volume-test-support.js';
+import { DIALECTS } from '../../test/support/dialects.js';
+import { createLeaseStore, type LeaseTables } from '../common/tasks/lease-store.js';
+import { createResourceLocks } from '../common/tasks/resource-lock.js';
 
 const SERVER = '55555555-5555-4555-8555-555555555555';
 
@@ -24,7 +27,10 @@ describe('VolumeHost over the compute driver', () => {
   it('hot-plugs into a running guest, tolerates repeats, records disks of stopped guests', async () => {
     const driver = new FakeDriver({ delays: { spawnMs: 1, volumeMs: 1, stopMs: 1 } });
     const seen: string[] = [];
+    const db = await DIALECTS[0]!.open();
+    const leases = createLeaseStore(db.db as unknown as Kysely<LeaseTables>, systemClock);
     const host = createVolumeHost({
+      locks: createResourceLocks({ leases, holder: 'volume-test' }),
       driver,
       servers: {
         async visible(_auth, id) {
@@ -78,6 +84,9 @@ describe('VolumeHost over the compute driver', () => {
     await expect(host.extend(SERVER, 'vol-2', 2 ** 31)).rejects.toThrow(/not attached/);
     await expect(host.attach('66666666-6666-4666-8666-666666666666', disk)).rejects.toThrow(/not/);
     await driver.close();
+    // Every call released the guest's lock.
+    expect(await leases.heldBy('volume-test')).toEqual([]);
+    await db.close();
   });
 });
 

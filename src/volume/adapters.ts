@@ -4,7 +4,9 @@ import type { Readable } from 'node:stream';
 import type { AuthContext } from '../common/http/context.js';
 import { isApiError } from '../common/errors/api-error.js';
 import { errors } from '../common/errors/codes.js';
+import type { ResourceLocks } from '../common/tasks/resource-lock.js';
 import { isDriverError, PowerState, type ComputeDriver } from '../compute/driver/driver.js';
+import { guestLock } from '../compute/guest-lock.js';
 import type { StoredMetadata, StoredObject } from '../object-store/model.js';
 import type { PutObjectInput } from '../object-store/object-service.js';
 import {
@@ -155,7 +157,9 @@ export function createBackupObjects(objects: ObjectCalls): BackupObjects {
  * The VolumeHost over the compute driver of this host. `servers.visible` is compute's caller-checked
  * read (compute.services.servers.visible). The driver records every attached disk with the guest
  * (hot-plugged when it runs, plugged at its next start when it is stopped), so a restart of the guest
- * brings its disks back; online extend is the driver's resizeVolume (QMP block_resize).
+ * brings its disks back; online extend is the driver's resizeVolume (QMP block_resize). Every call runs
+ * under the guest's lock (compute/guest-lock.ts), which compute's worker takes too: a driver expects one
+ * operation per guest at a time, and a hot-plug must not race a power action, a resize or a snapshot.
  */
 export function createVolumeHost(deps: {
   driver: Pick<
@@ -163,18 +167,11 @@ export function createVolumeHost(deps: {
     'attachVolume' | 'detachVolume' | 'resizeVolume' | 'status' | 'pause' | 'unpause'
   >;
   servers: { visible(auth: AuthContext, serverId: string): Promise<unknown> };
+  /** Compute's resource locks (compute.locks). */
+  locks: ResourceLocks;
 }): VolumeHost {
   const { driver } = deps;
-  // The driver expects one call per guest at a time, and the worker drives several attachments at once:
-  // calls for one server wait for each other (in this process).
-  const queues = new Map<string, Promise<unknown>>();
-  function serialised<T>(serverId: string, call: () => Promise<T>): Promise<T> {
-    const run = (queues.get(serverId) ?? Promise.resolve()).then(call);
-    const tail = run.catch(() => undefined);
-    queues.set(serverId, tail);
-    void tail.then(() => queues.get(serverId) === tail && queues.delete(serverId));
-    return run;
-  }
+  const serialised = guestLock(deps.locks);
   return {
     async checkServer(auth, serverId) {
       await deps.servers.visible(auth, serverId);

@@ -4,6 +4,8 @@
 // main.ts re-attaches recorded attachments and starts the worker).
 import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
+import { newLeaseHolder } from '../common/tasks/holder.js';
+import { createLeaseStore, type LeaseTables } from '../common/tasks/lease-store.js';
 import type { TokenValidator } from '../common/http/context.js';
 import { volumePlugin } from './api/plugin.js';
 import { createAttachmentService } from './attachment-service.js';
@@ -60,6 +62,9 @@ export function createVolumeModule(deps: VolumeModuleDeps) {
   const stores = storesOf(db);
   const engine = createBackupEngine(deps.objects, deps.backupChunkBytes);
   const worker = createVolumeWorker({
+    // Database extends LeaseTables (the work_leases migration); Kysely's type is invariant, hence the cast.
+    leases: createLeaseStore(db as unknown as Kysely<LeaseTables>, clock),
+    holder: newLeaseHolder('volume'),
     stores,
     clock,
     log: deps.log,

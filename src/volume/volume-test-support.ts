@@ -19,6 +19,7 @@ import { errors } from '../common/errors/codes.js';
 import type { AuthContext, TokenValidator } from '../common/http/context.js';
 import { up } from '../db/migrations/2026-12-01-volume.js';
 import { up as upAdminMetadata } from '../db/migrations/2026-12-07-volume-admin-metadata.js';
+import { up as upWorkLeases } from '../db/migrations/2026-12-07-work-leases.js';
 import { createFileBackend } from './backend/file-backend.js';
 import {
   BackupObjectMissing,
@@ -209,6 +210,8 @@ export async function startVolume(
   const db = database.db;
   await up(db);
   await upAdminMetadata(db);
+  // The worker drives rows under leases (common/tasks/work-queue.ts).
+  await upWorkLeases(db);
   const imageBytes = randomBytes(1024 * 1024);
   await writeFile(join(dataDir, 'image.raw'), imageBytes);
   await execFileAsync('qemu-img', [

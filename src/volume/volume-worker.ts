@@ -2,7 +2,10 @@
 // (volume-tasks.ts), backups (backup-engine.ts over the object store) and attachments (the VolumeHost
 // plugs and unplugs disks). It is kicked after each API write and sweeps pending rows on an interval,
 // so a restart resumes every half-done task; `reattach` plugs recorded attachments back in at start-up.
-// One loop per row in this process; the row version (compare-and-set) guards against other processes.
+// Rows are driven by the shared work queue under a lease per row; the row version (compare-and-set)
+// guards every write besides.
+import type { LeaseStore } from '../common/tasks/lease-store.js';
+import { createWorkQueue } from '../common/tasks/work-queue.js';
 import { createAttachmentTasks } from './attachment-tasks.js';
 import type { Backup } from './model.js';
 import type { WorkKind } from './service-deps.js';
@@ -10,7 +13,18 @@ import { createVolumeTasks, type TaskDeps } from './volume-tasks.js';
 
 export type { WorkerLog } from './volume-tasks.js';
 
+/** The lease kind of each row kind in work_leases. */
+const LEASE_KIND: Record<WorkKind, string> = {
+  volume: 'volume.volume',
+  snapshot: 'volume.snapshot',
+  backup: 'volume.backup',
+  attachment: 'volume.attachment',
+};
+
 export interface VolumeWorkerDeps extends TaskDeps {
+  /** The leases rows are driven under, and this process's holder name (common/tasks/holder.ts). */
+  leases: LeaseStore;
+  holder: string;
   /** How many pending rows of each kind one sweep takes. */
   sweepLimit?: number;
   /** How many rows are driven at once (default 4); the others wait their turn. */
@@ -23,9 +37,6 @@ export function createVolumeWorker(deps: VolumeWorkerDeps) {
   const { stores, log, backend } = deps;
   const tasks = createVolumeTasks(deps);
   const attachmentTasks = createAttachmentTasks(deps, tasks);
-  const running = new Map<string, Promise<void>>();
-  const again = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
   const now = () => deps.clock.now().toISOString();
 
   async function backupStep(b: Backup): Promise<void> {
@@ -124,73 +135,45 @@ export function createVolumeWorker(deps: VolumeWorkerDeps) {
     return true;
   }
 
-  /** Drives one row until it has no task left (at most a few rounds). Never rejects. */
+  /** Drives one row until it has no task left (at most a few rounds). */
   async function process(kind: WorkKind, id: string): Promise<void> {
-    try {
-      for (let round = 0; round < 5 && (await step(kind, id)); round++);
-    } catch (err) {
-      log.error({ event: 'volume.worker.crashed', kind, id, err }, 'volume worker error');
-    }
+    for (let round = 0; round < 5 && (await step(kind, id)); round++);
   }
 
-  /** Rows waiting for a slot (qemu-img and uploads are heavy: at most maxParallel run at once). */
-  const waiting = new Map<string, [WorkKind, string]>();
-  const maxParallel = deps.maxParallel ?? 4;
-
-  function kick(kind: WorkKind, id: string): void {
-    const key = `${kind}:${id}`;
-    if (running.has(key)) {
-      again.add(key);
-      return;
-    }
-    if (running.size >= maxParallel) {
-      waiting.set(key, [kind, id]);
-      return;
-    }
-    const run = process(kind, id).finally(() => {
-      running.delete(key);
-      if (again.delete(key)) kick(kind, id);
-      const next = waiting.entries().next();
-      if (!next.done) {
-        waiting.delete(next.value[0]);
-        kick(...next.value[1]);
-      }
-    });
-    running.set(key, run);
-  }
-
-  async function sweep(): Promise<void> {
-    const limit = deps.sweepLimit ?? 100;
-    for (const v of await stores.volumes.pending(limit)) kick('volume', v.id);
-    for (const s of await stores.snapshots.pending(limit)) kick('snapshot', s.id);
-    for (const b of await stores.backups.pending(limit)) kick('backup', b.id);
-    for (const a of await stores.volumes.pendingAttachments(limit)) kick('attachment', a.id);
-  }
+  const kinds: WorkKind[] = ['volume', 'snapshot', 'backup', 'attachment'];
+  const pending: Record<WorkKind, (limit: number) => Promise<{ id: string }[]>> = {
+    volume: (limit) => stores.volumes.pending(limit),
+    snapshot: (limit) => stores.snapshots.pending(limit),
+    backup: (limit) => stores.backups.pending(limit),
+    attachment: (limit) => stores.volumes.pendingAttachments(limit),
+  };
+  // The shared work queue (common/tasks/work-queue.ts): one lease per row, so one process drives a row
+  // at a time and a row whose process died is taken over when its lease expires; at most maxParallel
+  // rows at once (qemu-img and uploads are heavy).
+  const queue = createWorkQueue({
+    leases: deps.leases,
+    holder: deps.holder,
+    log,
+    maxConcurrent: deps.maxParallel ?? 4,
+    ...(deps.sweepLimit !== undefined && { sweepLimit: deps.sweepLimit }),
+    kinds: kinds.map((kind) => ({
+      kind: LEASE_KIND[kind],
+      pending: async (limit: number) => (await pending[kind](limit)).map((row) => row.id),
+      process: (id: string) => process(kind, id),
+    })),
+  });
 
   return {
-    kick,
-    sweep,
+    kick: (kind: WorkKind, id: string) => queue.kick(LEASE_KIND[kind], id),
+    sweep: () => queue.sweep(),
     reattach: attachmentTasks.reattach,
     disksOf: attachmentTasks.disksOf,
     /** Sweeps now and every intervalMs; call stop() on shutdown. */
-    start(intervalMs: number): void {
-      void sweep().catch((err: unknown) => log.error({ event: 'volume.sweep.failed', err }));
-      timer = setInterval(
-        () => void sweep().catch((err: unknown) => log.error({ event: 'volume.sweep.failed', err })),
-        intervalMs,
-      );
-      timer.unref();
-    },
-    async stop(): Promise<void> {
-      if (timer) clearInterval(timer);
-      // Waiting rows stay pending in the database; the next start's sweep takes them.
-      waiting.clear();
-      await Promise.all(running.values());
-    },
+    start: (intervalMs: number) => queue.start(intervalMs),
+    /** Stops sweeping; waiting rows stay pending in the database, the next start's sweep takes them. */
+    stop: () => queue.stop(),
     /** Resolves when no row is in flight (tests). */
-    async idle(): Promise<void> {
-      while (running.size > 0 || waiting.size > 0) await Promise.all(running.values());
-    },
+    idle: () => queue.idle(),
   };
 }
 

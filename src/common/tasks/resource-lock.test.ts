@@ -64,4 +64,38 @@ describe.each(DIALECTS)('resource locks on $name', ({ open }) => {
     release();
     await held;
   });
+
+  it('is re-entrant in one call chain, and a chain started inside waits once the holder is done', async () => {
+    const order: string[] = [];
+    let late: Promise<unknown> = Promise.resolve();
+    const inner = await a.withLock(
+      'guest',
+      'g6',
+      async () => {
+        // A loop started here that runs on after the holder returns must take the lock itself.
+        late = pause(10).then(() => b.withLock('guest', 'g6', async () => order.push('late')));
+        return a.withLock('guest', 'g6', async () => 'nested', { waitMs: 100 });
+      },
+      { waitMs: 1_000 },
+    );
+    expect(inner).toBe('nested');
+    order.push('released');
+    await late;
+    expect(order).toEqual(['released', 'late']);
+    let insideLate = false;
+    let release: () => void = () => undefined;
+    let entered: () => void = () => undefined;
+    const inside = new Promise<void>((r) => (entered = r));
+    const holding = a.withLock('guest', 'g7', async () => {
+      late = pause(5).then(() => a.withLock('guest', 'g7', async () => (insideLate = true)));
+      entered();
+      await new Promise<void>((r) => (release = r));
+    });
+    await inside;
+    // The holder still runs: a chain it started shares the lock (re-entrance is per call chain).
+    await late;
+    expect(insideLate).toBe(true);
+    release();
+    await holding;
+  });
 });
