@@ -30,7 +30,6 @@ export default tseslint.config(
     // from this list once its functions are under 100; never add one.
     files: [
       'src/app.ts',
-      'src/compute/api/server-routes.ts',
       'src/compute/compute-admin-test-support.ts',
       'src/compute/flavor-service.ts',
       'src/compute/flavor-store.ts',
