@@ -153,6 +153,17 @@ export function createContainerService(deps: {
       if (!(await store.remove(container.id))) throw kmErrors.containerNotFound();
     },
 
+    ...containerRefOps(store, lookup, ownSecret),
+  };
+}
+
+/** Adding and removing secret references of a generic container. */
+function containerRefOps(
+  store: ContainerStore,
+  lookup: (id: string) => Promise<ContainerRecord>,
+  ownSecret: (projectId: string, secretId: string) => Promise<{ id: string } | undefined>,
+) {
+  return {
     async addSecret(auth: AuthContext, id: string, body: ContainerSecretBody): Promise<ContainerRecord> {
       const container = await lookup(id);
       policy.changeContainer(auth, container);

@@ -26,6 +26,37 @@ function toRecord(row: ContainerTable, refs: ContainerSecretRef[]): ContainerRec
   };
 }
 
+/** A container's secret references, appended at the next position. */
+function refQueries(db: Kysely<KeyManagerTables>) {
+  return {
+    async addRef(containerId: string, ref: ContainerSecretRef): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const last = await trx
+          .selectFrom('key_manager_container_secrets')
+          .select((eb) => eb.fn.max('position').as('position'))
+          .where('container_id', '=', containerId)
+          .executeTakeFirst();
+        const position =
+          last?.position === null || last?.position === undefined ? 0 : Number(last.position) + 1;
+        await trx
+          .insertInto('key_manager_container_secrets')
+          .values({ container_id: containerId, secret_id: ref.secretId, name: ref.name, position })
+          .execute();
+      });
+    },
+
+    async removeRef(containerId: string, ref: ContainerSecretRef): Promise<number> {
+      let query = db
+        .deleteFrom('key_manager_container_secrets')
+        .where('container_id', '=', containerId)
+        .where('secret_id', '=', ref.secretId);
+      query = ref.name === null ? query.where('name', 'is', null) : query.where('name', '=', ref.name);
+      const result = await query.executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
 export function createContainerStore(db: Kysely<KeyManagerTables>) {
   async function refsOf(ids: string[]): Promise<Map<string, ContainerSecretRef[]>> {
     const byContainer = new Map<string, ContainerSecretRef[]>();
@@ -113,31 +144,7 @@ export function createContainerStore(db: Kysely<KeyManagerTables>) {
       };
     },
 
-    async addRef(containerId: string, ref: ContainerSecretRef): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        const last = await trx
-          .selectFrom('key_manager_container_secrets')
-          .select((eb) => eb.fn.max('position').as('position'))
-          .where('container_id', '=', containerId)
-          .executeTakeFirst();
-        const position =
-          last?.position === null || last?.position === undefined ? 0 : Number(last.position) + 1;
-        await trx
-          .insertInto('key_manager_container_secrets')
-          .values({ container_id: containerId, secret_id: ref.secretId, name: ref.name, position })
-          .execute();
-      });
-    },
-
-    async removeRef(containerId: string, ref: ContainerSecretRef): Promise<number> {
-      let query = db
-        .deleteFrom('key_manager_container_secrets')
-        .where('container_id', '=', containerId)
-        .where('secret_id', '=', ref.secretId);
-      query = ref.name === null ? query.where('name', 'is', null) : query.where('name', '=', ref.name);
-      const result = await query.executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
+    ...refQueries(db),
 
     async remove(id: string): Promise<boolean> {
       const result = await db.deleteFrom('key_manager_containers').where('id', '=', id).executeTakeFirst();

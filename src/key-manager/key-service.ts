@@ -60,26 +60,9 @@ function uuidText(bytes: Buffer): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export function createKeyService(deps: { keks: KekStore; root: RootOfTrust; clock: Clock }): KeyService {
-  const { keks, root, clock } = deps;
+/** Clear KEKs kept in memory (bounded, zeroed on eviction) so each unwrap does not go to the root. */
+function kekCache(root: RootOfTrust) {
   const cache = new Map<string, { wrapped: string; key: Buffer }>();
-
-  function newKekRow(projectId: string): KekRow {
-    const id = randomUUID();
-    const key = randomBytes(KEY_BYTES);
-    const wrapped = root.wrap(key, keyAad('kek', projectId, id));
-    remember(id, wrapped.toString('base64'), key);
-    return {
-      id,
-      project_id: projectId,
-      status: 'active',
-      root_id: root.id,
-      wrapped_key: wrapped.toString('base64'),
-      created_at: clock.now().toISOString(),
-      retired_at: null,
-      destroyed_at: null,
-    };
-  }
 
   function remember(id: string, wrapped: string, key: Buffer): void {
     if (cache.size >= KEK_CACHE_ENTRIES) {
@@ -105,6 +88,30 @@ export function createKeyService(deps: { keks: KekStore; root: RootOfTrust; cloc
     const key = root.unwrap(Buffer.from(row.wrapped_key, 'base64'), keyAad('kek', row.project_id, row.id));
     remember(row.id, row.wrapped_key, key);
     return key;
+  }
+
+  return { remember, forget, openKek };
+}
+
+export function createKeyService(deps: { keks: KekStore; root: RootOfTrust; clock: Clock }): KeyService {
+  const { keks, root, clock } = deps;
+  const { remember, forget, openKek } = kekCache(root);
+
+  function newKekRow(projectId: string): KekRow {
+    const id = randomUUID();
+    const key = randomBytes(KEY_BYTES);
+    const wrapped = root.wrap(key, keyAad('kek', projectId, id));
+    remember(id, wrapped.toString('base64'), key);
+    return {
+      id,
+      project_id: projectId,
+      status: 'active',
+      root_id: root.id,
+      wrapped_key: wrapped.toString('base64'),
+      created_at: clock.now().toISOString(),
+      retired_at: null,
+      destroyed_at: null,
+    };
   }
 
   async function activeKek(projectId: string): Promise<KekRow> {

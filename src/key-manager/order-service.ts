@@ -48,92 +48,97 @@ export interface OrderServiceDeps {
   maxSecretBytes: number;
 }
 
-export function createOrderService(deps: OrderServiceDeps) {
-  const { store, secrets, containers, clock } = deps;
+/** TypeOrderValidator: the meta as a secret's fields, then what generation needs. */
+function checkMeta(
+  deps: Pick<OrderServiceDeps, 'clock' | 'maxSecretBytes'>,
+  type: string,
+  raw: Record<string, unknown>,
+): { meta: Meta; stored: Record<string, unknown> } {
+  const label = type === 'key' ? 'key' : 'asymmetric key';
+  const meta: Meta = (type === 'key' ? keyMeta : asymmetricMeta).check(raw, schemaName('Order'));
+  const checked = checkNewSecret(meta, {
+    now: deps.clock.now(),
+    maxSecretBytes: deps.maxSecretBytes,
+    parent: 'Order',
+  });
+  if (meta.payload !== undefined) {
+    throw kmErrors.invalidObject('Order', `'payload' not allowed for ${type} type order`, 'meta');
+  }
+  if (!meta.algorithm)
+    throw kmErrors.invalidObject('Order', `'algorithm' is required field for ${label} type order`, 'meta');
+  if (!meta.bit_length)
+    throw kmErrors.invalidObject('Order', `'bit_length' is required field for ${label} type order`, 'meta');
+  // Barbican's UnsupportedField, reported with its client message only.
+  if (meta.bit_length % 8 !== 0) throw kmErrors.abort(400, 'Provided field value is not supported');
+  // The passphrase becomes a secret of the container; it is not kept in the order's meta.
+  const { passphrase: _p, pass_phrase: _pp, ...rest } = meta;
+  const stored = { ...rest, name: checked.name, expiration: barbicanTime(checked.expiration) };
+  return { meta: { ...meta, name: checked.name, expiration: checked.expiration ?? undefined }, stored };
+}
 
-  /** TypeOrderValidator: the meta as a secret's fields, then what generation needs. */
-  function checkMeta(
-    type: string,
-    raw: Record<string, unknown>,
-  ): { meta: Meta; stored: Record<string, unknown> } {
-    const label = type === 'key' ? 'key' : 'asymmetric key';
-    const meta: Meta = (type === 'key' ? keyMeta : asymmetricMeta).check(raw, schemaName('Order'));
-    const checked = checkNewSecret(meta, {
-      now: clock.now(),
-      maxSecretBytes: deps.maxSecretBytes,
-      parent: 'Order',
+async function generate(
+  { secrets, containers }: Pick<OrderServiceDeps, 'secrets' | 'containers'>,
+  order: OrderRecord,
+  meta: Meta,
+): Promise<Partial<OrderRecord>> {
+  const owner = { projectId: order.projectId, creatorId: order.creatorId };
+  const contentType = normaliseContentType(meta.payload_content_type ?? 'application/octet-stream');
+  const fields = {
+    name: meta.name ?? null,
+    algorithm: meta.algorithm ?? null,
+    bitLength: meta.bit_length ?? null,
+    mode: meta.mode ?? null,
+    expiration: meta.expiration ?? null,
+  };
+  if (order.type === 'key') {
+    const bytes = generateSymmetric(meta.algorithm as string, meta.bit_length as number, meta.mode);
+    const secret = await secrets.createGenerated(
+      owner,
+      { ...fields, secretType: 'symmetric' },
+      bytes,
+      contentType,
+    );
+    return { secretId: secret.id };
+  }
+  const passphrase = meta.passphrase ?? meta.pass_phrase;
+  const pair = generateAsymmetric(meta.algorithm as string, meta.bit_length as number, passphrase);
+  const made = async (secretType: string, bytes: Buffer) =>
+    (await secrets.createGenerated(owner, { ...fields, secretType }, bytes, contentType)).id;
+  const refs = [
+    { name: 'private_key', secretId: await made('private', pair.privateKey) },
+    { name: 'public_key', secretId: await made('public', pair.publicKey) },
+  ];
+  if (passphrase) {
+    refs.push({
+      name: 'private_key_passphrase',
+      secretId: await made('passphrase', Buffer.from(passphrase)),
     });
-    if (meta.payload !== undefined) {
-      throw kmErrors.invalidObject('Order', `'payload' not allowed for ${type} type order`, 'meta');
-    }
-    if (!meta.algorithm)
-      throw kmErrors.invalidObject('Order', `'algorithm' is required field for ${label} type order`, 'meta');
-    if (!meta.bit_length)
-      throw kmErrors.invalidObject('Order', `'bit_length' is required field for ${label} type order`, 'meta');
-    // Barbican's UnsupportedField, reported with its client message only.
-    if (meta.bit_length % 8 !== 0) throw kmErrors.abort(400, 'Provided field value is not supported');
-    // The passphrase becomes a secret of the container; it is not kept in the order's meta.
-    const { passphrase: _p, pass_phrase: _pp, ...rest } = meta;
-    const stored = { ...rest, name: checked.name, expiration: barbicanTime(checked.expiration) };
-    return { meta: { ...meta, name: checked.name, expiration: checked.expiration ?? undefined }, stored };
   }
+  const type = (meta.algorithm as string).toLowerCase();
+  const container = await containers.createOwned(owner, { name: meta.name ?? null, type }, refs);
+  return { containerId: container.id };
+}
 
-  async function generate(order: OrderRecord, meta: Meta): Promise<Partial<OrderRecord>> {
-    const owner = { projectId: order.projectId, creatorId: order.creatorId };
-    const contentType = normaliseContentType(meta.payload_content_type ?? 'application/octet-stream');
-    const fields = {
-      name: meta.name ?? null,
-      algorithm: meta.algorithm ?? null,
-      bitLength: meta.bit_length ?? null,
-      mode: meta.mode ?? null,
-      expiration: meta.expiration ?? null,
-    };
-    if (order.type === 'key') {
-      const bytes = generateSymmetric(meta.algorithm as string, meta.bit_length as number, meta.mode);
-      const secret = await secrets.createGenerated(
-        owner,
-        { ...fields, secretType: 'symmetric' },
-        bytes,
-        contentType,
-      );
-      return { secretId: secret.id };
-    }
-    const passphrase = meta.passphrase ?? meta.pass_phrase;
-    const pair = generateAsymmetric(meta.algorithm as string, meta.bit_length as number, passphrase);
-    const made = async (secretType: string, bytes: Buffer) =>
-      (await secrets.createGenerated(owner, { ...fields, secretType }, bytes, contentType)).id;
-    const refs = [
-      { name: 'private_key', secretId: await made('private', pair.privateKey) },
-      { name: 'public_key', secretId: await made('public', pair.publicKey) },
-    ];
-    if (passphrase) {
-      refs.push({
-        name: 'private_key_passphrase',
-        secretId: await made('passphrase', Buffer.from(passphrase)),
-      });
-    }
-    const type = (meta.algorithm as string).toLowerCase();
-    const container = await containers.createOwned(owner, { name: meta.name ?? null, type }, refs);
-    return { containerId: container.id };
-  }
-
-  /** Barbican's task error handling: the order keeps the status code and a safe reason. */
-  function failed(error: unknown): Partial<OrderRecord> {
-    const api: ApiError | undefined = isApiError(error) ? error : undefined;
-    const form = api ? barbicanForm(api) : undefined;
-    if (api && form) {
-      return {
-        status: 'ERROR',
-        errorStatusCode: String(api.status),
-        errorReason: `${TASK} issue seen - ${api.publicMessage}.`,
-      };
-    }
+/** Barbican's task error handling: the order keeps the status code and a safe reason. */
+function failed(error: unknown): Partial<OrderRecord> {
+  const api: ApiError | undefined = isApiError(error) ? error : undefined;
+  const form = api ? barbicanForm(api) : undefined;
+  if (api && form) {
     return {
       status: 'ERROR',
-      errorStatusCode: '500',
-      errorReason: `${TASK} failure seen - please contact site administrator.`,
+      errorStatusCode: String(api.status),
+      errorReason: `${TASK} issue seen - ${api.publicMessage}.`,
     };
   }
+  return {
+    status: 'ERROR',
+    errorStatusCode: '500',
+    errorReason: `${TASK} failure seen - please contact site administrator.`,
+  };
+}
+
+export function createOrderService(deps: OrderServiceDeps) {
+  const { store, clock } = deps;
 
   async function lookup(auth: AuthContext, id: string): Promise<OrderRecord> {
     const projectId = actingProject(auth);
@@ -146,7 +151,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     async create(auth: AuthContext, body: NewOrderBody): Promise<OrderRecord> {
       policy.create(auth);
       const projectId = actingProject(auth);
-      const { meta, stored } = checkMeta(body.type, body.meta);
+      const { meta, stored } = checkMeta(deps, body.type, body.meta);
       const at = clock.now().toISOString();
       let order: OrderRecord = {
         id: randomUUID(),
@@ -171,7 +176,7 @@ export function createOrderService(deps: OrderServiceDeps) {
           status: 'ACTIVE',
           subStatus: 'Unknown',
           subStatusMessage: 'Unknown',
-          ...(await generate(order, meta)),
+          ...(await generate(deps, order, meta)),
         };
       } catch (error) {
         outcome = failed(error);

@@ -36,111 +36,50 @@ export function isUuid(id: string): boolean {
   return UUID.test(id);
 }
 
-export function createSecretService(deps: SecretServiceDeps) {
+/** A new record with Barbican's defaults, created at `at`. */
+function newRecord(
+  at: string,
+  creatorId: string,
+  projectId: string,
+  fields: Partial<SecretRecord>,
+): SecretRecord {
+  return {
+    id: randomUUID(),
+    projectId,
+    creatorId,
+    name: null,
+    secretType: 'opaque',
+    algorithm: null,
+    bitLength: null,
+    mode: null,
+    expiration: null,
+    status: 'ACTIVE',
+    contentType: null,
+    kekId: null,
+    wrappedDek: null,
+    ciphertext: null,
+    createdAt: at,
+    updatedAt: at,
+    ...fields,
+  };
+}
+
+async function withPayload(
+  keys: KeyService,
+  secret: SecretRecord,
+  bytes: Buffer,
+  contentType: string,
+): Promise<SecretRecord> {
+  const sealed = await sealPayload(keys, secret.projectId, secret.id, bytes);
+  bytes.fill(0);
+  return { ...secret, contentType, ...sealed };
+}
+
+/** Reading the decrypted payload and adding one later (PUT). */
+function payloadOps(deps: SecretServiceDeps, lookup: (id: string) => Promise<SecretRecord>) {
   const { store, keys, clock } = deps;
   const now = () => clock.now().toISOString();
-
-  /** Barbican's _lookup: an invalid id and an unknown (or expired) secret are both 404. */
-  async function lookup(id: string): Promise<SecretRecord> {
-    if (!isUuid(id)) throw kmErrors.invalidSecretId();
-    const secret = await store.get(id.toLowerCase(), now());
-    if (!secret) throw kmErrors.secretNotFound();
-    return secret;
-  }
-
-  function newRecord(creatorId: string, projectId: string, fields: Partial<SecretRecord>): SecretRecord {
-    const at = now();
-    return {
-      id: randomUUID(),
-      projectId,
-      creatorId,
-      name: null,
-      secretType: 'opaque',
-      algorithm: null,
-      bitLength: null,
-      mode: null,
-      expiration: null,
-      status: 'ACTIVE',
-      contentType: null,
-      kekId: null,
-      wrappedDek: null,
-      ciphertext: null,
-      createdAt: at,
-      updatedAt: at,
-      ...fields,
-    };
-  }
-
-  async function withPayload(
-    secret: SecretRecord,
-    bytes: Buffer,
-    contentType: string,
-  ): Promise<SecretRecord> {
-    const sealed = await sealPayload(keys, secret.projectId, secret.id, bytes);
-    bytes.fill(0);
-    return { ...secret, contentType, ...sealed };
-  }
-
   return {
-    lookup,
-
-    async create(auth: AuthContext, body: NewSecretBody): Promise<SecretRecord> {
-      policy.create(auth);
-      const projectId = actingProject(auth);
-      const checked = checkNewSecret(body, { now: clock.now(), maxSecretBytes: deps.maxSecretBytes });
-      // No transport-key capable secret store here: Barbican's answers when none is configured.
-      if (body.transport_key_needed === 'true')
-        throw kmErrors.issue(400, 'Secret store supported plugin not found.');
-      if (body.transport_key_id !== undefined)
-        throw kmErrors.issue(400, 'Provided transport key was not found.');
-      let secret = newRecord(auth.userId, projectId, {
-        name: checked.name,
-        secretType: body.secret_type ?? 'opaque',
-        algorithm: body.algorithm ?? null,
-        bitLength: body.bit_length ?? null,
-        mode: body.mode ?? null,
-        expiration: checked.expiration,
-      });
-      if (body.payload !== undefined) {
-        const { bytes, contentType } = payloadBytes(
-          body.payload.trim(),
-          body.payload_content_type ?? 'application/octet-stream',
-          body.payload_content_encoding,
-          true,
-        );
-        secret = await withPayload(secret, bytes, contentType);
-      }
-      await store.insert(secret);
-      return secret;
-    },
-
-    /** A generated secret (orders): random bytes of the requested length, already validated. */
-    async createGenerated(
-      owner: { projectId: string; creatorId: string },
-      fields: Partial<SecretRecord>,
-      bytes: Buffer,
-      contentType: string,
-    ): Promise<SecretRecord> {
-      const base = newRecord(owner.creatorId, owner.projectId, fields);
-      const secret = await withPayload(base, bytes, contentType);
-      await store.insert(secret);
-      return secret;
-    },
-
-    async list(auth: AuthContext, filters: SecretListFilters): Promise<Page<SecretRecord>> {
-      policy.list(auth);
-      const projectId = actingProject(auth);
-      // Without ACLs no secret is shared with a user, so "only the secrets shared with me" is empty.
-      if (filters.aclOnly) return { items: [], offset: filters.offset, limit: filters.limit, total: 0 };
-      return store.list({ ...filters, projectId, now: now() });
-    },
-
-    async get(auth: AuthContext, id: string): Promise<SecretRecord> {
-      const secret = await lookup(id);
-      policy.readSecret(auth, secret);
-      return secret;
-    },
-
     /** GET .../payload (or the deprecated GET with a non-JSON Accept): the decrypted payload. */
     async payload(auth: AuthContext, id: string, accept: string | undefined) {
       const secret = await lookup(id);
@@ -176,7 +115,7 @@ export function createSecretService(deps: SecretServiceDeps) {
         throw kmErrors.issue(413, 'Provided information too large to process');
       if (secret.ciphertext) throw kmErrors.abort(409, 'Secret already has data, cannot modify it.');
       const { bytes, contentType } = payloadBytes(input.body, input.contentType, input.encoding, false);
-      const sealed = await withPayload(secret, bytes, contentType);
+      const sealed = await withPayload(keys, secret, bytes, contentType);
       const stored = await store.setPayload(
         secret.id,
         {
@@ -189,6 +128,82 @@ export function createSecretService(deps: SecretServiceDeps) {
       );
       if (!stored) throw kmErrors.abort(409, 'Secret already has data, cannot modify it.');
     },
+  };
+}
+
+export function createSecretService(deps: SecretServiceDeps) {
+  const { store, keys, clock } = deps;
+  const now = () => clock.now().toISOString();
+
+  /** Barbican's _lookup: an invalid id and an unknown (or expired) secret are both 404. */
+  async function lookup(id: string): Promise<SecretRecord> {
+    if (!isUuid(id)) throw kmErrors.invalidSecretId();
+    const secret = await store.get(id.toLowerCase(), now());
+    if (!secret) throw kmErrors.secretNotFound();
+    return secret;
+  }
+
+  return {
+    lookup,
+
+    async create(auth: AuthContext, body: NewSecretBody): Promise<SecretRecord> {
+      policy.create(auth);
+      const projectId = actingProject(auth);
+      const checked = checkNewSecret(body, { now: clock.now(), maxSecretBytes: deps.maxSecretBytes });
+      // No transport-key capable secret store here: Barbican's answers when none is configured.
+      if (body.transport_key_needed === 'true')
+        throw kmErrors.issue(400, 'Secret store supported plugin not found.');
+      if (body.transport_key_id !== undefined)
+        throw kmErrors.issue(400, 'Provided transport key was not found.');
+      let secret = newRecord(now(), auth.userId, projectId, {
+        name: checked.name,
+        secretType: body.secret_type ?? 'opaque',
+        algorithm: body.algorithm ?? null,
+        bitLength: body.bit_length ?? null,
+        mode: body.mode ?? null,
+        expiration: checked.expiration,
+      });
+      if (body.payload !== undefined) {
+        const { bytes, contentType } = payloadBytes(
+          body.payload.trim(),
+          body.payload_content_type ?? 'application/octet-stream',
+          body.payload_content_encoding,
+          true,
+        );
+        secret = await withPayload(keys, secret, bytes, contentType);
+      }
+      await store.insert(secret);
+      return secret;
+    },
+
+    /** A generated secret (orders): random bytes of the requested length, already validated. */
+    async createGenerated(
+      owner: { projectId: string; creatorId: string },
+      fields: Partial<SecretRecord>,
+      bytes: Buffer,
+      contentType: string,
+    ): Promise<SecretRecord> {
+      const base = newRecord(now(), owner.creatorId, owner.projectId, fields);
+      const secret = await withPayload(keys, base, bytes, contentType);
+      await store.insert(secret);
+      return secret;
+    },
+
+    async list(auth: AuthContext, filters: SecretListFilters): Promise<Page<SecretRecord>> {
+      policy.list(auth);
+      const projectId = actingProject(auth);
+      // Without ACLs no secret is shared with a user, so "only the secrets shared with me" is empty.
+      if (filters.aclOnly) return { items: [], offset: filters.offset, limit: filters.limit, total: 0 };
+      return store.list({ ...filters, projectId, now: now() });
+    },
+
+    async get(auth: AuthContext, id: string): Promise<SecretRecord> {
+      const secret = await lookup(id);
+      policy.readSecret(auth, secret);
+      return secret;
+    },
+
+    ...payloadOps(deps, lookup),
 
     async remove(auth: AuthContext, id: string): Promise<void> {
       const secret = await lookup(id);

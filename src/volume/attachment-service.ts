@@ -58,6 +58,22 @@ async function listAttachments(
   });
 }
 
+/** Moves the volume to `status` (retrying over concurrent writers of other columns). */
+async function moveVolumeStatus(
+  stores: ServiceDeps['stores'],
+  now: () => string,
+  volumeId: string,
+  status: Volume['status'],
+): Promise<Volume> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const v = await stores.volumes.get(volumeId);
+    if (!v) throw volumeErrors.volumeNotFound(volumeId);
+    const next = await stores.volumes.update(v.id, v.version, { status }, now());
+    if (next) return next;
+  }
+  throw errors.conflict('The volume changed during the request; retry.');
+}
+
 export function createAttachmentService(
   deps: ServiceDeps & {
     volumes: VolumeService;
@@ -73,16 +89,8 @@ export function createAttachmentService(
     return a;
   }
 
-  /** Moves the volume to `status` (retrying over concurrent writers of other columns). */
-  async function setVolumeStatus(volumeId: string, status: Volume['status']): Promise<Volume> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const v = await stores.volumes.get(volumeId);
-      if (!v) throw volumeErrors.volumeNotFound(volumeId);
-      const next = await stores.volumes.update(v.id, v.version, { status }, now());
-      if (next) return next;
-    }
-    throw errors.conflict('The volume changed during the request; retry.');
-  }
+  const setVolumeStatus = (volumeId: string, status: Volume['status']) =>
+    moveVolumeStatus(stores, now, volumeId, status);
 
   async function withConnection(a: Attachment) {
     const v = await stores.volumes.get(a.volumeId);
@@ -171,6 +179,19 @@ export function createAttachmentService(
       return withConnection(next);
     },
 
+    ...finishOps(deps, visible, setVolumeStatus),
+  };
+}
+
+/** Completing and deleting an attachment, and releasing every attachment of a deleted server. */
+function finishOps(
+  deps: Parameters<typeof createAttachmentService>[0],
+  visible: (auth: AuthContext, id: string) => Promise<Attachment>,
+  setVolumeStatus: (volumeId: string, status: Volume['status']) => Promise<Volume>,
+) {
+  const { stores, clock } = deps;
+  const now = () => clock.now().toISOString();
+  return {
     /**
      * os-complete: the consumer confirms the attachment. When the worker is still plugging the disk in,
      * it finishes the job; an attachment without a server (nothing to plug) is marked attached here.

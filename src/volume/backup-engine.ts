@@ -141,6 +141,17 @@ export function createBackupEngine(objects: BackupObjects, chunkBytes = 32 * 102
       }
     },
 
+    ...restoreAndDeleteOps(objects, chunkBytes, readManifest),
+  };
+}
+
+/** Restoring a backup into a raw file, and deleting the objects it owns. */
+function restoreAndDeleteOps(
+  objects: BackupObjects,
+  chunkBytes: number,
+  readManifest: (projectId: string, container: string, backupId: string) => Promise<BackupManifest>,
+) {
+  return {
     /** Writes the backup's bytes into a new raw file at `rawPath`, verifying every chunk. */
     async restore(b: BackupTarget, rawPath: string): Promise<void> {
       const manifest = await readManifest(b.projectId, b.container, b.id);

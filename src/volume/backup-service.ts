@@ -129,6 +129,19 @@ export function createBackupService(deps: ServiceDeps & { volumes: VolumeService
       return q.matchesNothing ? 0 : stores.backups.count(query);
     },
 
+    ...changeOps(deps, visible, markVolume),
+  };
+}
+
+/** Status reset, update, delete and restore of an existing backup. */
+function changeOps(
+  deps: ServiceDeps & { volumes: VolumeService },
+  visible: (auth: AuthContext, id: string) => Promise<Backup>,
+  markVolume: (v: Volume, status: Volume['status']) => Promise<void>,
+) {
+  const { stores, clock } = deps;
+  const now = () => clock.now().toISOString();
+  return {
     /** os-reset_status (admin): available or error; the worker lets go of the row. */
     async resetStatus(auth: AuthContext, id: string, status: 'available' | 'error'): Promise<void> {
       requireAdmin(auth);

@@ -108,6 +108,32 @@ export function createSnapshotService(deps: ServiceDeps & { volumes: VolumeServi
       return q.matchesNothing ? 0 : stores.snapshots.count(query);
     },
 
+    ...updateOps(deps, visible),
+
+    async delete(auth: AuthContext, id: string, force: boolean): Promise<void> {
+      requireWriter(auth);
+      const s = await visible(auth, id);
+      if (force && !isAdmin(auth)) throw errors.forbidden();
+      if (!force && s.status !== 'available' && s.status !== 'error' && s.status !== 'error_deleting') {
+        throw volumeErrors.invalidSnapshot('Volume Snapshot status must be available or error');
+      }
+      const next = await stores.snapshots.update(
+        id,
+        s.version,
+        { status: 'deleting', task: 'delete' },
+        now(),
+      );
+      if (!next) throw errors.conflict('The snapshot changed during the delete; retry.');
+      deps.kick('snapshot', id);
+    },
+  };
+}
+
+/** Name, description, metadata and status changes (compare-and-set on the row's version). */
+function updateOps(deps: ServiceDeps, visible: (auth: AuthContext, id: string) => Promise<Snapshot>) {
+  const { stores, clock } = deps;
+  const now = () => clock.now().toISOString();
+  return {
     async update(
       auth: AuthContext,
       id: string,
@@ -140,23 +166,6 @@ export function createSnapshotService(deps: ServiceDeps & { volumes: VolumeServi
         now(),
       );
       if (!next) throw errors.conflict('The snapshot changed during the update; retry.');
-    },
-
-    async delete(auth: AuthContext, id: string, force: boolean): Promise<void> {
-      requireWriter(auth);
-      const s = await visible(auth, id);
-      if (force && !isAdmin(auth)) throw errors.forbidden();
-      if (!force && s.status !== 'available' && s.status !== 'error' && s.status !== 'error_deleting') {
-        throw volumeErrors.invalidSnapshot('Volume Snapshot status must be available or error');
-      }
-      const next = await stores.snapshots.update(
-        id,
-        s.version,
-        { status: 'deleting', task: 'delete' },
-        now(),
-      );
-      if (!next) throw errors.conflict('The snapshot changed during the delete; retry.');
-      deps.kick('snapshot', id);
     },
   };
 }

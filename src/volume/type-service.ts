@@ -95,6 +95,16 @@ export function createTypeService(deps: Pick<ServiceDeps, 'stores' | 'clock'>) {
         throw errors.notFound('extra spec', key);
       }
     },
+    ...accessOps(stores, visible),
+  };
+}
+
+/** The project access list of a private type (admin only). */
+function accessOps(
+  stores: ServiceDeps['stores'],
+  visible: (auth: AuthContext, id: string) => Promise<VolumeType>,
+) {
+  return {
     async access(auth: AuthContext, id: string): Promise<string[]> {
       requireAdmin(auth);
       const t = await visible(auth, id);

@@ -80,32 +80,7 @@ export function createVolumeActions(deps: ServiceDeps & { volumes: VolumeService
       deps.kick('volume', id);
     },
 
-    async resetStatus(
-      auth: AuthContext,
-      id: string,
-      input: { status?: string | undefined; attachStatus?: string | undefined },
-    ): Promise<void> {
-      requireAdmin(auth);
-      const v = await volumes.visible(auth, id);
-      if (input.status !== undefined && !RESETTABLE.includes(input.status)) {
-        throw errors.badRequest(`Invalid input for field/attribute status. Value: ${input.status}.`);
-      }
-      // Resetting clears the pending task: the operator takes the row over from the worker.
-      await write(v, {
-        ...(input.status !== undefined && { status: input.status as VolumeStatus }),
-        task: null,
-      });
-      if (input.attachStatus === 'detached') {
-        for (const a of await stores.volumes.attachmentsOf([id])) {
-          await stores.volumes.updateAttachment(
-            a.id,
-            a.version,
-            { status: 'detached' as AttachmentStatus, task: null, deleted: true, detachedAt: now() },
-            now(),
-          );
-        }
-      }
-    },
+    ...resetOps(deps, write),
 
     /** os-update_readonly_flag: the `readonly` admin metadata ('True'/'False'); attachments then are ro. */
     async updateReadonly(auth: AuthContext, id: string, readonly: boolean): Promise<void> {
@@ -119,27 +94,7 @@ export function createVolumeActions(deps: ServiceDeps & { volumes: VolumeService
       await stores.volumes.setAdminMetadata(id, 'readonly', readonly ? 'True' : 'False');
     },
 
-    /** os-show_image_metadata, os-set_image_metadata (merge), os-unset_image_metadata. */
-    async imageMetadata(auth: AuthContext, id: string): Promise<Record<string, string>> {
-      return (await volumes.visible(auth, id)).imageMetadata ?? {};
-    },
-    async setImageMetadata(auth: AuthContext, id: string, metadata: Record<string, string>) {
-      requireWriter(auth);
-      const v = await volumes.visible(auth, id);
-      requireUsable(v);
-      const next = await write(v, { imageMetadata: { ...(v.imageMetadata ?? {}), ...metadata } });
-      return next.imageMetadata ?? {};
-    },
-    async unsetImageMetadata(auth: AuthContext, id: string, key: string): Promise<void> {
-      requireWriter(auth);
-      const v = await volumes.visible(auth, id);
-      requireUsable(v);
-      if (v.imageMetadata === null || !(key in v.imageMetadata)) {
-        throw new ApiError(404, 'NotFound', `Glance metadata for volume/snapshot ${id} cannot be found.`);
-      }
-      const { [key]: _gone, ...rest } = v.imageMetadata;
-      await write(v, { imageMetadata: rest });
-    },
+    ...imageMetadataOps(volumes, write),
 
     async setBootable(auth: AuthContext, id: string, bootable: boolean): Promise<void> {
       requireWriter(auth);
@@ -180,6 +135,73 @@ export function createVolumeActions(deps: ServiceDeps & { volumes: VolumeService
       }
       deps.kick('volume', id);
       return { volume: next, imageId: image.id, imageStatus: image.status };
+    },
+  };
+}
+
+/** os-reset_status (admin): the operator takes the row over from the worker. */
+function resetOps(
+  deps: ServiceDeps & { volumes: VolumeService },
+  write: (v: Volume, patch: Parameters<ServiceDeps['stores']['volumes']['update']>[2]) => Promise<Volume>,
+) {
+  const { stores, clock, volumes } = deps;
+  const now = () => clock.now().toISOString();
+  return {
+    async resetStatus(
+      auth: AuthContext,
+      id: string,
+      input: { status?: string | undefined; attachStatus?: string | undefined },
+    ): Promise<void> {
+      requireAdmin(auth);
+      const v = await volumes.visible(auth, id);
+      if (input.status !== undefined && !RESETTABLE.includes(input.status)) {
+        throw errors.badRequest(`Invalid input for field/attribute status. Value: ${input.status}.`);
+      }
+      // Resetting clears the pending task: the operator takes the row over from the worker.
+      await write(v, {
+        ...(input.status !== undefined && { status: input.status as VolumeStatus }),
+        task: null,
+      });
+      if (input.attachStatus === 'detached') {
+        for (const a of await stores.volumes.attachmentsOf([id])) {
+          await stores.volumes.updateAttachment(
+            a.id,
+            a.version,
+            { status: 'detached' as AttachmentStatus, task: null, deleted: true, detachedAt: now() },
+            now(),
+          );
+        }
+      }
+    },
+  };
+}
+
+/** os-show_image_metadata, os-set_image_metadata (merge), os-unset_image_metadata. */
+function imageMetadataOps(
+  volumes: VolumeService,
+  write: (v: Volume, patch: { imageMetadata: Record<string, string> }) => Promise<Volume>,
+) {
+  return {
+    /** os-show_image_metadata, os-set_image_metadata (merge), os-unset_image_metadata. */
+    async imageMetadata(auth: AuthContext, id: string): Promise<Record<string, string>> {
+      return (await volumes.visible(auth, id)).imageMetadata ?? {};
+    },
+    async setImageMetadata(auth: AuthContext, id: string, metadata: Record<string, string>) {
+      requireWriter(auth);
+      const v = await volumes.visible(auth, id);
+      requireUsable(v);
+      const next = await write(v, { imageMetadata: { ...(v.imageMetadata ?? {}), ...metadata } });
+      return next.imageMetadata ?? {};
+    },
+    async unsetImageMetadata(auth: AuthContext, id: string, key: string): Promise<void> {
+      requireWriter(auth);
+      const v = await volumes.visible(auth, id);
+      requireUsable(v);
+      if (v.imageMetadata === null || !(key in v.imageMetadata)) {
+        throw new ApiError(404, 'NotFound', `Glance metadata for volume/snapshot ${id} cannot be found.`);
+      }
+      const { [key]: _gone, ...rest } = v.imageMetadata;
+      await write(v, { imageMetadata: rest });
     },
   };
 }

@@ -123,6 +123,9 @@ export function createVolumeService(deps: ServiceDeps) {
     return t;
   }
 
+  const { view, list, count } = readOps(stores);
+  const { update, remove } = changeOps(deps, visible, view);
+
   async function create(auth: AuthContext, input: CreateVolumeInput): Promise<Volume> {
     requireWriter(auth);
     const projectId = requireProject(auth);
@@ -187,6 +190,48 @@ export function createVolumeService(deps: ServiceDeps) {
     return volume;
   }
 
+  return {
+    visible,
+    create,
+    list,
+    count,
+    async show(auth: AuthContext, id: string): Promise<VolumeView> {
+      return view(await visible(auth, id));
+    },
+    view,
+    update,
+    delete: remove,
+    ...metadataOps(stores, visible),
+  };
+}
+
+/** Metadata: replace all (PUT) or merge (POST), or delete one key. */
+function metadataOps(
+  stores: ServiceDeps['stores'],
+  visible: (auth: AuthContext, id: string) => Promise<Volume>,
+) {
+  return {
+    /** Metadata: replace all (PUT) or merge (POST); returns the resulting metadata. */
+    async setMetadata(auth: AuthContext, id: string, metadata: Record<string, string>, replace: boolean) {
+      requireWriter(auth);
+      const v = await visible(auth, id);
+      const next = replace ? metadata : { ...v.metadata, ...metadata };
+      await stores.volumes.replaceMetadata(id, next);
+      return next;
+    },
+    async deleteMetadataKey(auth: AuthContext, id: string, key: string): Promise<void> {
+      requireWriter(auth);
+      const v = await visible(auth, id);
+      if (!(key in v.metadata))
+        throw new ApiError(404, 'NotFound', `Volume ${id} has no metadata with key ${key}.`);
+      const rest = Object.fromEntries(Object.entries(v.metadata).filter(([k]) => k !== key));
+      await stores.volumes.replaceMetadata(id, rest);
+    },
+  };
+}
+
+/** Show, list and count (the rows with their type and attachments). */
+function readOps(stores: ServiceDeps['stores']) {
   async function view(volume: Volume): Promise<VolumeView> {
     return {
       volume,
@@ -234,6 +279,18 @@ export function createVolumeService(deps: ServiceDeps) {
     const query = await listQuery(auth, { ...input, marker: undefined });
     return input.matchesNothing ? 0 : stores.volumes.count(query);
   }
+
+  return { view, list, count };
+}
+
+/** Update of name, description and metadata, and delete. */
+function changeOps(
+  deps: ServiceDeps,
+  visible: (auth: AuthContext, id: string) => Promise<Volume>,
+  view: (volume: Volume) => Promise<VolumeView>,
+) {
+  const { stores, clock } = deps;
+  const now = () => clock.now().toISOString();
 
   async function update(
     auth: AuthContext,
@@ -286,34 +343,7 @@ export function createVolumeService(deps: ServiceDeps) {
     deps.kick('volume', id);
   }
 
-  return {
-    visible,
-    create,
-    list,
-    count,
-    async show(auth: AuthContext, id: string): Promise<VolumeView> {
-      return view(await visible(auth, id));
-    },
-    view,
-    update,
-    delete: remove,
-    /** Metadata: replace all (PUT) or merge (POST); returns the resulting metadata. */
-    async setMetadata(auth: AuthContext, id: string, metadata: Record<string, string>, replace: boolean) {
-      requireWriter(auth);
-      const v = await visible(auth, id);
-      const next = replace ? metadata : { ...v.metadata, ...metadata };
-      await stores.volumes.replaceMetadata(id, next);
-      return next;
-    },
-    async deleteMetadataKey(auth: AuthContext, id: string, key: string): Promise<void> {
-      requireWriter(auth);
-      const v = await visible(auth, id);
-      if (!(key in v.metadata))
-        throw new ApiError(404, 'NotFound', `Volume ${id} has no metadata with key ${key}.`);
-      const rest = Object.fromEntries(Object.entries(v.metadata).filter(([k]) => k !== key));
-      await stores.volumes.replaceMetadata(id, rest);
-    },
-  };
+  return { update, remove };
 }
 
 export type VolumeService = ReturnType<typeof createVolumeService>;

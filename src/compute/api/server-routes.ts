@@ -20,7 +20,8 @@ import { canonicalIpv6 } from './validation/nova-formats.js';
 
 type Params = { id: string };
 
-export function registerServerRoutes(app: FastifyInstance, deps: ComputeRouteDeps): void {
+/** POST /servers: 202 with the new server's id, links and admin password (the worker boots it). */
+function registerServerCreate(app: FastifyInstance, deps: ComputeRouteDeps): void {
   const { servers } = deps;
 
   app.post('/v2.1/servers', { config: { nova: { body: SERVER_CREATE } } }, async (request, reply) => {
@@ -47,6 +48,12 @@ export function registerServerRoutes(app: FastifyInstance, deps: ComputeRouteDep
         },
       });
   });
+}
+
+export function registerServerRoutes(app: FastifyInstance, deps: ComputeRouteDeps): void {
+  const { servers } = deps;
+
+  registerServerCreate(app, deps);
 
   const floatingOf = async (list: { ports: { portId: string }[] }[]) =>
     deps.floatingIps?.(list.flatMap((s) => s.ports.map((p) => p.portId))) ?? new Map<string, string[]>();
