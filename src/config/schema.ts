@@ -33,6 +33,25 @@ export const IdentityConfigSchema = Type.Object(
       default: 1800,
       description: 'How long a locked-out user stays locked (Keystone lockout_duration).',
     }),
+    mfaRequiredRoles: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), {
+      default: [],
+      description:
+        'Role names whose holders (any assignment, on any target) must authenticate with password and TOTP; ' +
+        'a password-only authentication gets a receipt asking for totp (e.g. ["admin"]).',
+    }),
+    totpIncludedPreviousWindows: Type.Integer({
+      minimum: 0,
+      maximum: 10,
+      default: 1,
+      description:
+        'TOTP windows of 30 s accepted before the current one (Keystone [totp] included_previous_windows).',
+    }),
+    receiptExpirationSeconds: Type.Integer({
+      minimum: 10,
+      maximum: 86400,
+      default: 300,
+      description: 'Lifetime of an auth receipt, in seconds (Keystone [receipt] expiration).',
+    }),
     adminProjectName: Type.String({
       minLength: 0,
       maxLength: 64,

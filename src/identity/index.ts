@@ -24,6 +24,8 @@ import { createRoleStore } from './role-store.js';
 import { createTokenService } from './token-service.js';
 import { createUserService } from './user-service.js';
 import { createUserStore } from './user-store.js';
+import { createMfaGate } from './mfa/mfa-gate.js';
+import { createReceiptSealer } from './mfa/receipts.js';
 import { createValidationCache } from './validation-cache.js';
 
 export const ADMIN_PROJECT_SETTING = 'identity.admin_project_id';
@@ -58,6 +60,8 @@ export async function createIdentityModule(deps: IdentityModuleDeps) {
     db.transaction().execute((trx) => fn(storesOver(trx)));
   const cipher = createTokenCipher(openKeyRepository(tokenKeyDir(config.dataDir)));
   const sealer = createTokenCipher(openKeyRepository(join(config.dataDir, 'keys', 'credentials')));
+  // Receipts get their own keys, so a receipt can never be replayed as a token.
+  const receiptCipher = createTokenCipher(openKeyRepository(join(config.dataDir, 'keys', 'receipts')));
 
   const resolver = createRoleResolver({
     roles: stores.roles,
@@ -90,7 +94,20 @@ export async function createIdentityModule(deps: IdentityModuleDeps) {
       transaction,
     }),
     catalog: createCatalogService({ store: stores.catalog, clock }),
-    auth: createAuthService({ ...stores, tokens, resolver, clock, config: config.identity }),
+    auth: createAuthService({
+      ...stores,
+      tokens,
+      resolver,
+      clock,
+      config: config.identity,
+      mfa: createMfaGate({
+        ...stores,
+        sealer,
+        receipts: createReceiptSealer(receiptCipher, config.identity.receiptExpirationSeconds),
+        clock,
+        config: config.identity,
+      }),
+    }),
     assignments: createAssignmentService({
       roles: stores.roles,
       users: stores.users,

@@ -7,6 +7,7 @@ import { errors } from '../common/errors/codes.js';
 import type { AuthContext } from '../common/http/context.js';
 import { newHexId } from '../common/ids.js';
 import type { CredentialStore } from './credential-store.js';
+import { mergeUserOptions, type UserOptionsInput } from './mfa/user-options.js';
 import type { Group, User } from './model.js';
 import { canManageInDomain, canReadInDomain, isCloudReader, scopedDomainId } from './policy.js';
 import type { ResourceStore } from './resource-store.js';
@@ -35,6 +36,7 @@ export interface UserInput {
   password?: string | null | undefined;
   enabled?: boolean | undefined;
   defaultProjectId?: string | null | undefined;
+  options?: UserOptionsInput | undefined;
   extra: Record<string, unknown>;
 }
 
@@ -46,6 +48,7 @@ export interface UserPatch {
   /** null removes the password. */
   password?: string | null | undefined;
   defaultProjectId?: string | null | undefined;
+  options?: UserOptionsInput | undefined;
   extra?: Record<string, unknown> | undefined;
 }
 
@@ -174,7 +177,7 @@ async function createUser(deps: UserServiceDeps, ctx: AuthContext, input: UserIn
     failedAuthCount: 0,
     lastFailedAuthAt: null,
     extra: input.extra,
-    options: {},
+    options: mergeUserOptions({}, input.options),
   };
   await deps.users.insertUser(user, now);
   return user;
@@ -198,6 +201,7 @@ async function updateUser(
     enabled: patch.enabled ?? user.enabled,
     defaultProjectId: patch.defaultProjectId !== undefined ? patch.defaultProjectId : user.defaultProjectId,
     extra: patch.extra ? { ...user.extra, ...patch.extra } : user.extra,
+    options: mergeUserOptions(user.options, patch.options),
   };
   if (patch.password !== undefined) {
     updated.passwordHash = patch.password === null ? null : await hashNewPassword(patch.password);

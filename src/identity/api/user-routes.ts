@@ -7,6 +7,7 @@ import { collection, views } from './views.js';
 import { callerOf, extraOf, identityBase, queryBool, queryOf } from './request-util.js';
 import { Description, Id, Name, NullableId } from './schemas.js';
 import { errors } from '../../common/errors/codes.js';
+import { UserOptions } from '../mfa/user-options.js';
 
 // Keystone keeps every other attribute (email, description…) as an extra, returned at the top level.
 const USER_KEYS = [
@@ -35,7 +36,7 @@ const UserCreateBody = Type.Object({
     default_project_id: Type.Optional(NullableId),
     email: Type.Optional(Email),
     description: Type.Optional(UserDescription),
-    options: Type.Optional(Type.Object({})),
+    options: Type.Optional(UserOptions),
   }),
 });
 
@@ -49,7 +50,7 @@ const UserUpdateBody = Type.Object({
     default_project_id: Type.Optional(NullableId),
     email: Type.Optional(Email),
     description: Type.Optional(UserDescription),
-    options: Type.Optional(Type.Object({})),
+    options: Type.Optional(UserOptions),
   }),
 });
 
@@ -107,6 +108,7 @@ export function registerUserRoutes(app: FastifyInstance, { services, publicUrl }
         password: u.password,
         enabled: u.enabled,
         defaultProjectId: u.default_project_id,
+        options: u.options,
         extra: extraOf(u, USER_KEYS),
       });
       request.auditTarget = { targetType: 'user', targetId: user.id };
@@ -131,6 +133,7 @@ export function registerUserRoutes(app: FastifyInstance, { services, publicUrl }
         enabled: u.enabled,
         password: u.password,
         defaultProjectId: u.default_project_id,
+        options: u.options,
         extra: patchExtraOf(u, USER_KEYS),
       });
       return { user: views.user(user, identityBase(request, publicUrl)) };
