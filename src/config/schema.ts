@@ -33,6 +33,41 @@ export const IdentityConfigSchema = Type.Object(
       default: 1800,
       description: 'How long a locked-out user stays locked (Keystone lockout_duration).',
     }),
+    passwordRegex: Type.String({
+      maxLength: 1024,
+      default: '',
+      description:
+        'A password must match this regular expression (Keystone [security_compliance] password_regex); empty: any.',
+    }),
+    passwordRegexDescription: Type.String({
+      maxLength: 1024,
+      default: '',
+      description: 'Says in words what passwordRegex demands; shown in the 400 of a refused password.',
+    }),
+    passwordExpiresDays: Type.Integer({
+      minimum: 0,
+      maximum: 3650,
+      default: 0,
+      description: 'Days a password stays valid (Keystone password_expires_days); 0: passwords never expire.',
+    }),
+    uniqueLastPasswordCount: Type.Integer({
+      minimum: 0,
+      maximum: 100,
+      default: 0,
+      description:
+        'A new password must differ from this many passwords, itself included (Keystone unique_last_password_count); 0 or 1: no history.',
+    }),
+    minimumPasswordAgeDays: Type.Integer({
+      minimum: 0,
+      maximum: 3650,
+      default: 0,
+      description: 'Days before a user may change their own password again (Keystone minimum_password_age).',
+    }),
+    changePasswordUponFirstUse: Type.Boolean({
+      default: false,
+      description:
+        'A password set by an administrator is expired at once, so the user must change it before using it (Keystone change_password_upon_first_use).',
+    }),
     mfaRequiredRoles: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), {
       default: [],
       description:

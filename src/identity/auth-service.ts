@@ -13,6 +13,8 @@ import { newAuditId, type TokenPayload, type TokenScope } from './token-payload.
 import type { RoleResolver } from './role-resolver.js';
 import type { UserStore } from './user-store.js';
 import type { MfaGate, ReceiptAnswer } from './mfa/mfa-gate.js';
+import { optionIsSet } from './mfa/user-options.js';
+import type { PasswordPolicy } from './password-policy.js';
 
 export interface AuthServiceDeps {
   users: UserStore;
@@ -23,6 +25,7 @@ export interface AuthServiceDeps {
   clock: Clock;
   config: IdentityConfig;
   mfa: MfaGate;
+  passwords: PasswordPolicy;
 }
 
 /** A token, or (when an MFA rule is unmet) the receipt the route answers 401 with. */
@@ -55,6 +58,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   function isLockedOut(user: User, now: number): boolean {
     const limit = deps.config.lockoutFailureAttempts;
+    if (optionIsSet(user.options, 'ignore_lockout_failure_attempts')) return false;
     if (limit <= 0 || user.failedAuthCount < limit || !user.lastFailedAuthAt) return false;
     return now - Date.parse(user.lastFailedAuthAt) < deps.config.lockoutDurationSeconds * 1000;
   }
@@ -75,6 +79,9 @@ export function createAuthService(deps: AuthServiceDeps) {
     }
     if (user.failedAuthCount > 0) await deps.users.resetAuthFailures(user.id);
     if (!user.enabled) throw unauthorized();
+    if (deps.passwords.isExpired(user)) {
+      throw errors.unauthorized(`The password is expired and needs to be changed for user: ${user.id}.`);
+    }
     return { user, methods: ['password'] };
   }
 

@@ -25,6 +25,8 @@ import { createTokenService } from './token-service.js';
 import { createUserService } from './user-service.js';
 import { createUserStore } from './user-store.js';
 import { createMfaGate } from './mfa/mfa-gate.js';
+import { createPasswordHistoryStore } from './password-history-store.js';
+import { createPasswordPolicy } from './password-policy.js';
 import { createReceiptSealer } from './mfa/receipts.js';
 import { createValidationCache } from './validation-cache.js';
 
@@ -85,6 +87,11 @@ export async function createIdentityModule(deps: IdentityModuleDeps) {
     isAdminProject: adminProjectRule(config.identity.adminProjectName),
     everyProjectIsAdminProject: config.identity.adminProjectName === '',
   });
+  const passwords = createPasswordPolicy({
+    history: createPasswordHistoryStore(db),
+    clock,
+    config: config.identity,
+  });
   const services: IdentityServices = {
     tokens,
     resources: createResourceService({
@@ -100,6 +107,7 @@ export async function createIdentityModule(deps: IdentityModuleDeps) {
       resolver,
       clock,
       config: config.identity,
+      passwords,
       mfa: createMfaGate({
         ...stores,
         sealer,
@@ -120,6 +128,7 @@ export async function createIdentityModule(deps: IdentityModuleDeps) {
       roles: stores.roles,
       clock,
       transaction,
+      passwords,
       // The password-change route needs no token, so it must count failures like authentication does.
       lockout: {
         failureAttempts: config.identity.lockoutFailureAttempts,
