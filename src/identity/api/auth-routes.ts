@@ -54,6 +54,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
     '/v3/auth/tokens',
     { config: { public: true }, schema: { body: AuthTokensBody } },
     async (request, reply) => {
+      // Set first, so a refused authentication is recorded as one too (with no initiator).
+      request.auditTarget = { action: 'authenticate', targetType: 'token', targetId: null };
       const outcome = await auth.authenticate(parseAuthRequest(request.body, receiptHeaderOf(request)));
       if (outcome.kind === 'receipt') {
         request.auditTarget = {
