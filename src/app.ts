@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import type { Kysely } from 'kysely';
 import { installAuditHook } from './audit/audit-hook.js';
 import { createAuditStore } from './audit/audit-store.js';
+import { createAuditRecorder, type AuditRecorder } from './audit/audit-recorder.js';
 import type { Clock } from './common/clock.js';
 import { newRequestId, addRequestIdHeader } from './common/http/request-id.js';
 import { logSerializers } from './common/http/log-serializers.js';
@@ -84,6 +85,8 @@ export interface App {
   s3App: FastifyInstance;
   /** The S3 front end's own services (lifecycle passes can be run on demand). */
   s3: S3Services;
+  /** Audit records of work done outside a request (workers, agents): `audit.record(event)`. */
+  audit: AuditRecorder;
   /** What the catalog must list: the services this process serves. */
   served: ServedService[];
   routes: RegisteredRoute[];
@@ -121,6 +124,8 @@ async function buildS3App(deps: AppDeps, identity: IdentityModule, objectStore: 
     frameworkErrors: s3FrameworkError,
   });
   s3App.decorateRequest('auth', undefined);
+  // Every S3 write leaves an audit record like the API listener's.
+  installAuditHook(s3App, createAuditStore(deps.db), deps.clock, 's3');
   installErrorHandler(s3App, (err, message, requestId) => renderS3Error(err, message, requestId));
   const s3Services = createS3Services({
     db: deps.db,
@@ -187,7 +192,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   addRequestIdHeader(app);
   // Paths outside every service (and framework errors before routing) answer in Keystone's shape.
   installErrorHandler(app, (err, message) => renderKeystoneError(err, message));
-  installAuditHook(app, createAuditStore(deps.db), deps.clock);
+  const auditStore = createAuditStore(deps.db);
+  installAuditHook(app, auditStore, deps.clock);
 
   const identity = await createIdentityModule({
     db: deps.db,
@@ -360,7 +366,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   ];
   const { s3App, s3Services } = await buildS3App(deps, identity, objectStore);
   const services = { identity, objectStore, network, image, compute, volume, consoles, keyManager, metering };
-  return { app, s3App, s3: s3Services, ...services, served, routes };
+  const audit = createAuditRecorder(auditStore, deps.clock);
+  return { app, s3App, s3: s3Services, ...services, audit, served, routes };
 }
 
 /** Metering, and Nova's os-simple-tenant-usage beside the compute plugin under the same endpoint. */

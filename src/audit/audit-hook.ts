@@ -29,7 +29,12 @@ function deriveTarget(request: FastifyRequest): { targetType: string; targetId: 
   };
 }
 
-export function buildAuditEvent(request: FastifyRequest, status: number, at: Date): AuditEvent {
+export function buildAuditEvent(
+  request: FastifyRequest,
+  status: number,
+  at: Date,
+  service?: string,
+): AuditEvent {
   const derived = deriveTarget(request);
   const explicit = request.auditTarget ?? {};
   const auth = request.auth;
@@ -39,7 +44,7 @@ export function buildAuditEvent(request: FastifyRequest, status: number, at: Dat
     id: newUuid(),
     at: at.toISOString(),
     request_id: String(request.id),
-    service: path.split('/')[1] ?? '',
+    service: service ?? path.split('/')[1] ?? '',
     action: explicit.action ?? ACTIONS[request.method] ?? request.method.toLowerCase(),
     method: request.method,
     path,
@@ -54,12 +59,18 @@ export function buildAuditEvent(request: FastifyRequest, status: number, at: Dat
   };
 }
 
-export function installAuditHook(app: FastifyInstance, store: AuditStore, clock: Clock): void {
+/** `service` names the listener's service when the path does not (the S3 listener: 's3'). */
+export function installAuditHook(
+  app: FastifyInstance,
+  store: AuditStore,
+  clock: Clock,
+  service?: string,
+): void {
   app.decorateRequest('auditTarget', undefined);
   app.addHook('onResponse', async (request, reply) => {
     if (!MUTATING.has(request.method)) return;
     try {
-      await store.append(buildAuditEvent(request, reply.statusCode, clock.now()));
+      await store.append(buildAuditEvent(request, reply.statusCode, clock.now(), service));
     } catch (err) {
       request.log.error({ event: 'audit.append.failed', err }, 'audit record could not be written');
     }

@@ -33,6 +33,60 @@ export const IdentityConfigSchema = Type.Object(
       default: 1800,
       description: 'How long a locked-out user stays locked (Keystone lockout_duration).',
     }),
+    passwordRegex: Type.String({
+      maxLength: 1024,
+      default: '',
+      description:
+        'A password must match this regular expression (Keystone [security_compliance] password_regex); empty: any.',
+    }),
+    passwordRegexDescription: Type.String({
+      maxLength: 1024,
+      default: '',
+      description: 'Says in words what passwordRegex demands; shown in the 400 of a refused password.',
+    }),
+    passwordExpiresDays: Type.Integer({
+      minimum: 0,
+      maximum: 3650,
+      default: 0,
+      description: 'Days a password stays valid (Keystone password_expires_days); 0: passwords never expire.',
+    }),
+    uniqueLastPasswordCount: Type.Integer({
+      minimum: 0,
+      maximum: 100,
+      default: 0,
+      description:
+        'A new password must differ from this many passwords, itself included (Keystone unique_last_password_count); 0 or 1: no history.',
+    }),
+    minimumPasswordAgeDays: Type.Integer({
+      minimum: 0,
+      maximum: 3650,
+      default: 0,
+      description: 'Days before a user may change their own password again (Keystone minimum_password_age).',
+    }),
+    changePasswordUponFirstUse: Type.Boolean({
+      default: false,
+      description:
+        'A password set by an administrator is expired at once, so the user must change it before using it (Keystone change_password_upon_first_use).',
+    }),
+    mfaRequiredRoles: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), {
+      default: [],
+      description:
+        'Role names whose holders (any assignment, on any target) must authenticate with password and TOTP; ' +
+        'a password-only authentication gets a receipt asking for totp (e.g. ["admin"]).',
+    }),
+    totpIncludedPreviousWindows: Type.Integer({
+      minimum: 0,
+      maximum: 10,
+      default: 1,
+      description:
+        'TOTP windows of 30 s accepted before the current one (Keystone [totp] included_previous_windows).',
+    }),
+    receiptExpirationSeconds: Type.Integer({
+      minimum: 10,
+      maximum: 86400,
+      default: 300,
+      description: 'Lifetime of an auth receipt, in seconds (Keystone [receipt] expiration).',
+    }),
     adminProjectName: Type.String({
       minLength: 0,
       maxLength: 64,

@@ -73,6 +73,14 @@ export interface UserTable {
   created_at: string;
 }
 
+/** Every password a user has had (Keystone security_compliance history and minimum age). */
+export interface PasswordHistoryTable {
+  id: string;
+  user_id: string;
+  password_hash: string;
+  created_at: string;
+}
+
 export interface GroupTable {
   id: string;
   domain_id: string;
@@ -217,6 +225,7 @@ export interface Database extends ComputeTables, VolumeTables, LeaseTables {
   projects: ProjectTable;
   project_tags: ProjectTagTable;
   users: UserTable;
+  password_history: PasswordHistoryTable;
   groups: GroupTable;
   group_members: GroupMemberTable;
   roles: RoleTable;

@@ -17,13 +17,16 @@ export type ScopeRequest =
 export interface AuthRequest {
   methods: string[];
   password?: { user: NameOrId & { password: string } } | undefined;
+  totp?: { user: NameOrId & { passcode: string } } | undefined;
   token?: { id: string } | undefined;
   applicationCredential?: (NameOrId & { secret: string; user?: NameOrId | undefined }) | undefined;
   scope?: ScopeRequest | undefined;
+  /** The Openstack-Auth-Receipt header: the methods an earlier attempt already proved. */
+  receipt?: string | undefined;
 }
 
 const MAX_FIELD = 4096;
-const SUPPORTED = new Set(['password', 'token', 'application_credential']);
+const SUPPORTED = new Set(['password', 'totp', 'token', 'application_credential']);
 
 function invalid(field: string, why: string): Error {
   return errors.badRequest(`Invalid input for field '${field}': ${why}`);
@@ -69,7 +72,41 @@ function parseScope(value: unknown): ScopeRequest | undefined {
   throw invalid('scope', 'must name a project, a domain or the system');
 }
 
-export function parseAuthRequest(body: unknown): AuthRequest {
+function parseApplicationCredential(identity: Record<string, unknown>): AuthRequest['applicationCredential'] {
+  const ac = obj(identity.application_credential, 'identity.application_credential');
+  const id = str(ac.id, 'identity.application_credential.id', true);
+  const name = str(ac.name, 'identity.application_credential.name', true);
+  const secret = str(ac.secret, 'identity.application_credential.secret') as string;
+  const user = id === undefined ? nameOrId(ac.user, 'identity.application_credential.user', true) : undefined;
+  return { id, name, secret, user };
+}
+
+/** One method's section of identity, parsed into the request. */
+function parseMethod(request: AuthRequest, identity: Record<string, unknown>, method: string): void {
+  if (method === 'password') {
+    const user = obj(obj(identity.password, 'identity.password').user, 'identity.password.user');
+    const ref = nameOrId(user, 'identity.password.user', true);
+    request.password = {
+      user: { ...ref, password: str(user.password, 'identity.password.user.password') as string },
+    };
+  } else if (method === 'totp') {
+    const user = obj(obj(identity.totp, 'identity.totp').user, 'identity.totp.user');
+    const ref = nameOrId(user, 'identity.totp.user', true);
+    request.totp = {
+      user: { ...ref, passcode: str(user.passcode, 'identity.totp.user.passcode') as string },
+    };
+  } else if (method === 'token') {
+    request.token = { id: str(obj(identity.token, 'identity.token').id, 'identity.token.id') as string };
+  } else {
+    request.applicationCredential = parseApplicationCredential(identity);
+  }
+}
+
+/**
+ * Keystone accepts several methods in one request (password + totp for MFA); each names the same user,
+ * which the auth service checks.
+ */
+export function parseAuthRequest(body: unknown, receipt?: string): AuthRequest {
   const auth = obj(obj(body, 'body').auth, 'auth');
   const identity = obj(auth.identity, 'identity');
   const methods = identity.methods;
@@ -79,24 +116,8 @@ export function parseAuthRequest(body: unknown): AuthRequest {
   const unsupported = methods.find((m) => !SUPPORTED.has(m));
   if (unsupported !== undefined)
     throw errors.unauthorized(`Unsupported authentication method: ${unsupported.slice(0, 64)}`);
-  if (methods.length > 1) throw errors.unauthorized('Multi-method authentication is not supported.');
-  const request: AuthRequest = { methods: methods as string[], scope: parseScope(auth.scope) };
-  if (methods[0] === 'password') {
-    const user = obj(obj(identity.password, 'identity.password').user, 'identity.password.user');
-    const ref = nameOrId(user, 'identity.password.user', true);
-    request.password = {
-      user: { ...ref, password: str(user.password, 'identity.password.user.password') as string },
-    };
-  } else if (methods[0] === 'token') {
-    request.token = { id: str(obj(identity.token, 'identity.token').id, 'identity.token.id') as string };
-  } else {
-    const ac = obj(identity.application_credential, 'identity.application_credential');
-    const id = str(ac.id, 'identity.application_credential.id', true);
-    const name = str(ac.name, 'identity.application_credential.name', true);
-    const secret = str(ac.secret, 'identity.application_credential.secret') as string;
-    const user =
-      id === undefined ? nameOrId(ac.user, 'identity.application_credential.user', true) : undefined;
-    request.applicationCredential = { id, name, secret, user };
-  }
+  const unique = [...new Set(methods as string[])];
+  const request: AuthRequest = { methods: unique, scope: parseScope(auth.scope), receipt };
+  for (const method of unique) parseMethod(request, identity, method);
   return request;
 }

@@ -12,6 +12,9 @@ import { InvalidToken, type TokenService, type ValidatedToken } from './token-se
 import { newAuditId, type TokenPayload, type TokenScope } from './token-payload.js';
 import type { RoleResolver } from './role-resolver.js';
 import type { UserStore } from './user-store.js';
+import type { MfaGate, ReceiptAnswer } from './mfa/mfa-gate.js';
+import { optionIsSet } from './mfa/user-options.js';
+import type { PasswordPolicy } from './password-policy.js';
 
 export interface AuthServiceDeps {
   users: UserStore;
@@ -21,7 +24,13 @@ export interface AuthServiceDeps {
   resolver: RoleResolver;
   clock: Clock;
   config: IdentityConfig;
+  mfa: MfaGate;
+  passwords: PasswordPolicy;
 }
+
+/** A token, or (when an MFA rule is unmet) the receipt the route answers 401 with. */
+export type AuthOutcome =
+  { kind: 'token'; token: string; validated: ValidatedToken } | { kind: 'receipt'; answer: ReceiptAnswer };
 
 const unauthorized = () => errors.unauthorized('The request you have made requires authentication.');
 
@@ -49,6 +58,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   function isLockedOut(user: User, now: number): boolean {
     const limit = deps.config.lockoutFailureAttempts;
+    if (optionIsSet(user.options, 'ignore_lockout_failure_attempts')) return false;
     if (limit <= 0 || user.failedAuthCount < limit || !user.lastFailedAuthAt) return false;
     return now - Date.parse(user.lastFailedAuthAt) < deps.config.lockoutDurationSeconds * 1000;
   }
@@ -69,7 +79,21 @@ export function createAuthService(deps: AuthServiceDeps) {
     }
     if (user.failedAuthCount > 0) await deps.users.resetAuthFailures(user.id);
     if (!user.enabled) throw unauthorized();
+    if (deps.passwords.isExpired(user)) {
+      throw errors.unauthorized(`The password is expired and needs to be changed for user: ${user.id}.`);
+    }
     return { user, methods: ['password'] };
+  }
+
+  async function byTotp(ref: AuthRequest['totp']): Promise<Identified> {
+    if (!ref) throw errors.badRequest("Expecting to find 'totp' in 'identity'.");
+    const user = await findUser(ref.user);
+    if (!user) throw unauthorized();
+    if (isLockedOut(user, deps.clock.now().getTime())) {
+      throw errors.unauthorized(`The account is locked for user: ${user.id}.`);
+    }
+    await deps.mfa.verifyPasscode(user, ref.user.passcode);
+    return { user, methods: ['totp'] };
   }
 
   async function byToken(id: string): Promise<Identified> {
@@ -143,15 +167,32 @@ export function createAuthService(deps: AuthServiceDeps) {
     return roles.size > 0 ? { kind: 'project', id: project.id } : { kind: 'unscoped' };
   }
 
+  function byMethod(method: string, request: AuthRequest): Promise<Identified> {
+    if (method === 'password') return byPassword(request.password);
+    if (method === 'totp') return byTotp(request.totp);
+    if (method === 'token') return byToken(request.token?.id ?? '');
+    if (method === 'application_credential') return byApplicationCredential(request.applicationCredential);
+    throw unauthorized();
+  }
+
+  /** Every method must prove the same user (Keystone); their proofs, and the receipt's, add up. */
+  async function identify(request: AuthRequest): Promise<Identified> {
+    let who: Identified | undefined;
+    for (const method of request.methods) {
+      const next = await byMethod(method, request);
+      if (who && next.user.id !== who.user.id) throw unauthorized();
+      who = who ? { ...who, ...next, methods: [...who.methods, ...next.methods], user: who.user } : next;
+    }
+    if (!who) throw unauthorized();
+    const proved = deps.mfa.receiptMethods(request.receipt, who.user);
+    return { ...who, methods: [...new Set([...proved, ...who.methods])] };
+  }
+
   return {
-    async authenticate(request: AuthRequest): Promise<{ token: string; validated: ValidatedToken }> {
-      let who: Identified;
-      const method = request.methods[0];
-      if (method === 'password') who = await byPassword(request.password);
-      else if (method === 'token') who = await byToken(request.token?.id ?? '');
-      else if (method === 'application_credential')
-        who = await byApplicationCredential(request.applicationCredential);
-      else throw unauthorized();
+    async authenticate(request: AuthRequest): Promise<AuthOutcome> {
+      const who = await identify(request);
+      const answer = await deps.mfa.check(who.user, who.methods);
+      if (answer) return { kind: 'receipt', answer };
       const scope = await resolveScope(request.scope, who);
       const now = deps.clock.now().getTime();
       const lifetimeMs = deps.config.tokenLifetimeSeconds * 1000;
@@ -165,7 +206,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         applicationCredentialId: who.applicationCredential?.id,
       };
       try {
-        return await deps.tokens.issue(payload);
+        return { kind: 'token', ...(await deps.tokens.issue(payload)) };
       } catch (err) {
         if (err instanceof InvalidToken) throw unauthorized();
         throw err;

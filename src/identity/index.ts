@@ -24,6 +24,10 @@ import { createRoleStore } from './role-store.js';
 import { createTokenService } from './token-service.js';
 import { createUserService } from './user-service.js';
 import { createUserStore } from './user-store.js';
+import { createMfaGate } from './mfa/mfa-gate.js';
+import { createPasswordHistoryStore } from './password-history-store.js';
+import { createPasswordPolicy } from './password-policy.js';
+import { createReceiptSealer } from './mfa/receipts.js';
 import { createValidationCache } from './validation-cache.js';
 
 export const ADMIN_PROJECT_SETTING = 'identity.admin_project_id';
@@ -58,6 +62,8 @@ export async function createIdentityModule(deps: IdentityModuleDeps) {
     db.transaction().execute((trx) => fn(storesOver(trx)));
   const cipher = createTokenCipher(openKeyRepository(tokenKeyDir(config.dataDir)));
   const sealer = createTokenCipher(openKeyRepository(join(config.dataDir, 'keys', 'credentials')));
+  // Receipts get their own keys, so a receipt can never be replayed as a token.
+  const receiptCipher = createTokenCipher(openKeyRepository(join(config.dataDir, 'keys', 'receipts')));
 
   const resolver = createRoleResolver({
     roles: stores.roles,
@@ -81,6 +87,11 @@ export async function createIdentityModule(deps: IdentityModuleDeps) {
     isAdminProject: adminProjectRule(config.identity.adminProjectName),
     everyProjectIsAdminProject: config.identity.adminProjectName === '',
   });
+  const passwords = createPasswordPolicy({
+    history: createPasswordHistoryStore(db),
+    clock,
+    config: config.identity,
+  });
   const services: IdentityServices = {
     tokens,
     resources: createResourceService({
@@ -90,7 +101,21 @@ export async function createIdentityModule(deps: IdentityModuleDeps) {
       transaction,
     }),
     catalog: createCatalogService({ store: stores.catalog, clock }),
-    auth: createAuthService({ ...stores, tokens, resolver, clock, config: config.identity }),
+    auth: createAuthService({
+      ...stores,
+      tokens,
+      resolver,
+      clock,
+      config: config.identity,
+      passwords,
+      mfa: createMfaGate({
+        ...stores,
+        sealer,
+        receipts: createReceiptSealer(receiptCipher, config.identity.receiptExpirationSeconds),
+        clock,
+        config: config.identity,
+      }),
+    }),
     assignments: createAssignmentService({
       roles: stores.roles,
       users: stores.users,
@@ -103,6 +128,7 @@ export async function createIdentityModule(deps: IdentityModuleDeps) {
       roles: stores.roles,
       clock,
       transaction,
+      passwords,
       // The password-change route needs no token, so it must count failures like authentication does.
       lockout: {
         failureAttempts: config.identity.lockoutFailureAttempts,

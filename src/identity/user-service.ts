@@ -7,6 +7,8 @@ import { errors } from '../common/errors/codes.js';
 import type { AuthContext } from '../common/http/context.js';
 import { newHexId } from '../common/ids.js';
 import type { CredentialStore } from './credential-store.js';
+import type { PasswordPolicy } from './password-policy.js';
+import { mergeUserOptions, optionIsSet, type UserOptionsInput } from './mfa/user-options.js';
 import type { Group, User } from './model.js';
 import { canManageInDomain, canReadInDomain, isCloudReader, scopedDomainId } from './policy.js';
 import type { ResourceStore } from './resource-store.js';
@@ -27,6 +29,8 @@ export interface UserServiceDeps {
    * that route would be a password-guessing oracle that the lockout of POST /v3/auth/tokens does not see.
    */
   lockout?: { failureAttempts: number; durationSeconds: number } | undefined;
+  /** Keystone's security_compliance password rules. */
+  passwords: PasswordPolicy;
 }
 
 export interface UserInput {
@@ -35,6 +39,7 @@ export interface UserInput {
   password?: string | null | undefined;
   enabled?: boolean | undefined;
   defaultProjectId?: string | null | undefined;
+  options?: UserOptionsInput | undefined;
   extra: Record<string, unknown>;
 }
 
@@ -46,6 +51,7 @@ export interface UserPatch {
   /** null removes the password. */
   password?: string | null | undefined;
   defaultProjectId?: string | null | undefined;
+  options?: UserOptionsInput | undefined;
   extra?: Record<string, unknown> | undefined;
 }
 
@@ -162,21 +168,25 @@ async function createUser(deps: UserServiceDeps, ctx: AuthContext, input: UserIn
   const domainId = await newMemberDomain(deps, ctx, input.domainId);
   if (await deps.users.getUserByName(domainId, input.name)) throw duplicateUser(input.name, domainId);
   const now = deps.clock.now().toISOString();
+  const options = mergeUserOptions({}, input.options);
+  const hasPassword = typeof input.password === 'string';
+  if (hasPassword) await deps.passwords.checkNew(undefined, input.password as string);
   const user: User = {
     id: newHexId(),
     domainId,
     name: input.name,
     enabled: input.enabled ?? true,
     defaultProjectId: input.defaultProjectId ?? null,
-    passwordHash: typeof input.password === 'string' ? await hashNewPassword(input.password) : null,
-    passwordExpiresAt: null,
+    passwordHash: hasPassword ? await hashNewPassword(input.password as string) : null,
+    passwordExpiresAt: hasPassword ? deps.passwords.expiresAt(options, true) : null,
     tokensValidAfter: now,
     failedAuthCount: 0,
     lastFailedAuthAt: null,
     extra: input.extra,
-    options: {},
+    options,
   };
   await deps.users.insertUser(user, now);
+  if (user.passwordHash !== null) await deps.passwords.record(user.id, user.passwordHash);
   return user;
 }
 
@@ -198,16 +208,28 @@ async function updateUser(
     enabled: patch.enabled ?? user.enabled,
     defaultProjectId: patch.defaultProjectId !== undefined ? patch.defaultProjectId : user.defaultProjectId,
     extra: patch.extra ? { ...user.extra, ...patch.extra } : user.extra,
+    options: mergeUserOptions(user.options, patch.options),
   };
-  if (patch.password !== undefined) {
-    updated.passwordHash = patch.password === null ? null : await hashNewPassword(patch.password);
-  }
+  if (patch.password !== undefined) await setPasswordByAdmin(deps, user, updated, patch.password);
   // A new password or a disable ends every token issued so far; enabling again does not revive them.
   if (patch.password !== undefined || (user.enabled && patch.enabled === false)) {
     updated.tokensValidAfter = deps.clock.now().toISOString();
   }
   await deps.users.updateUser(updated);
+  if (patch.password) await deps.passwords.record(updated.id, updated.passwordHash as string);
   return updated;
+}
+
+/** An administrator's PATCH of the password: the regex and history apply, the minimum age does not. */
+async function setPasswordByAdmin(deps: UserServiceDeps, user: User, updated: User, password: string | null) {
+  if (password === null) {
+    updated.passwordHash = null;
+    updated.passwordExpiresAt = null;
+    return;
+  }
+  await deps.passwords.checkNew(user, password);
+  updated.passwordHash = await hashNewPassword(password);
+  updated.passwordExpiresAt = deps.passwords.expiresAt(updated.options, true);
 }
 
 async function deleteUser(deps: UserServiceDeps, ctx: AuthContext, id: string): Promise<void> {
@@ -245,13 +267,24 @@ async function changePassword(deps: UserServiceDeps, userId: string, original: s
     throw unauthorized();
   }
   if (!user.enabled) throw unauthorized();
+  if (optionIsSet(user.options, 'lock_password')) {
+    throw errors.badRequest(
+      'You cannot change your password at this time due to password policy disallowing password ' +
+        'changes. Please contact your administrator to reset your password.',
+    );
+  }
+  await deps.passwords.checkMinimumAge(user);
+  await deps.passwords.checkNew(user, password);
+  const passwordHash = await hashNewPassword(password);
   await deps.users.updateUser({
     ...user,
-    passwordHash: await hashNewPassword(password),
+    passwordHash,
+    passwordExpiresAt: deps.passwords.expiresAt(user.options, false),
     tokensValidAfter: now.toISOString(),
     failedAuthCount: 0,
     lastFailedAuthAt: null,
   });
+  await deps.passwords.record(user.id, passwordHash);
 }
 
 async function listGroups(

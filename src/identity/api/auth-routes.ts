@@ -5,6 +5,8 @@ import { errors } from '../../common/errors/codes.js';
 import { parseAuthRequest } from '../auth-request.js';
 import { isCloudAdmin, isCloudReader } from '../policy.js';
 import { InvalidToken, type ValidatedToken } from '../token-service.js';
+import { RECEIPT_HEADER } from '../mfa/receipts.js';
+import { receiptView } from './receipt-view.js';
 import type { RouteDeps } from './route-deps.js';
 import { AuthTokensBody } from './schemas.js';
 import { catalogView, tokenView } from './token-views.js';
@@ -16,6 +18,11 @@ function subjectTokenOf(request: FastifyRequest): string {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) throw errors.badRequest('X-Subject-Token is required.');
   return value;
+}
+
+function receiptHeaderOf(request: FastifyRequest): string | undefined {
+  const header = request.headers[RECEIPT_HEADER];
+  return Array.isArray(header) ? header[0] : header;
 }
 
 export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -47,7 +54,19 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
     '/v3/auth/tokens',
     { config: { public: true }, schema: { body: AuthTokensBody } },
     async (request, reply) => {
-      const { token, validated } = await auth.authenticate(parseAuthRequest(request.body));
+      // Set first, so a refused authentication is recorded as one too (with no initiator).
+      request.auditTarget = { action: 'authenticate', targetType: 'token', targetId: null };
+      const outcome = await auth.authenticate(parseAuthRequest(request.body, receiptHeaderOf(request)));
+      if (outcome.kind === 'receipt') {
+        request.auditTarget = {
+          action: 'authenticate',
+          targetType: 'token',
+          targetId: outcome.answer.user.id,
+        };
+        reply.header(RECEIPT_HEADER, outcome.answer.id);
+        return reply.status(401).send(receiptView(outcome.answer));
+      }
+      const { token, validated } = outcome;
       request.auditTarget = {
         action: 'authenticate',
         targetType: 'token',

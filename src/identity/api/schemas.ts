@@ -100,6 +100,18 @@ export const AuthTokensBody = Type.Object({
             ),
           }),
         ),
+        totp: Type.Optional(
+          Type.Object({
+            user: Type.Optional(
+              Type.Object({
+                id: Type.Optional(Type.String()),
+                name: Type.Optional(Type.String()),
+                passcode: Type.Optional(Type.String()),
+                domain: Type.Optional(NameOrIdRef),
+              }),
+            ),
+          }),
+        ),
         token: Type.Optional(Type.Object({ id: Type.String() })),
         application_credential: Type.Optional(
           Type.Object({

@@ -8,6 +8,7 @@ import { callerOf, extraOf, identityBase, queryBool, queryOf } from './request-u
 import { Description, Id, Name, NullableId } from './schemas.js';
 import { errors } from '../../common/errors/codes.js';
 import { NO_BODY } from '../../common/http/no-body.js';
+import { UserOptions } from '../mfa/user-options.js';
 
 // Keystone keeps every other attribute (email, description…) as an extra, returned at the top level.
 const USER_KEYS = [
@@ -37,7 +38,7 @@ const UserCreateBody = Type.Object(
       default_project_id: Type.Optional(NullableId),
       email: Type.Optional(Email),
       description: Type.Optional(UserDescription),
-      options: Type.Optional(Type.Object({})),
+      options: Type.Optional(UserOptions),
     }),
   },
   { additionalProperties: false },
@@ -54,7 +55,7 @@ const UserUpdateBody = Type.Object(
       default_project_id: Type.Optional(NullableId),
       email: Type.Optional(Email),
       description: Type.Optional(UserDescription),
-      options: Type.Optional(Type.Object({})),
+      options: Type.Optional(UserOptions),
     }),
   },
   { additionalProperties: false },
@@ -123,6 +124,7 @@ export function registerUserRoutes(app: FastifyInstance, { services, publicUrl }
         password: u.password,
         enabled: u.enabled,
         defaultProjectId: u.default_project_id,
+        options: u.options,
         extra: extraOf(u, USER_KEYS),
       });
       request.auditTarget = { targetType: 'user', targetId: user.id };
@@ -147,6 +149,7 @@ export function registerUserRoutes(app: FastifyInstance, { services, publicUrl }
         enabled: u.enabled,
         password: u.password,
         defaultProjectId: u.default_project_id,
+        options: u.options,
         extra: patchExtraOf(u, USER_KEYS),
       });
       return { user: views.user(user, identityBase(request, publicUrl)) };

@@ -39,6 +39,13 @@ async function handle(
   if (request.method !== 'OPTIONS') {
     ctx.caller = await authenticator.authenticate(request, address.rawPath, address.query, now);
   }
+  // For the audit hook: who signed, and the bucket or object addressed (path or virtual-hosted style).
+  if (ctx.caller.kind === 'key') request.auth = ctx.caller.auth;
+  if (address.bucket !== undefined) {
+    request.auditTarget = address.key
+      ? { targetType: 'object', targetId: `${address.bucket}/${address.key}`.slice(0, 1024) }
+      : { targetType: 'bucket', targetId: address.bucket };
+  }
   await addCorsHeaders(ctx);
   return route(ctx);
 }
