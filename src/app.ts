@@ -51,6 +51,7 @@ import { createKeyManagerModule, type KeyManagerModule } from './key-manager/ind
 import type { KeyManagerTables } from './key-manager/key-manager-tables.js';
 import { createMeteringModule, type MeteringModule } from './metering/index.js';
 import type { MeteringTables } from './metering/metering-tables.js';
+import { meterServer } from './metering/hooks/compute.js';
 import type { TokenValidator } from './common/http/context.js';
 
 export interface AppDeps {
@@ -193,6 +194,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     config: deps.config,
   });
   await app.register(identity.plugin, { prefix: '/identity' });
+  // Built first: the services write usage through its recorder inside their own transactions.
+  const metering = createMetering(deps, identity.validator);
 
   const objectStore = createObjectStoreModule({
     db: deps.db,
@@ -260,6 +263,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     enableInstancePassword: computeConfig.enableInstancePassword,
     // Nova's image proxy API (/compute/v2.1/images up to 2.35) over the image service.
     imageProxy: createImageProxy(image.services.images),
+    serverUsage: (trx, server, at) => meterServer(metering.recorder, trx, server, at),
     snapshots: createImageSnapshots({
       create: (owner, input) => image.services.snapshots.create(owner, input),
       get: (id) => image.services.snapshots.get(id),
@@ -342,7 +346,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => keyManager.close());
   await app.register(keyManager.plugin, { prefix: '/key-manager' });
 
-  const metering = await mountMetering(app, deps, identity.validator);
+  await app.register(metering.computePlugin, { prefix: '/compute/v2.1' });
 
   const served: ServedService[] = [
     { type: 'identity', name: 'keystone', path: '/identity' },
@@ -359,15 +363,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   return { app, s3App, s3: s3Services, ...services, served, routes };
 }
 
-/** Metering, and Nova's os-simple-tenant-usage beside the compute plugin under the same endpoint. */
-async function mountMetering(app: FastifyInstance, deps: AppDeps, validator: TokenValidator) {
-  const metering = createMeteringModule({
+/** Metering; its os-simple-tenant-usage plugin is mounted beside the compute plugin (same endpoint). */
+function createMetering(deps: AppDeps, validator: TokenValidator) {
+  return createMeteringModule({
     // Database does not list the metering tables; the migration creates them, hence the cast.
     db: deps.db as unknown as Kysely<MeteringTables>,
     clock: deps.clock,
     validator,
     publicUrl: deps.config.publicUrl,
   });
-  await app.register(metering.computePlugin, { prefix: '/compute/v2.1' });
-  return metering;
 }

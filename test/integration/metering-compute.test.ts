@@ -1,0 +1,220 @@
+// Compute's usage hook through the real app (fake compute driver) with a clock the test moves by hand:
+// the usage records the server store writes with each state change, priced by rate(), bill exactly the
+// time the server was ACTIVE, stopped time by the configured rule, and a resize per flavor; the
+// os-simple-tenant-usage view reflects the same real servers.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/common/clock.js';
+import type { PriceList } from '../../src/metering/price-list.js';
+import { rate } from '../../src/metering/rating.js';
+import { recordsOfResources } from '../../src/metering/usage-store.js';
+import type { MeteringExecutor } from '../../src/metering/metering-tables.js';
+import type { UsageRecord } from '../../src/metering/model.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { tenant } from './network-helpers.js';
+
+const MINUTE = 60_000;
+let now = Date.parse('2026-11-02T08:00:00.000Z');
+const clock: Clock = { now: () => new Date(now) };
+/** Moves the clock, and the compute host's heartbeat with it (else the scheduler finds it down). */
+async function advance(minutes: number) {
+  now += minutes * MINUTE;
+  await t.db
+    .updateTable('compute_hosts' as never)
+    .set({ heartbeat_at: clock.now().toISOString() } as never)
+    .execute();
+}
+
+let t: TestApp;
+let user: { token: string; projectId: string };
+let imageRef: string;
+let small: string;
+let large: string;
+
+async function call(token: string, method: string, path: string, body?: unknown, raw?: Buffer) {
+  const res = await fetch(`${t.url}${path}`, {
+    method,
+    headers: {
+      'x-auth-token': token,
+      'openstack-api-version': 'compute 2.79',
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...(raw !== undefined && { 'content-type': 'application/octet-stream' }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+    ...(raw !== undefined && { body: raw }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
+}
+
+/** Polls the server until `done` holds (the worker runs on its own timer, the clock stands still). */
+async function until(id: string, done: (server: Record<string, any> | undefined) => boolean) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const res = await call(user.token, 'GET', `/compute/v2.1/servers/${id}`);
+    const server = res.status === 404 ? undefined : res.body.server;
+    if (done(server)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`server ${id} did not settle`);
+}
+
+async function boot(name: string, flavorRef: string): Promise<string> {
+  const created = await call(user.token, 'POST', '/compute/v2.1/servers', {
+    server: { name, imageRef, flavorRef, networks: 'none' },
+  });
+  expect(created.status).toBe(202);
+  const id = created.body.server.id as string;
+  await until(id, (s) => s?.status === 'ACTIVE' && s['OS-EXT-STS:task_state'] === null);
+  return id;
+}
+
+async function act(id: string, action: Record<string, unknown>, status: string) {
+  const res = await call(user.token, 'POST', `/compute/v2.1/servers/${id}/action`, action);
+  expect(res.status).toBeLessThan(300);
+  await until(id, (s) => s?.status === status && s['OS-EXT-STS:task_state'] === null);
+}
+
+async function remove(id: string) {
+  expect((await call(user.token, 'DELETE', `/compute/v2.1/servers/${id}`)).status).toBe(204);
+  await until(id, (s) => s === undefined);
+}
+
+async function recordsOf(id: string): Promise<UsageRecord[]> {
+  const db = t.db as unknown as MeteringExecutor;
+  return recordsOfResources(db, 'server', [id]);
+}
+
+function priceList(rules: PriceList['rules']): PriceList {
+  return {
+    id: 'pl',
+    name: 'test',
+    region: 'RegionOne',
+    currency: 'EUR',
+    validFrom: '2026-01-01T00:00:00.000Z',
+    validUntil: null,
+    rules,
+  };
+}
+
+const period = { start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' };
+
+beforeAll(async () => {
+  t = await startTestApp({ clock, identity: { tokenLifetimeSeconds: 7 * 24 * 3600 } });
+  user = await tenant(t, 'metering-compute');
+  const dir = await mkdtemp(join(tmpdir(), 'nuage-metering-it-'));
+  try {
+    const qcow2 = join(dir, 'base.qcow2');
+    await promisify(execFile)('qemu-img', ['create', '-q', '-f', 'qcow2', qcow2, '64M']);
+    const image = await call(user.token, 'POST', '/image/v2/images', {
+      name: 'base',
+      disk_format: 'qcow2',
+      container_format: 'bare',
+    });
+    imageRef = image.body.id as string;
+    await call(user.token, 'PUT', `/image/v2/images/${imageRef}/file`, undefined, await readFile(qcow2));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const flavor = async (name: string, vcpus: number, ram: number) =>
+    (await call(t.adminToken, 'POST', '/compute/v2.1/flavors', { flavor: { name, vcpus, ram, disk: 1 } }))
+      .body.flavor.id as string;
+  small = await flavor('mt.small', 1, 128);
+  large = await flavor('mt.large', 2, 256);
+});
+afterAll(async () => t?.close());
+
+describe('compute usage hooks', () => {
+  it('bills a server ACTIVE 90 minutes then deleted exactly 1.5 h of its flavor', async () => {
+    const id = await boot('ninety', small);
+    const started = clock.now().toISOString();
+    await advance(90);
+    await remove(id);
+    const records = await recordsOf(id);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      projectId: user.projectId,
+      meter: `server:flavor:${small}:running`,
+      startedAt: started,
+      endedAt: clock.now().toISOString(),
+      attributes: { name: 'ninety', flavorName: 'mt.small', vcpus: 1, memoryMb: 128, localGb: 1 },
+    });
+    const rating = rate(records, [priceList({ flavors: { [small]: '0.10' } })], period, 'EUR');
+    expect(rating.lines[0]).toMatchObject({ quantity: '1.5', amount: '0.15' });
+    expect(rating.total).toBe('0.15');
+  });
+
+  it('bills stopped time by the configured state rule', async () => {
+    const id = await boot('stops', small);
+    await advance(60);
+    await act(id, { 'os-stop': null }, 'SHUTOFF');
+    await advance(30);
+    await act(id, { 'os-start': null }, 'ACTIVE');
+    await advance(30);
+    await remove(id);
+    const records = await recordsOf(id);
+    expect(records.map((r) => r.meter.split(':').at(-1))).toEqual(['running', 'stopped', 'running']);
+    // No gap, no overlap: each record starts where the previous ended.
+    for (let i = 1; i < records.length; i++) expect(records[i]?.startedAt).toBe(records[i - 1]?.endedAt);
+    const free = rate(records, [priceList({ flavors: { [small]: '1.00' } })], period, 'EUR');
+    expect(free.total).toBe('1.50');
+    const half = rate(
+      records,
+      [priceList({ flavors: { [small]: '1.00' }, serverStates: { stopped: '0.5' } })],
+      period,
+      'EUR',
+    );
+    expect(half.total).toBe('1.75');
+  });
+
+  it('bills a resize at minute 30 as 30 minutes of each flavor', async () => {
+    const id = await boot('grows', small);
+    await advance(30);
+    await act(id, { resize: { flavorRef: large } }, 'VERIFY_RESIZE');
+    await act(id, { confirmResize: null }, 'ACTIVE');
+    await advance(30);
+    await remove(id);
+    const records = await recordsOf(id);
+    expect(records.map((r) => r.meter)).toEqual([
+      `server:flavor:${small}:running`,
+      `server:flavor:${large}:running`,
+    ]);
+    const rating = rate(
+      records,
+      [priceList({ flavors: { [small]: '0.10', [large]: '0.40' } })],
+      period,
+      'EUR',
+    );
+    expect(rating.lines.map((l) => [l.priceKey, l.quantity, l.amount])).toEqual([
+      [`flavor:${small}`, '0.5', '0.05'],
+      [`flavor:${large}`, '0.5', '0.20'],
+    ]);
+  });
+
+  it('keeps one open record while a server lives and shows it in openstack usage', async () => {
+    const id = await boot('lives', small);
+    await advance(120);
+    const records = await recordsOf(id);
+    expect(records.filter((r) => r.endedAt === null)).toHaveLength(1);
+    const start = new Date(now - 180 * MINUTE).toISOString().slice(0, 19);
+    const end = new Date(now).toISOString().slice(0, 19);
+    const usage = await call(
+      user.token,
+      'GET',
+      `/compute/v2.1/os-simple-tenant-usage/${user.projectId}?start=${start}&end=${end}`,
+    );
+    expect(usage.status).toBe(200);
+    const mine = usage.body.tenant_usage.server_usages.find((s: any) => s.instance_id === id);
+    expect(mine).toMatchObject({
+      name: 'lives',
+      flavor: 'mt.small',
+      state: 'active',
+      hours: 2,
+      ended_at: null,
+    });
+    await remove(id);
+  });
+});
