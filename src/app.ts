@@ -52,6 +52,7 @@ import type { KeyManagerTables } from './key-manager/key-manager-tables.js';
 import { createMeteringModule, type MeteringModule } from './metering/index.js';
 import type { MeteringTables } from './metering/metering-tables.js';
 import { meterServer } from './metering/hooks/compute.js';
+import { createVolumeUsageHook } from './metering/hooks/volume.js';
 import type { TokenValidator } from './common/http/context.js';
 
 export interface AppDeps {
@@ -332,6 +333,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       perVolumeGigabytes: volumeConfig.perVolumeGigabytes,
     },
     backupChunkBytes: volumeConfig.backupChunkMiB * 1024 * 1024,
+    usage: createVolumeUsageHook(metering.recorder),
   });
   await app.register(volume.plugin, { prefix: '/volume' });
 

@@ -1,7 +1,7 @@
-// Compute's usage hook through the real app (fake compute driver) with a clock the test moves by hand:
-// the usage records the server store writes with each state change, priced by rate(), bill exactly the
-// time the server was ACTIVE, stopped time by the configured rule, and a resize per flavor; the
-// os-simple-tenant-usage view reflects the same real servers.
+// The services' usage hooks through the real app (fake compute driver) with a clock the test moves by
+// hand: the usage records the stores write with each state change, priced by rate(), bill exactly the
+// time a server was ACTIVE, stopped time by the configured rule, a resize per flavor, and volumes and
+// snapshots per GB-month of their type; the os-simple-tenant-usage view reflects the same servers.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { rate } from '../../src/metering/rating.js';
 import { recordsOfResources } from '../../src/metering/usage-store.js';
 import type { MeteringExecutor } from '../../src/metering/metering-tables.js';
 import type { UsageRecord } from '../../src/metering/model.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { issueToken, passwordAuth, startTestApp, type TestApp } from '../support/app.js';
 import { tenant } from './network-helpers.js';
 
 const MINUTE = 60_000;
@@ -83,9 +83,9 @@ async function remove(id: string) {
   await until(id, (s) => s === undefined);
 }
 
-async function recordsOf(id: string): Promise<UsageRecord[]> {
+async function recordsOf(id: string, resourceType = 'server'): Promise<UsageRecord[]> {
   const db = t.db as unknown as MeteringExecutor;
-  return recordsOfResources(db, 'server', [id]);
+  return recordsOfResources(db, resourceType, [id]);
 }
 
 function priceList(rules: PriceList['rules']): PriceList {
@@ -216,5 +216,74 @@ describe('compute usage hooks', () => {
       ended_at: null,
     });
     await remove(id);
+  });
+});
+
+describe('block storage usage hooks', () => {
+  async function cinder(method: string, path: string, body?: unknown) {
+    // Tokens live 7 days at most: the clock moves further, so each call takes a fresh one.
+    const token = await issueToken(t.identityUrl, passwordAuth('admin', t.adminPassword, 'admin'));
+    const self = await fetch(`${t.identityUrl}/v3/auth/tokens`, {
+      headers: { 'x-auth-token': token, 'x-subject-token': token },
+    });
+    const projectId = ((await self.json()) as any).token.project.id as string;
+    const res = await fetch(`${t.url}/volume/v3/${projectId}${path}`, {
+      method,
+      headers: {
+        'x-auth-token': token,
+        'openstack-api-version': 'volume 3.71',
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    await t.volume.worker.idle();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
+  }
+
+  it('bills a 10 GB volume kept 15 days as 10 × 15/30 GB-months of its type, its snapshot alike', async () => {
+    const type = await cinder('POST', '/types', { volume_type: { name: 'gold' } });
+    expect(type.status).toBe(200);
+    const created = await cinder('POST', '/volumes', {
+      volume: { size: 10, volume_type: 'gold', name: 'data' },
+    });
+    expect(created.status).toBe(202);
+    const id = created.body.volume.id as string;
+    expect((await cinder('GET', `/volumes/${id}`)).body.volume.status).toBe('available');
+    const snap = await cinder('POST', '/snapshots', { snapshot: { volume_id: id, name: 's' } });
+    const snapId = snap.body.snapshot.id as string;
+    const opened = clock.now().toISOString();
+    await advance(15 * 24 * 60);
+    expect((await cinder('DELETE', `/snapshots/${snapId}`)).status).toBe(202);
+    expect((await cinder('DELETE', `/volumes/${id}`)).status).toBe(202);
+    expect((await cinder('GET', `/volumes/${id}`)).status).toBe(404);
+    const records = [...(await recordsOf(id, 'volume')), ...(await recordsOf(snapId, 'snapshot'))];
+    expect(records.map((r) => [r.meter, r.quantity, r.startedAt, r.endedAt])).toEqual([
+      ['volume:gb:gold', '10', opened, clock.now().toISOString()],
+      ['snapshot:gb:gold', '10', opened, clock.now().toISOString()],
+    ]);
+    const rules = { volumeGbMonth: { gold: '0.10', '*': '9' }, snapshotGbMonth: { '*': '0.05' } };
+    const rating = rate(records, [priceList(rules)], period, 'EUR');
+    // Both start at the same instant: the rating orders them by record id, so sort to compare.
+    expect(rating.lines.map((l) => [l.priceKey, l.quantity, l.amount]).sort()).toEqual([
+      ['snapshot:gold', '5', '0.25'],
+      ['volume:gold', '5', '0.50'],
+    ]);
+    expect(rating.total).toBe('0.75');
+  });
+
+  it('splits a volume record at an extend', async () => {
+    const created = await cinder('POST', '/volumes', { volume: { size: 1, name: 'grows' } });
+    const id = created.body.volume.id as string;
+    await advance(60);
+    expect((await cinder('POST', `/volumes/${id}/action`, { 'os-extend': { new_size: 2 } })).status).toBe(
+      202,
+    );
+    await advance(60);
+    await cinder('DELETE', `/volumes/${id}`);
+    const records = await recordsOf(id, 'volume');
+    expect(records.map((r) => r.quantity)).toEqual(['1', '2']);
+    expect(records[1]?.startedAt).toBe(records[0]?.endedAt);
+    expect(records.every((r) => r.endedAt !== null)).toBe(true);
   });
 });
