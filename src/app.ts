@@ -52,6 +52,7 @@ import type { KeyManagerTables } from './key-manager/key-manager-tables.js';
 import { createMeteringModule, type MeteringModule } from './metering/index.js';
 import type { MeteringTables } from './metering/metering-tables.js';
 import { meterServer } from './metering/hooks/compute.js';
+import { createImageUsageHook } from './metering/hooks/image.js';
 import { createVolumeUsageHook } from './metering/hooks/volume.js';
 import type { TokenValidator } from './common/http/context.js';
 
@@ -222,6 +223,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     config: deps.config,
     validator: identity.validator,
     objects: objectStore.objects,
+    usage: createImageUsageHook(metering.recorder),
   });
   await app.register(image.plugin, { prefix: '/image' });
 

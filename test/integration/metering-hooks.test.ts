@@ -287,3 +287,30 @@ describe('block storage usage hooks', () => {
     expect(records.every((r) => r.endedAt !== null)).toBe(true);
   });
 });
+
+describe('image usage hook', () => {
+  it('bills an image per GiB from active until deleted', async () => {
+    // The clock moved past the user's token: take a fresh one.
+    const auth = passwordAuth('metering-compute-user', 'Passw0rd-secret', 'metering-compute');
+    user.token = await issueToken(t.identityUrl, auth);
+    const image = await call(user.token, 'POST', '/image/v2/images', {
+      name: 'gib',
+      disk_format: 'raw',
+      container_format: 'bare',
+    });
+    const id = image.body.id as string;
+    const bytes = Buffer.alloc(3 * 1024 * 1024);
+    expect((await call(user.token, 'PUT', `/image/v2/images/${id}/file`, undefined, bytes)).status).toBe(204);
+    await advance(60);
+    expect((await call(user.token, 'DELETE', `/image/v2/images/${id}`)).status).toBe(204);
+    const records = await recordsOf(id, 'image');
+    expect(records).toHaveLength(1);
+    // 3 MiB = 3/1024 GiB, kept one hour.
+    expect(records[0]).toMatchObject({
+      meter: 'image:gb',
+      quantity: '0.0029296875',
+      projectId: user.projectId,
+    });
+    expect(Date.parse(records[0]?.endedAt ?? '') - Date.parse(records[0]?.startedAt ?? '')).toBe(60 * MINUTE);
+  });
+});
