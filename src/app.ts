@@ -52,6 +52,7 @@ import type { KeyManagerTables } from './key-manager/key-manager-tables.js';
 import { createMeteringModule, type MeteringModule } from './metering/index.js';
 import type { MeteringTables } from './metering/metering-tables.js';
 import { meterServer } from './metering/hooks/compute.js';
+import { createNetworkUsageHook } from './metering/hooks/network.js';
 import { createImageUsageHook } from './metering/hooks/image.js';
 import { createVolumeUsageHook } from './metering/hooks/volume.js';
 import type { TokenValidator } from './common/http/context.js';
@@ -213,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     config: deps.config,
     validator: identity.validator,
     ...(deps.networkDriver ? { driver: deps.networkDriver } : {}),
+    usage: createNetworkUsageHook(metering.recorder),
   });
   network.setLogger(app.log);
   await app.register(network.plugin, { prefix: '/network' });

@@ -314,3 +314,27 @@ describe('image usage hook', () => {
     expect(Date.parse(records[0]?.endedAt ?? '') - Date.parse(records[0]?.startedAt ?? '')).toBe(60 * MINUTE);
   });
 });
+
+describe('network usage hook', () => {
+  it('bills a floating IP and a router by the hour from create to delete', async () => {
+    const auth = passwordAuth('metering-compute-user', 'Passw0rd-secret', 'metering-compute');
+    user.token = await issueToken(t.identityUrl, auth);
+    const pub = (await call(user.token, 'GET', '/network/v2.0/networks?router:external=true')).body
+      .networks[0];
+    const fip = await call(user.token, 'POST', '/network/v2.0/floatingips', {
+      floatingip: { floating_network_id: pub.id },
+    });
+    expect(fip.status).toBe(201);
+    const router = await call(user.token, 'POST', '/network/v2.0/routers', { router: { name: 'r' } });
+    expect(router.status).toBe(201);
+    const fipId = fip.body.floatingip.id as string;
+    const routerId = router.body.router.id as string;
+    await advance(60);
+    expect((await call(user.token, 'DELETE', `/network/v2.0/floatingips/${fipId}`)).status).toBe(204);
+    expect((await call(user.token, 'DELETE', `/network/v2.0/routers/${routerId}`)).status).toBe(204);
+    const records = [...(await recordsOf(fipId, 'floating-ip')), ...(await recordsOf(routerId, 'router'))];
+    expect(records.map((r) => r.meter)).toEqual(['floating-ip:allocated', 'router:allocated']);
+    const rules = { floatingIpHour: '0.005', routerHour: '0.02' };
+    expect(rate(records, [priceList(rules)], period, 'EUR').total).toBe('0.03');
+  });
+});
