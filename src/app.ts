@@ -52,6 +52,10 @@ import { createKeyManagerModule, type KeyManagerModule } from './key-manager/ind
 import type { KeyManagerTables } from './key-manager/key-manager-tables.js';
 import { createMeteringModule, type MeteringModule } from './metering/index.js';
 import type { MeteringTables } from './metering/metering-tables.js';
+import { meterServer } from './metering/hooks/compute.js';
+import { createNetworkUsageHook } from './metering/hooks/network.js';
+import { createImageUsageHook } from './metering/hooks/image.js';
+import { createVolumeUsageHook } from './metering/hooks/volume.js';
 import type { TokenValidator } from './common/http/context.js';
 
 export interface AppDeps {
@@ -202,6 +206,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     config: deps.config,
   });
   await app.register(identity.plugin, { prefix: '/identity' });
+  // Built first: the services write usage through its recorder inside their own transactions.
+  const metering = createMetering(deps, identity.validator);
 
   const objectStore = createObjectStoreModule({
     db: deps.db,
@@ -217,6 +223,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     config: deps.config,
     validator: identity.validator,
     ...(deps.networkDriver ? { driver: deps.networkDriver } : {}),
+    usage: createNetworkUsageHook(metering.recorder),
   });
   network.setLogger(app.log);
   await app.register(network.plugin, { prefix: '/network' });
@@ -227,6 +234,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     config: deps.config,
     validator: identity.validator,
     objects: objectStore.objects,
+    usage: createImageUsageHook(metering.recorder),
   });
   await app.register(image.plugin, { prefix: '/image' });
 
@@ -269,6 +277,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     enableInstancePassword: computeConfig.enableInstancePassword,
     // Nova's image proxy API (/compute/v2.1/images up to 2.35) over the image service.
     imageProxy: createImageProxy(image.services.images),
+    serverUsage: (trx, server, at) => meterServer(metering.recorder, trx, server, at),
     snapshots: createImageSnapshots({
       create: (owner, input) => image.services.snapshots.create(owner, input),
       get: (id) => image.services.snapshots.get(id),
@@ -338,6 +347,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       perVolumeGigabytes: volumeConfig.perVolumeGigabytes,
     },
     backupChunkBytes: volumeConfig.backupChunkMiB * 1024 * 1024,
+    usage: createVolumeUsageHook(metering.recorder),
   });
   await app.register(volume.plugin, { prefix: '/volume' });
 
@@ -352,7 +362,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => keyManager.close());
   await app.register(keyManager.plugin, { prefix: '/key-manager' });
 
-  const metering = await mountMetering(app, deps, identity.validator);
+  await app.register(metering.computePlugin, { prefix: '/compute/v2.1' });
 
   const served: ServedService[] = [
     { type: 'identity', name: 'keystone', path: '/identity' },
@@ -370,15 +380,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   return { app, s3App, s3: s3Services, ...services, audit, served, routes };
 }
 
-/** Metering, and Nova's os-simple-tenant-usage beside the compute plugin under the same endpoint. */
-async function mountMetering(app: FastifyInstance, deps: AppDeps, validator: TokenValidator) {
-  const metering = createMeteringModule({
+/** Metering; its os-simple-tenant-usage plugin is mounted beside the compute plugin (same endpoint). */
+function createMetering(deps: AppDeps, validator: TokenValidator) {
+  return createMeteringModule({
     // Database does not list the metering tables; the migration creates them, hence the cast.
     db: deps.db as unknown as Kysely<MeteringTables>,
     clock: deps.clock,
     validator,
     publicUrl: deps.config.publicUrl,
   });
-  await app.register(metering.computePlugin, { prefix: '/compute/v2.1' });
-  return metering;
 }

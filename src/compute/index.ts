@@ -37,7 +37,7 @@ import type { ImageProxy } from './image-proxy.js';
 import { reconcileHost, watchDriverEvents } from './server-reconcile.js';
 import { createServerMetadata } from './server-metadata.js';
 import { createServerService } from './server-service.js';
-import { createServerStore } from './server-store.js';
+import { createServerStore, type ServerUsageHook } from './server-store.js';
 import { createServerWorker, type WorkerLog } from './server-worker.js';
 import { createServerVolumes } from './server-volumes.js';
 import { createVolumeAttachmentStore } from './volume-attachment-store.js';
@@ -77,6 +77,8 @@ export interface ComputeModuleDeps {
   imageProxy?: ImageProxy;
   /** Resource locks (the per-guest lock); default: leases in this database held by this process. */
   locks?: ResourceLocks;
+  /** Metering: called in the transaction of every server row update (src/metering/hooks/compute.ts). */
+  serverUsage?: ServerUsageHook;
 }
 
 export function createComputeModule(deps: ComputeModuleDeps) {
@@ -92,7 +94,7 @@ export function createComputeModule(deps: ComputeModuleDeps) {
   const stores = {
     flavors: createFlavorStore(db),
     keyPairs: createKeyPairStore(db),
-    servers: createServerStore(db),
+    servers: createServerStore(db, deps.serverUsage),
   };
   const admin = createComputeAdmin({
     db,
@@ -148,7 +150,7 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     clock,
     quota,
     defaultAvailabilityZone: deps.defaultAvailabilityZone ?? 'nova',
-    transaction: (fn) => db.transaction().execute((trx) => fn(createServerStore(trx))),
+    transaction: (fn) => db.transaction().execute((trx) => fn(createServerStore(trx, deps.serverUsage))),
     kick: (id) => worker.kick(id),
     quotaOf: (projectId) => admin.quotas.computeQuotaOf(projectId),
     scheduledZones: true,

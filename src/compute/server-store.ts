@@ -224,7 +224,10 @@ function toAction(row: Selectable<InstanceActionTable>): InstanceAction {
   };
 }
 
-export function createServerStore(db: Kysely<ComputeTables>) {
+/** Called in the transaction of every server row update with the row as written (metering's hook). */
+export type ServerUsageHook = (trx: Kysely<ComputeTables>, server: Server, at: string) => Promise<void>;
+
+export function createServerStore(db: Kysely<ComputeTables>, usage?: ServerUsageHook) {
   async function faultOf(id: string): Promise<InstanceFault | null> {
     const row = await db
       .selectFrom('compute_instance_faults')
@@ -363,6 +366,12 @@ export function createServerStore(db: Kysely<ComputeTables>) {
      * writer got there first (the caller re-reads and decides again).
      */
     async update(id: string, version: number, patch: ServerPatch, at: string): Promise<Server | undefined> {
+      // With metering, the usage record changes in the same transaction as the state it bills.
+      if (usage && !db.isTransaction) {
+        return db
+          .transaction()
+          .execute((trx) => createServerStore(trx, usage).update(id, version, patch, at));
+      }
       // A new flavor claims no root disk for a volume-backed server (see claimedResources).
       const volumeBacked = patch.flavor !== undefined && Boolean((await this.get(id))?.rootVolume);
       const result = await db
@@ -372,7 +381,9 @@ export function createServerStore(db: Kysely<ComputeTables>) {
         .where('version', '=', version)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) return undefined;
-      return this.get(id);
+      const next = await this.get(id);
+      if (usage && next) await usage(db, next, at);
+      return next;
     },
 
     async setFault(id: string, fault: InstanceFault): Promise<void> {

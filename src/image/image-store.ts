@@ -1,4 +1,5 @@
 // Kysely queries of the image service: the only place its column names live.
+import type { ImageUsageHook } from '../metering/hooks/image.js';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, ImageTable } from '../db/schema.js';
 import type { Image, ImageMember, ImageStatus, MemberStatus, Visibility } from './model.js';
@@ -59,7 +60,7 @@ function toRow(i: Image): ImageTable {
   };
 }
 
-export function createImageStore(db: Kysely<Database>) {
+export function createImageStore(db: Kysely<Database>, usage?: ImageUsageHook) {
   async function tagsOf(ids: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     if (ids.length === 0) return out;
@@ -93,11 +94,17 @@ export function createImageStore(db: Kysely<Database>) {
 
     /** Writes every column; with `expectStatus`, only if the row still has that status. */
     async save(image: Image, expectStatus?: ImageStatus): Promise<boolean> {
+      // With metering, the usage record changes in the same transaction as the record it bills.
+      if (usage && !db.isTransaction) {
+        return db.transaction().execute((trx) => createImageStore(trx, usage).save(image, expectStatus));
+      }
       const { id: _id, ...values } = toRow(image);
       let q = db.updateTable('images').set(values).where('id', '=', image.id);
       if (expectStatus) q = q.where('status', '=', expectStatus);
       const result = await q.executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      const saved = Number(result.numUpdatedRows) > 0;
+      if (usage && saved) await usage.saved(db, image);
+      return saved;
     },
 
     async setTags(id: string, tags: string[]): Promise<void> {
@@ -110,6 +117,10 @@ export function createImageStore(db: Kysely<Database>) {
     },
 
     async remove(id: string): Promise<void> {
+      if (usage && !db.isTransaction) {
+        return db.transaction().execute((trx) => createImageStore(trx, usage).remove(id));
+      }
+      await usage?.removed(db, id);
       await db.deleteFrom('image_tags').where('image_id', '=', id).execute();
       await db.deleteFrom('image_members').where('image_id', '=', id).execute();
       await db.deleteFrom('images').where('id', '=', id).execute();

@@ -12,6 +12,7 @@ import { callerProject } from './image-access.js';
 import { createImageData, type ImageData } from './image-data.js';
 import { createImageService } from './image-service.js';
 import { createImageStore } from './image-store.js';
+import type { ImageUsageHook } from '../metering/hooks/image.js';
 import { createMemberService } from './member-service.js';
 import { createSnapshotImages } from './snapshot-images.js';
 
@@ -21,11 +22,13 @@ export interface ImageModuleDeps {
   config: Config;
   validator: TokenValidator;
   objects: ObjectService;
+  /** Metering: called in the transaction of each image record write (src/metering/hooks/image.ts). */
+  usage?: ImageUsageHook;
 }
 
 export function createImageModule(deps: ImageModuleDeps) {
   const { clock, config } = deps;
-  const store = createImageStore(deps.db);
+  const store = createImageStore(deps.db, deps.usage);
   const quota = config.image;
   // The record service deletes data through the data service, which needs the record service first.
   const late: { data?: ImageData } = {};

@@ -1,5 +1,6 @@
 // Composition of the network service: the store, the chosen data plane driver, the services, the
 // Fastify plugin served under /network, and the start-up steps (external network, reconcile).
+import type { NetworkUsageHook } from '../metering/hooks/network.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
@@ -27,6 +28,8 @@ export interface NetworkModuleDeps {
   validator: TokenValidator;
   /** Overrides the configured driver (tests). */
   driver?: NetworkDriver;
+  /** Metering: called in the transaction that inserts or removes a row (src/metering/hooks/network.ts). */
+  usage?: NetworkUsageHook;
 }
 
 export const DEFAULT_QUOTAS: Record<string, number> = {
@@ -56,7 +59,7 @@ function chooseDriver(config: Config, log: () => FastifyBaseLogger | undefined):
 }
 
 export function createNetworkModule(deps: NetworkModuleDeps) {
-  const store = createNetworkStore(deps.db);
+  const store = createNetworkStore(deps.db, deps.usage);
   let logger: FastifyBaseLogger | undefined;
   const log = () => logger;
   const driver = deps.driver ?? chooseDriver(deps.config, log);

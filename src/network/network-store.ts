@@ -2,6 +2,7 @@
 // only file of src/network that names columns.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { isMeteredKind, type NetworkUsageHook } from '../metering/hooks/network.js';
 import { errors } from '../common/errors/codes.js';
 
 export type ResourceKind =
@@ -29,10 +30,17 @@ function isUniqueViolation(err: unknown): boolean {
   return e.code === '23505' || (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT'));
 }
 
-export function createNetworkStore(db: Kysely<Database>) {
+export function createNetworkStore(db: Kysely<Database>, usage?: NetworkUsageHook) {
   const parse = (body: string) => JSON.parse(body) as Rec;
   return {
     async insert(kind: ResourceKind, rec: Rec, ref: StoredRef, createdAt: string): Promise<void> {
+      // With metering, a billed resource's usage record opens in the transaction of its row.
+      if (usage && isMeteredKind(kind) && !db.isTransaction) {
+        return db
+          .transaction()
+          .execute((trx) => createNetworkStore(trx, usage).insert(kind, rec, ref, createdAt));
+      }
+      await usage?.inserted(db, kind, rec, createdAt);
       await db
         .insertInto('net_resources')
         .values({
@@ -83,6 +91,10 @@ export function createNetworkStore(db: Kysely<Database>) {
       return Number(row?.n ?? 0);
     },
     async remove(id: string): Promise<void> {
+      if (usage && !db.isTransaction) {
+        return db.transaction().execute((trx) => createNetworkStore(trx, usage).remove(id));
+      }
+      await usage?.removed(db, id);
       await db.deleteFrom('net_resources').where('id', '=', id).execute();
     },
     /** Takes an IP on a network; a duplicate is a 409 IpAddressAlreadyAllocated. */

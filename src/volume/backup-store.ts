@@ -1,4 +1,5 @@
 // Kysely queries for volume backups. Writes after creation are compare-and-set on the row version.
+import type { VolumeUsageHook } from '../metering/hooks/volume.js';
 import assert from 'node:assert';
 import {
   afterMarker,
@@ -80,7 +81,7 @@ const BACKUP_COLUMNS: Record<string, SortColumn> = {
   data_timestamp: { column: 'data_timestamp' },
 };
 
-export function createBackupStore(db: Kysely<VolumeTables>) {
+export function createBackupStore(db: Kysely<VolumeTables>, usage?: VolumeUsageHook) {
   function filtered(q: BackupListQuery) {
     let query = db.selectFrom('volume_backups').selectAll().where('deleted', '=', 0);
     if (q.projectId !== undefined) query = query.where('project_id', '=', q.projectId);
@@ -161,6 +162,12 @@ export function createBackupStore(db: Kysely<VolumeTables>) {
     },
 
     async update(id: string, version: number, patch: BackupPatch, now: string): Promise<Backup | undefined> {
+      // With metering, the usage record changes in the same transaction as the row it bills.
+      if (usage && !db.isTransaction) {
+        return db
+          .transaction()
+          .execute((trx) => createBackupStore(trx, usage).update(id, version, patch, now));
+      }
       const row: Updateable<VolumeBackupTable> = { version: version + 1, updated_at: now };
       if (patch.name !== undefined) row.name = patch.name;
       if (patch.description !== undefined) row.description = patch.description;
@@ -178,9 +185,11 @@ export function createBackupStore(db: Kysely<VolumeTables>) {
         .where('version', '=', version)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return undefined;
-      return toBackup(
+      const next = toBackup(
         await db.selectFrom('volume_backups').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
       );
+      if (usage) await usage.backup(db, next, patch.deleted === true, now);
+      return next;
     },
 
     async pending(limit: number): Promise<Backup[]> {

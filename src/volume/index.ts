@@ -2,6 +2,7 @@
 // snapshot, backup, attachment, type and quota services, the worker that drives pending rows over the
 // backend, the object store and the host, and the Fastify plugin served under /volume (app.ts mounts it;
 // main.ts re-attaches recorded attachments and starts the worker).
+import type { VolumeUsageHook } from '../metering/hooks/volume.js';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
 import { newLeaseHolder } from '../common/tasks/holder.js';
@@ -45,13 +46,15 @@ export interface VolumeModuleDeps {
   quota?: Partial<VolumeQuota>;
   /** Backup chunk size (default 32 MiB). */
   backupChunkBytes?: number;
+  /** Metering: called in the transaction of every volume, snapshot and backup row update. */
+  usage?: VolumeUsageHook;
 }
 
-function storesOf(db: Kysely<VolumeTables>): VolumeStores {
+function storesOf(db: Kysely<VolumeTables>, usage?: VolumeUsageHook): VolumeStores {
   return {
-    volumes: createVolumeStore(db),
-    snapshots: createSnapshotStore(db),
-    backups: createBackupStore(db),
+    volumes: createVolumeStore(db, usage),
+    snapshots: createSnapshotStore(db, usage),
+    backups: createBackupStore(db, usage),
     types: createTypeStore(db),
   };
 }
@@ -59,7 +62,7 @@ function storesOf(db: Kysely<VolumeTables>): VolumeStores {
 export function createVolumeModule(deps: VolumeModuleDeps) {
   const { db, clock, backend } = deps;
   const quota: VolumeQuota = { ...DEFAULT_VOLUME_QUOTA, ...deps.quota };
-  const stores = storesOf(db);
+  const stores = storesOf(db, deps.usage);
   const engine = createBackupEngine(deps.objects, deps.backupChunkBytes);
   const worker = createVolumeWorker({
     // Database extends LeaseTables (the work_leases migration); Kysely's type is invariant, hence the cast.
@@ -76,7 +79,7 @@ export function createVolumeModule(deps: VolumeModuleDeps) {
   });
   const serviceDeps: ServiceDeps = {
     stores,
-    transaction: (fn) => db.transaction().execute((trx) => fn(storesOf(trx))),
+    transaction: (fn) => db.transaction().execute((trx) => fn(storesOf(trx, deps.usage))),
     clock,
     quota,
     images: deps.images,

@@ -1,4 +1,5 @@
 // Kysely queries for volume snapshots. Writes after creation are compare-and-set on the row version.
+import type { VolumeUsageHook } from '../metering/hooks/volume.js';
 import assert from 'node:assert';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import {
@@ -75,7 +76,7 @@ function matchesMetadata(s: Snapshot, wanted: Record<string, string> | undefined
   return Object.entries(wanted ?? {}).every(([k, v]) => s.metadata[k] === v);
 }
 
-export function createSnapshotStore(db: Kysely<VolumeTables>) {
+export function createSnapshotStore(db: Kysely<VolumeTables>, usage?: VolumeUsageHook) {
   function filtered(q: SnapshotListQuery) {
     let query = db.selectFrom('volume_snapshots').selectAll().where('deleted', '=', 0);
     if (q.projectId !== undefined) query = query.where('project_id', '=', q.projectId);
@@ -165,6 +166,12 @@ export function createSnapshotStore(db: Kysely<VolumeTables>) {
       patch: SnapshotPatch,
       now: string,
     ): Promise<Snapshot | undefined> {
+      // With metering, the usage record changes in the same transaction as the row it bills.
+      if (usage && !db.isTransaction) {
+        return db
+          .transaction()
+          .execute((trx) => createSnapshotStore(trx, usage).update(id, version, patch, now));
+      }
       const row: Updateable<VolumeSnapshotTable> = { version: version + 1, updated_at: now };
       if (patch.name !== undefined) row.name = patch.name;
       if (patch.description !== undefined) row.description = patch.description;
@@ -180,9 +187,11 @@ export function createSnapshotStore(db: Kysely<VolumeTables>) {
         .where('version', '=', version)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return undefined;
-      return toSnapshot(
+      const next = toSnapshot(
         await db.selectFrom('volume_snapshots').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
       );
+      if (usage) await usage.snapshot(db, next, patch.deleted === true, now);
+      return next;
     },
 
     async pending(limit: number): Promise<Snapshot[]> {

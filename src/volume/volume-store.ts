@@ -1,6 +1,7 @@
 // Kysely queries for volumes, their metadata and their attachments. Writes after creation go through
 // `update` with the row's version as a compare-and-set guard, so that two writers (an API call and the
 // worker, or two processes) never both advance a row.
+import type { VolumeUsageHook } from '../metering/hooks/volume.js';
 import assert from 'node:assert';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import {
@@ -129,7 +130,7 @@ const VOLUME_SORT_COLUMNS: Record<string, SortColumn> = {
   host: { column: 'host', nullableText: true },
 };
 
-export function createVolumeStore(db: Kysely<VolumeTables>) {
+export function createVolumeStore(db: Kysely<VolumeTables>, usage?: VolumeUsageHook) {
   async function metadataOf(
     table: 'volume_metadata' | 'volume_admin_metadata',
     ids: readonly string[],
@@ -251,6 +252,12 @@ export function createVolumeStore(db: Kysely<VolumeTables>) {
 
     /** Compare-and-set: applies the patch only if the row still has `version`; the new row or undefined. */
     async update(id: string, version: number, patch: VolumePatch, now: string): Promise<Volume | undefined> {
+      // With metering, the usage record changes in the same transaction as the row it bills.
+      if (usage && !db.isTransaction) {
+        return db
+          .transaction()
+          .execute((trx) => createVolumeStore(trx, usage).update(id, version, patch, now));
+      }
       const result = await db
         .updateTable('volumes')
         .set({
@@ -264,7 +271,9 @@ export function createVolumeStore(db: Kysely<VolumeTables>) {
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return undefined;
       const row = await db.selectFrom('volumes').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-      return (await hydrate([row]))[0];
+      const next = (await hydrate([row]))[0];
+      if (usage && next) await usage.volume(db, next, patch.deleted === true, now);
+      return next;
     },
 
     /** Rows the worker still owes work (restart resumes them). */

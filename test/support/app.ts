@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { buildApp, type RegisteredRoute } from '../../src/app.js';
 import { createAuditStore, type AuditStore } from '../../src/audit/audit-store.js';
-import { systemClock } from '../../src/common/clock.js';
+import { systemClock, type Clock } from '../../src/common/clock.js';
 import { loadConfig } from '../../src/config/load.js';
 import { migrateToLatest, openDatabase } from '../../src/db/kysely.js';
 import type { Kysely } from 'kysely';
@@ -104,6 +104,8 @@ export async function startTestApp(
     computeDriver?: ComputeDriver;
     /** More config keys, dotted (e.g. `volume.backend`). */
     config?: Record<string, unknown>;
+    /** The app's clock (default: the system's), e.g. one a metering test advances by hand. */
+    clock?: Clock;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nuage-it-'));
@@ -127,13 +129,13 @@ export async function startTestApp(
       config,
       db: handle.db,
       dialect: handle.dialect,
-      clock: systemClock,
+      clock: options.clock ?? systemClock,
       logger: false,
       networkDriver: options.networkDriver ?? createFakeNetworkDriver(),
       computeDriver: options.computeDriver ?? new FakeDriver(),
     });
   const boot = await bootstrapIdentity(identity.stores, {
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
     region: config.region,
     adminProjectName: 'admin',
   });
