@@ -7,9 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   PutObjectCommand,
   UploadPartCommand,
   type S3Client,
@@ -121,6 +123,32 @@ describe('objects encrypted at rest', () => {
         Buffer.concat([part1, part2]).subarray(edge, edge + 20),
       ),
     ).toBe(true);
+  });
+
+  it('answers SSE-S3 as S3 does: AES256 honoured and echoed, unknown methods refused', async () => {
+    const put = await s3.send(
+      new PutObjectCommand({ Bucket: 'sse-bucket', Key: 'sse', Body: 'x', ServerSideEncryption: 'AES256' }),
+    );
+    expect(put.ServerSideEncryption).toBe('AES256');
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'sse-bucket', Key: 'k' }));
+    expect(head.ServerSideEncryption).toBe('AES256');
+    const copy = await s3.send(
+      new CopyObjectCommand({ Bucket: 'sse-bucket', Key: 'copy', CopySource: 'sse-bucket/k' }),
+    );
+    expect(copy.ServerSideEncryption).toBe('AES256');
+    const bad = (value: string) =>
+      s3ErrorOf(
+        s3.send(
+          new PutObjectCommand({
+            Bucket: 'sse-bucket',
+            Key: 'bad',
+            Body: 'x',
+            ServerSideEncryption: value as 'AES256',
+          }),
+        ),
+      );
+    expect(await bad('AES128')).toEqual({ code: 'InvalidArgument', status: 400 });
+    expect(await bad('aws:kms')).toEqual({ code: 'NotImplemented', status: 501 });
   });
 
   it("makes every read fail with 403 once the project's key is destroyed (crypto-erase)", async () => {
