@@ -10,6 +10,9 @@ import {
   CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteBucketEncryptionCommand,
+  GetBucketEncryptionCommand,
+  PutBucketEncryptionCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -149,6 +152,35 @@ describe('objects encrypted at rest', () => {
       );
     expect(await bad('AES128')).toEqual({ code: 'InvalidArgument', status: 400 });
     expect(await bad('aws:kms')).toEqual({ code: 'NotImplemented', status: 501 });
+  });
+
+  it('keeps bucket default encryption at SSE-S3: Get/Put/DeleteBucketEncryption', async () => {
+    const get = () => s3.send(new GetBucketEncryptionCommand({ Bucket: 'sse-bucket' }));
+    const rule = async () => (await get()).ServerSideEncryptionConfiguration?.Rules?.[0];
+    expect(await rule()).toEqual({
+      ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+      BucketKeyEnabled: false,
+    });
+    const put = (algorithm: string, bucketKey = true) =>
+      s3.send(
+        new PutBucketEncryptionCommand({
+          Bucket: 'sse-bucket',
+          ServerSideEncryptionConfiguration: {
+            Rules: [
+              {
+                ApplyServerSideEncryptionByDefault: { SSEAlgorithm: algorithm as 'AES256' },
+                BucketKeyEnabled: bucketKey,
+              },
+            ],
+          },
+        }),
+      );
+    await put('AES256');
+    expect((await rule())?.BucketKeyEnabled).toBe(true);
+    expect(await s3ErrorOf(put('aws:kms'))).toEqual({ code: 'NotImplemented', status: 501 });
+    expect(await s3ErrorOf(put('DES'))).toEqual({ code: 'MalformedXML', status: 400 });
+    await s3.send(new DeleteBucketEncryptionCommand({ Bucket: 'sse-bucket' }));
+    expect((await rule())?.BucketKeyEnabled).toBe(false);
   });
 
   it("makes every read fail with 403 once the project's key is destroyed (crypto-erase)", async () => {
