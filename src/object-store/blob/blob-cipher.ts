@@ -53,13 +53,15 @@ function nonce(index: number): Buffer {
   return iv;
 }
 
-export function sealRecord(key: Buffer, index: number, last: boolean, plain: Buffer): Buffer {
+/** One record as the pieces to write in order (ciphertext, tag): no copy to join them. */
+export function sealRecord(key: Buffer, index: number, last: boolean, plain: Buffer): Buffer[] {
   assert(plain.length <= CHUNK_BYTES && (last || plain.length === CHUNK_BYTES));
   const cipher = createCipheriv('aes-256-gcm', key, nonce(index), { authTagLength: TAG_BYTES });
   cipher.setAAD(last ? AAD_LAST : AAD_MIDDLE);
-  const head = cipher.update(plain);
-  const tail = cipher.final();
-  return Buffer.concat([head, tail, cipher.getAuthTag()]);
+  const body = cipher.update(plain);
+  // GCM is a stream mode: final() yields no bytes, only computes the tag.
+  assert(cipher.final().length === 0);
+  return [body, cipher.getAuthTag()];
 }
 
 /** The plaintext of one record; undefined when it does not verify (altered, moved or truncated). */

@@ -58,12 +58,12 @@ async function blobSink(handle: FileHandle, keys: BlobKeys | undefined, projectI
   const sealer = createRecordSealer(dataKey.plaintext);
   return {
     async write(chunk: Buffer) {
-      const records = sealer.push(chunk);
-      if (records.length > 0) await handle.write(records.length === 1 ? records[0]! : Buffer.concat(records));
+      const pieces = sealer.push(chunk);
+      if (pieces.length > 0) await handle.writev(pieces);
     },
     async finish() {
       try {
-        await handle.write(sealer.finish());
+        await handle.writev(sealer.finish());
       } finally {
         dataKey.plaintext.fill(0);
       }

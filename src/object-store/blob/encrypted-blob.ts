@@ -22,9 +22,13 @@ export interface BlobKeys {
   unwrapDataKey(projectId: string, wrapped: Buffer): Promise<Buffer>;
 }
 
-/** Cuts a plaintext stream into CHUNK_BYTES records; finish() seals the (possibly empty) last one. */
+/**
+ * Cuts a plaintext stream into CHUNK_BYTES records; finish() seals the (possibly empty) last one. The
+ * caller must write what push() returns before pushing again (aligned input is sealed in place).
+ */
 export function createRecordSealer(key: Buffer) {
-  let pending = Buffer.allocUnsafe(CHUNK_BYTES);
+  // Reused: sealRecord's output never aliases its input, so the buffer is free again once sealed.
+  const pending = Buffer.allocUnsafe(CHUNK_BYTES);
   let filled = 0;
   let index = 0;
   return {
@@ -33,20 +37,26 @@ export function createRecordSealer(key: Buffer) {
       const out: Buffer[] = [];
       let at = 0;
       while (at < chunk.length) {
+        if (filled === 0 && chunk.length - at >= CHUNK_BYTES) {
+          // Aligned full chunk: sealed straight from the caller's buffer, without a copy.
+          out.push(...sealRecord(key, index, false, chunk.subarray(at, at + CHUNK_BYTES)));
+          index += 1;
+          at += CHUNK_BYTES;
+          continue;
+        }
         const take = Math.min(CHUNK_BYTES - filled, chunk.length - at);
         chunk.copy(pending, filled, at, at + take);
         filled += take;
         at += take;
         if (filled === CHUNK_BYTES) {
-          out.push(sealRecord(key, index, false, pending));
+          out.push(...sealRecord(key, index, false, pending));
           index += 1;
           filled = 0;
-          pending = Buffer.allocUnsafe(CHUNK_BYTES);
         }
       }
       return out;
     },
-    finish(): Buffer {
+    finish(): Buffer[] {
       return sealRecord(key, index, true, pending.subarray(0, filled));
     },
   };
