@@ -134,6 +134,7 @@ async function buildS3App(deps: AppDeps, identity: IdentityModule, objectStore: 
   const s3Services = createS3Services({
     db: deps.db,
     objects: objectStore.objects,
+    keys: objectStore.keys,
     clock: deps.clock,
     config: deps.config,
   });
@@ -209,11 +210,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Built first: the services write usage through its recorder inside their own transactions.
   const metering = createMetering(deps, identity.validator);
 
+  const keyManager = createKeyManagerModule({
+    // Database does not list the key manager's tables; the migration creates them, hence the cast.
+    db: deps.db as unknown as Kysely<KeyManagerTables>,
+    dialect: deps.dialect,
+    clock: deps.clock,
+    config: deps.config,
+    validator: identity.validator,
+  });
+  // Created before the object store: its KeyService encrypts every object at rest.
   const objectStore = createObjectStoreModule({
     db: deps.db,
     clock: deps.clock,
     config: deps.config,
     validator: identity.validator,
+    keys: keyManager.services.keys,
   });
   await app.register(objectStore.swiftPlugin, { prefix: '/object-store' });
 
@@ -351,14 +362,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(volume.plugin, { prefix: '/volume' });
 
-  const keyManager = createKeyManagerModule({
-    // Database does not list the key manager's tables; the migration creates them, hence the cast.
-    db: deps.db as unknown as Kysely<KeyManagerTables>,
-    dialect: deps.dialect,
-    clock: deps.clock,
-    config: deps.config,
-    validator: identity.validator,
-  });
   app.addHook('onClose', async () => keyManager.close());
   await app.register(keyManager.plugin, { prefix: '/key-manager' });
 

@@ -7,6 +7,7 @@ import type { TokenValidator } from '../common/http/context.js';
 import type { Config } from '../config/schema.js';
 import type { Database } from '../db/schema.js';
 import { createBlobStore } from './blob/blob-store.js';
+import type { BlobKeys } from './blob/encrypted-blob.js';
 import { emptyExtensions } from './api/swift/extensions.js';
 import { swiftPlugin } from './api/swift/plugin.js';
 import { installSwiftFeatures } from './api/swift/features/index.js';
@@ -18,10 +19,12 @@ export interface ObjectStoreDeps {
   clock: Clock;
   config: Config;
   validator: TokenValidator;
+  /** The key manager's data keys: with them every new blob is encrypted at rest. */
+  keys?: BlobKeys | undefined;
 }
 
 export function createObjectStoreModule(deps: ObjectStoreDeps) {
-  const blobs = createBlobStore(join(deps.config.dataDir, 'objects'));
+  const blobs = createBlobStore(join(deps.config.dataDir, 'objects'), deps.keys);
   const objects = createObjectService({
     store: createObjectStoreStore(deps.db),
     transaction: (fn) => deps.db.transaction().execute((trx) => fn(createObjectStoreStore(trx))),
@@ -35,6 +38,8 @@ export function createObjectStoreModule(deps: ObjectStoreDeps) {
 
   return {
     objects,
+    /** Handed on to the S3 front end's blob store (parts are encrypted like objects). */
+    keys: deps.keys,
     extensions,
     swiftPlugin: swiftPlugin({ objects, validator: deps.validator, extensions, clock: deps.clock }),
     /** Start-up recovery: drop temporary files of interrupted uploads and blobs no row references. */

@@ -141,6 +141,7 @@ export function createObjectService(deps: ObjectServiceDeps) {
       }
       const timestamp = timestamps.next();
       const written = await blobs.write(input.body, {
+        projectId: input.projectId,
         maxBytes: deps.maxObjectBytes,
         expectedBytes: input.contentLength,
         onChunk: input.onChunk,

@@ -1,13 +1,18 @@
 // Object bytes on disk. A blob is written to a temporary file, fsynced, renamed to its final name and the
 // directory fsynced before write() resolves, so a blob that a caller can see is complete and durable.
 // Blob ids are random: object names never become file paths. This is the one interface every byte of
-// the object store (Swift, S3, images, backups) goes through, so encryption at rest slots in here.
+// the object store (Swift, S3, images, backups) goes through, so encryption at rest lives here: with the
+// key manager's keys, every new blob is encrypted (encrypted-blob.ts) and its id ends in ENCRYPTED_SUFFIX.
+// That suffix, stored in the object's row with the id, is the per-object flag that keeps blobs written
+// before encryption (plain 32-hex ids) readable as they are.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errors } from '../../common/errors/codes.js';
+import { createRecordSealer, openEncrypted, type BlobKeys } from './encrypted-blob.js';
+import { encodeHeader } from './blob-cipher.js';
 
 export interface WrittenBlob {
   blobId: string;
@@ -16,6 +21,8 @@ export interface WrittenBlob {
 }
 
 export interface BlobWriteOptions {
+  /** The project that owns the bytes: its KEK wraps the blob's data key (crypto-erase is per project). */
+  projectId: string;
   /** Refuse (and delete) the blob past this size: 413. */
   maxBytes: number;
   /** When the client declared a length, a different byte count is a 499-style abort (400). */
@@ -33,9 +40,39 @@ export interface BlobStore {
   removeTemporaryFiles(): number;
 }
 
-const BLOB_ID = /^[0-9a-f]{32}$/;
+const ENCRYPTED_SUFFIX = '.e1';
+const BLOB_ID = /^[0-9a-f]{32}(\.e1)?$/;
 
-export function createBlobStore(root: string): BlobStore {
+/** Whether the blob was written encrypted (as every blob is once the store has keys). */
+export function isEncryptedBlob(blobId: string): boolean {
+  return blobId.endsWith(ENCRYPTED_SUFFIX);
+}
+
+/** Plain bytes to disk as they are, or sealed records under a fresh data key with its header first. */
+async function blobSink(handle: FileHandle, keys: BlobKeys | undefined, projectId: string) {
+  if (!keys) {
+    return { write: (chunk: Buffer) => handle.write(chunk), finish: async () => undefined };
+  }
+  const dataKey = await keys.createDataKey(projectId);
+  await handle.write(encodeHeader({ projectId, wrappedKey: dataKey.wrapped }));
+  const sealer = createRecordSealer(dataKey.plaintext);
+  return {
+    async write(chunk: Buffer) {
+      const pieces = sealer.push(chunk);
+      if (pieces.length > 0) await handle.writev(pieces);
+    },
+    async finish() {
+      try {
+        await handle.writev(sealer.finish());
+      } finally {
+        dataKey.plaintext.fill(0);
+      }
+    },
+  };
+}
+
+/** `keys` (the key manager) turns encryption at rest on; without it blobs are written in the clear. */
+export function createBlobStore(root: string, keys?: BlobKeys): BlobStore {
   const tmpDir = join(root, 'tmp');
   const blobDir = join(root, 'blobs');
   mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
@@ -58,12 +95,13 @@ export function createBlobStore(root: string): BlobStore {
 
   return {
     async write(source, options) {
-      const blobId = randomUUID().replaceAll('-', '');
+      const blobId = randomUUID().replaceAll('-', '') + (keys ? ENCRYPTED_SUFFIX : '');
       const tmpPath = join(tmpDir, `${blobId}.tmp`);
       const md5 = createHash('md5');
       let size = 0;
       const handle = await open(tmpPath, 'wx', 0o600);
       try {
+        const sink = await blobSink(handle, keys, options.projectId);
         for await (const piece of source) {
           const chunk =
             typeof piece === 'string'
@@ -73,11 +111,12 @@ export function createBlobStore(root: string): BlobStore {
           if (size > options.maxBytes) throw errors.payloadTooLarge('Your request is too large.');
           md5.update(chunk);
           options.onChunk?.(chunk);
-          await handle.write(chunk);
+          await sink.write(chunk);
         }
         if (options.expectedBytes !== undefined && size !== options.expectedBytes) {
           throw errors.badRequest('The body did not match Content-Length.');
         }
+        await sink.finish();
         await handle.sync();
         await handle.close();
         await rename(tmpPath, pathOf(blobId));
@@ -96,7 +135,16 @@ export function createBlobStore(root: string): BlobStore {
       // owns the FileHandle and closes it; handing it a bare fd instead would leave the FileHandle to be
       // closed again on garbage collection, which crashes the process with EBADF.
       const handle = await open(path, 'r');
-      return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+      if (!isEncryptedBlob(blobId)) {
+        return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+      }
+      try {
+        if (!keys) throw errors.internal(new Error(`blob ${blobId} is encrypted and this store has no keys`));
+        return await openEncrypted(handle, keys, range);
+      } catch (err) {
+        await handle.close();
+        throw err;
+      }
     },
 
     async remove(blobId) {

@@ -8,6 +8,7 @@ import type { Config } from '../../config/schema.js';
 import type { Database } from '../../db/schema.js';
 import { createLeaseStore, type LeaseTables } from '../../common/tasks/lease-store.js';
 import { createBlobStore } from '../blob/blob-store.js';
+import type { BlobKeys } from '../blob/encrypted-blob.js';
 import type { ObjectService } from '../object-service.js';
 import { createVersionStore } from '../versioning/index.js';
 import { createBucketService } from './bucket-service.js';
@@ -20,13 +21,15 @@ export interface S3ServicesDeps {
   objects: ObjectService;
   clock: Clock;
   config: Config;
+  /** The key manager's data keys (as the object store's): parts are encrypted at rest too. */
+  keys?: BlobKeys | undefined;
 }
 
 export function createS3Services(deps: S3ServicesDeps) {
   const store = createS3Store(deps.db);
   // The same directory as the object store's blobs: part files are blobs too, and start-up recovery
   // removes the temporary files of interrupted part uploads with everyone else's.
-  const blobs = createBlobStore(join(deps.config.dataDir, 'objects'));
+  const blobs = createBlobStore(join(deps.config.dataDir, 'objects'), deps.keys);
   const multipart = createMultipartService({
     store,
     transaction: (fn) => deps.db.transaction().execute((trx) => fn(createS3Store(trx))),

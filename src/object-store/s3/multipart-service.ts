@@ -225,6 +225,7 @@ async function requireUpload(
 /** Writes a part's blob, then records it if the upload is still open (replacing an earlier one). */
 async function writePart(deps: MultipartServiceDeps, input: PartWrite): Promise<UploadPart> {
   const written = await deps.blobs.write(input.body, {
+    projectId: input.upload.projectId,
     maxBytes: MULTIPART_LIMITS.maxPartBytes,
     expectedBytes: input.contentLength,
     onChunk: input.onChunk,
@@ -297,6 +298,7 @@ async function complete(
       throw s3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
     }
     const written = await deps.blobs.write(concatenate(deps, chosen), {
+      projectId: upload.projectId,
       maxBytes: MULTIPART_LIMITS.maxObjectBytes,
       expectedBytes: sizeBytes,
       onChunk: assembly.onChunk,

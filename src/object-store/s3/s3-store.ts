@@ -7,7 +7,7 @@ import { parseMetadata } from '../object-store-store.js';
 import { prefixUpperBound } from '../object-store-store.js';
 
 export type ConfigKind =
-  'cors' | 'policy' | 'tagging' | 'lifecycle' | 'publicAccessBlock' | 'ownershipControls';
+  'cors' | 'policy' | 'tagging' | 'lifecycle' | 'publicAccessBlock' | 'ownershipControls' | 'encryption';
 
 export interface MultipartUpload {
   uploadId: string;

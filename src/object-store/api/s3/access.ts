@@ -46,6 +46,8 @@ const OPERATION = {
   's3:GetLifecycleConfiguration': 'account-read',
   's3:PutLifecycleConfiguration': 'container-write',
   's3:GetBucketOwnershipControls': 'account-read',
+  's3:GetEncryptionConfiguration': 'account-read',
+  's3:PutEncryptionConfiguration': 'container-write',
   's3:PutBucketOwnershipControls': 'container-write',
   's3:GetBucketPublicAccessBlock': 'account-read',
   's3:GetBucketPolicyStatus': 'account-read',

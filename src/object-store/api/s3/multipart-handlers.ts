@@ -2,6 +2,7 @@
 // AbortMultipartUpload. Parts are checked like PutObject bodies; completion assembles them into one
 // object (see s3/multipart-service.ts) whose checksum, when the upload chose an algorithm, is either
 // computed over the whole object (FULL_OBJECT) or over the part checksums (COMPOSITE, `<value>-N`).
+import { encryptionHeaders } from './server-side-encryption.js';
 import type { FastifyReply } from 'fastify';
 import type { ResolvedBucket } from '../../s3/bucket-service.js';
 import type { Assembly } from '../../s3/multipart-service.js';
@@ -269,7 +270,11 @@ export async function completeMultipartUpload(ctx: S3Context, bucket: ResolvedBu
     return ctx.reply;
   }
   const document = completeResult(ctx, bucket, object);
-  if (!heartbeat.started) return sendXml(ctx, 200, document);
+  // Once the keep-alive heartbeat started, the headers are gone: S3 sends its SSE header only up front.
+  if (!heartbeat.started) {
+    ctx.reply.headers(encryptionHeaders(object));
+    return sendXml(ctx, 200, document);
+  }
   heartbeat.finish(document);
   return ctx.reply;
 }

@@ -1,6 +1,7 @@
 // CopyObject: x-amz-copy-source names the source, x-amz-metadata-directive chooses COPY (the source's
 // metadata) or REPLACE (the request's), and the x-amz-copy-source-if-* headers guard the copy. The copy
 // shares the source's blob, so it costs no bytes whatever the size.
+import { encryptionHeaders } from './server-side-encryption.js';
 import type { FastifyReply } from 'fastify';
 import { evaluateConditions } from '../../http/conditions.js';
 import type { StoredMetadata, StoredObject } from '../../model.js';
@@ -182,6 +183,7 @@ export async function copyObject(ctx: S3Context, bucket: ResolvedBucket, key: st
       .map(([name, value]) => leaf(checksumElement(name), value)),
   );
   if (versioned.versionId !== undefined) ctx.reply.header('x-amz-version-id', versioned.versionId);
+  ctx.reply.headers(encryptionHeaders(object));
   return ctx.reply.status(200).type('application/xml').send(body);
 }
 

@@ -2,6 +2,7 @@
 // Swift shows it as X-Object-Meta-*; the representation headers S3 keeps (Content-Disposition,
 // Content-Encoding, Cache-Control, Expires, Content-Language) and the object's x-amz-checksum-* value
 // are stored as persisted object headers. The reverse mapping builds GET and HEAD responses.
+import { encryptionHeaders } from './server-side-encryption.js';
 import { httpDate } from '../../http/conditions.js';
 import type { StoredMetadata, StoredObject } from '../../model.js';
 import { s3Error } from '../../s3/s3-errors.js';
@@ -93,6 +94,7 @@ export function objectResponseHeaders(object: StoredObject, withChecksums: boole
     etag: quoteEtag(object.etag),
     'last-modified': httpDate(new Date(object.lastModified)),
     'accept-ranges': 'bytes',
+    ...encryptionHeaders(object),
   };
   for (const [key, value] of Object.entries(object.metadata.meta)) headers[`${META_PREFIX}${key}`] = value;
   for (const name of REPRESENTATION_HEADERS) {

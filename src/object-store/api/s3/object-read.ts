@@ -74,21 +74,24 @@ export async function getObject(ctx: S3Context): Promise<FastifyReply> {
   // S3 serves one range; a multi-range request gets the whole object, as from S3.
   const range = ranges?.length === 1 ? ranges[0] : undefined;
   const checksumMode = ctx.headers['x-amz-checksum-mode']?.toUpperCase() === 'ENABLED';
+  const isHead = ctx.request.method === 'HEAD';
+  // Opened before any header is set: a body that cannot be read (crypto-erased key) is a clean error.
+  const body =
+    isHead || (!range && object.sizeBytes === 0) ? '' : await ctx.deps.objects.openObject(object, range);
   reply.headers({
     ...objectResponseHeaders(object, checksumMode && !range),
     ...taggingCountHeader(object),
     ...(ctx.query.has('versionId') ? {} : await expirationHeaders(ctx, bucket, object)),
     ...overrides,
   });
-  const isHead = ctx.request.method === 'HEAD';
   if (range) {
     reply.header('content-range', `bytes ${range.start}-${range.end}/${object.sizeBytes}`);
     reply.header('content-length', String(range.end - range.start + 1));
     reply.status(206);
-    return isHead ? reply.send() : reply.send(await ctx.deps.objects.openObject(object, range));
+    return isHead ? reply.send() : reply.send(body);
   }
   reply.header('content-length', String(object.sizeBytes));
   reply.status(200);
   if (isHead) return reply.send();
-  return reply.send(object.sizeBytes === 0 ? '' : await ctx.deps.objects.openObject(object));
+  return reply.send(body);
 }

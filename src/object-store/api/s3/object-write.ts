@@ -18,11 +18,11 @@ import { planBody } from './request-body.js';
 import { withRequestTags } from './tagging.js';
 import { quoteEtag, requireBucket, requireKey, sendEmpty, type S3Context } from './s3-context.js';
 import { expirationHeaders } from './lifecycle.js';
+import { checkServerSideEncryption, encryptionHeaders } from './server-side-encryption.js';
 import { deleteCurrent, deleteVersion, prepareVersionedWrite } from './versioning.js';
 
 /** Request headers asking for features this server does not have: refused rather than ignored. */
 const UNSUPPORTED_HEADERS: Record<string, string> = {
-  'x-amz-server-side-encryption': 'Server-side encryption settings',
   'x-amz-server-side-encryption-customer-algorithm': 'SSE-C',
   'x-amz-server-side-encryption-aws-kms-key-id': 'SSE-KMS',
   'x-amz-object-lock-mode': 'Object lock',
@@ -35,6 +35,7 @@ export function refuseUnsupportedHeaders(ctx: S3Context): void {
   for (const [name, feature] of Object.entries(UNSUPPORTED_HEADERS)) {
     if (ctx.headers[name] !== undefined) throw s3Errors.notImplemented(feature);
   }
+  checkServerSideEncryption(ctx);
   const storageClass = ctx.headers['x-amz-storage-class'];
   if (storageClass !== undefined && storageClass !== 'STANDARD') {
     throw s3Error('InvalidStorageClass', 'The storage class you specified is not valid');
@@ -99,6 +100,7 @@ export async function putObject(ctx: S3Context, bucket: ResolvedBucket, key: str
   });
   ctx.reply.headers({
     etag: quoteEtag(object.etag),
+    ...encryptionHeaders(object),
     ...checksumHeaders(object.metadata),
     ...(await expirationHeaders(ctx, bucket, object)),
   });

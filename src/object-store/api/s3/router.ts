@@ -31,6 +31,7 @@ import {
 } from './multipart-handlers.js';
 import { listMultipartUploads, listParts } from './multipart-list.js';
 import { copyObject } from './object-copy.js';
+import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket-encryption.js';
 import { deleteBucketLifecycle, getBucketLifecycle, putBucketLifecycle } from './lifecycle.js';
 import { getObjectAttributes } from './object-attributes.js';
 import { postObject } from './post-object.js';
@@ -51,7 +52,6 @@ import { requireBucket, requireKey, type S3Context } from './s3-context.js';
 const UNSUPPORTED_BUCKET_SUBRESOURCES = [
   'accelerate',
   'analytics',
-  'encryption',
   'intelligent-tiering',
   'inventory',
   'logging',
@@ -95,6 +95,7 @@ async function bucketGet(ctx: S3Context): Promise<FastifyReply> {
   if (q.has('policy')) return getBucketPolicy(ctx);
   if (q.has('policyStatus')) return getBucketPolicyStatus(ctx);
   if (q.has('ownershipControls')) return getBucketOwnershipControls(ctx);
+  if (q.has('encryption')) return getBucketEncryption(ctx);
   if (q.has('publicAccessBlock')) return getPublicAccessBlock(ctx);
   if (q.has('uploads')) return listMultipartUploads(ctx);
   const listType = q.get('list-type');
@@ -121,6 +122,7 @@ async function bucketRoute(ctx: S3Context): Promise<FastifyReply> {
       if (q.has('cors')) return putBucketCors(ctx);
       if (q.has('policy')) return putBucketPolicy(ctx);
       if (q.has('ownershipControls')) return putBucketOwnershipControls(ctx);
+      if (q.has('encryption')) return putBucketEncryption(ctx);
       if (q.has('publicAccessBlock')) return putPublicAccessBlock(ctx);
       return createBucket(ctx);
     case 'DELETE':
@@ -129,6 +131,7 @@ async function bucketRoute(ctx: S3Context): Promise<FastifyReply> {
       if (q.has('lifecycle')) return deleteBucketLifecycle(ctx);
       if (q.has('policy')) return deleteBucketPolicy(ctx);
       if (q.has('ownershipControls')) return deleteBucketOwnershipControls(ctx);
+      if (q.has('encryption')) return deleteBucketEncryption(ctx);
       if (q.has('publicAccessBlock')) return deletePublicAccessBlock(ctx);
       return deleteBucket(ctx);
     case 'POST':
