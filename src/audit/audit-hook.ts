@@ -67,12 +67,16 @@ export function installAuditHook(
   service?: string,
 ): void {
   app.decorateRequest('auditTarget', undefined);
-  app.addHook('onResponse', async (request, reply) => {
-    if (!MUTATING.has(request.method)) return;
+  // onSend, not onResponse: the record is written before the client sees the answer, so an
+  // acknowledged write always has its audit event (a crash in between cannot lose it) and a client that
+  // reads the trail right after its request finds it.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!MUTATING.has(request.method)) return payload;
     try {
       await store.append(buildAuditEvent(request, reply.statusCode, clock.now(), service));
     } catch (err) {
       request.log.error({ event: 'audit.append.failed', err }, 'audit record could not be written');
     }
+    return payload;
   });
 }

@@ -1,24 +1,72 @@
-// Append-only storage of audit events: this module only ever inserts and reads, never updates or deletes.
-import type { Kysely } from 'kysely';
+// Append-only storage of audit events: this module only ever inserts and reads, never updates or deletes
+// an event. Appends are chained (audit-chain.ts): one transaction takes the head row (the UPDATE locks it
+// on PostgreSQL; SQLite has one writer), hashes the event after the head's and moves the head, so the
+// chain stays one line whatever the number of API processes.
+import { sql, type Kysely } from 'kysely';
 import type { AuditEventTable, Database } from '../db/schema.js';
+import { eventHash, type AuditFields } from './audit-chain.js';
 
-export type AuditEvent = AuditEventTable;
+export type AuditEvent = AuditFields;
+export type ChainedAuditEvent = AuditEventTable;
+
+export interface AuditQuery {
+  limit: number;
+  requestId?: string;
+  projectId?: string;
+  userId?: string;
+  action?: string;
+  outcome?: 'success' | 'failure';
+  since?: string;
+  until?: string;
+  /** Keyset paging: events before this seq (newest first). */
+  beforeSeq?: number;
+}
 
 export interface AuditStore {
   append(event: AuditEvent): Promise<void>;
-  /** Newest first, for operators and tests. */
-  list(options: { limit: number; requestId?: string }): Promise<AuditEvent[]>;
+  /** Newest first. */
+  list(query: AuditQuery): Promise<ChainedAuditEvent[]>;
 }
 
 export function createAuditStore(db: Kysely<Database>): AuditStore {
   return {
     async append(event) {
-      await db.insertInto('audit_events').values(event).execute();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('audit_chain')
+          .set((eb) => ({ seq: eb('seq', '+', 1) }))
+          .where('id', '=', 'head')
+          .execute();
+        const head = await trx
+          .selectFrom('audit_chain')
+          .select(['seq', 'hash'])
+          .where('id', '=', 'head')
+          .executeTakeFirstOrThrow();
+        const seq = Number(head.seq);
+        const hash = eventHash(seq, head.hash, event);
+        await trx
+          .insertInto('audit_events')
+          .values({ ...event, seq, prev_hash: head.hash, hash })
+          .execute();
+        await trx.updateTable('audit_chain').set({ hash }).where('id', '=', 'head').execute();
+      });
     },
-    async list({ limit, requestId }) {
+    async list(query) {
       let q = db.selectFrom('audit_events').selectAll();
-      if (requestId) q = q.where('request_id', '=', requestId);
-      return q.orderBy('at', 'desc').orderBy('id', 'desc').limit(Math.min(limit, 1000)).execute();
+      if (query.requestId) q = q.where('request_id', '=', query.requestId);
+      if (query.projectId) q = q.where('initiator_project_id', '=', query.projectId);
+      if (query.userId) q = q.where('initiator_user_id', '=', query.userId);
+      if (query.action) q = q.where('action', '=', query.action);
+      if (query.outcome) q = q.where('outcome', '=', query.outcome);
+      if (query.since) q = q.where('at', '>=', query.since);
+      if (query.until) q = q.where('at', '<', query.until);
+      if (query.beforeSeq !== undefined) q = q.where('seq', '<', query.beforeSeq);
+      // Chain order; events from before the chain (seq null) come last, oldest by time.
+      return q
+        .orderBy(sql`coalesce(seq, 0)`, 'desc')
+        .orderBy('at', 'desc')
+        .limit(Math.min(Math.max(query.limit, 1), 1000))
+        .execute();
     },
   };
 }

@@ -1,4 +1,5 @@
-// The `nuage` command: up (start the all-in-one cloud), keys rotate, doctor, policy list|check.
+// The `nuage` command: up (start the all-in-one cloud), keys rotate, doctor, policy list|check,
+// audit verify|seal.
 import { rotateKeys } from '../common/crypto/key-repository.js';
 import { PolicyError } from '../common/policy/index.js';
 import { ConfigError, loadConfig } from '../config/load.js';
@@ -7,6 +8,7 @@ import { runNuageUp } from '../main.js';
 import { parseServerArgs } from './args.js';
 import { runDoctor } from './doctor.js';
 import { runPolicy } from './policy.js';
+import { runAudit } from './audit.js';
 
 const USAGE = `usage: nuage <command> [options]
 
@@ -27,6 +29,9 @@ commands:
   policy list   print the effective policy rules   [--service S] [--policy-file FILE]
   policy check  explain a decision: --token-json FILE ACTION [--target JSON] [--service S]
                   [--policy-file FILE]; FILE is a GET /v3/auth/tokens body; exit 1 when denied
+  audit verify  check the audit chain's hashes and seals; name every edited, deleted or reordered
+                  event; exit 1 when any (same --data-dir/--database-url/--config as up)
+  audit seal    seal the audit chain's head now
 `;
 
 function configFrom(argv: string[]) {
@@ -54,6 +59,7 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
   if (command === 'doctor') return runDoctor();
   if (command === 'policy') return runPolicy(rest);
+  if (command === 'audit') return runAudit(rest[0], configFrom(rest.slice(1)));
   process.stderr.write(USAGE);
   return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
 }

@@ -390,6 +390,19 @@ export const KeyManagerConfigSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const AuditConfigSchema = Type.Object(
+  {
+    sealIntervalSeconds: Type.Integer({
+      minimum: 10,
+      maximum: 86_400,
+      default: 300,
+      description:
+        'How often the audit chain head is sealed with a MAC under the keys/audit key (and at shutdown).',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({ minLength: 1, default: './nuage-data', description: 'Data directory.' }),
@@ -435,6 +448,7 @@ export const ConfigSchema = Type.Object(
     ceph: CephConfigSchema,
     console: ConsoleConfigSchema,
     keyManager: KeyManagerConfigSchema,
+    audit: AuditConfigSchema,
   },
   { additionalProperties: false },
 );

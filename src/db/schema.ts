@@ -166,6 +166,26 @@ export interface AuditEventTable {
   initiator_project_id: string | null;
   initiator_domain_id: string | null;
   source_address: string;
+  /** Place in the audit chain (null: written before the chain existed). */
+  seq?: number | null;
+  prev_hash?: string | null;
+  hash?: string | null;
+}
+
+/** The chain's head: the last event's place and hash (one row, id 'head'). */
+export interface AuditChainTable {
+  id: string;
+  seq: number;
+  hash: string;
+}
+
+/** The head as it was at a moment, with a MAC under a key kept outside the database. */
+export interface AuditSealTable {
+  seq: number;
+  hash: string;
+  at: string;
+  key_id: string;
+  mac: string;
 }
 
 /** Bookkeeping for idempotent bootstrap and other one-off facts. */
@@ -236,6 +256,8 @@ export interface Database extends ComputeTables, VolumeTables, LeaseTables {
   credentials: CredentialTable;
   revoked_tokens: RevokedTokenTable;
   audit_events: AuditEventTable;
+  audit_chain: AuditChainTable;
+  audit_seals: AuditSealTable;
   settings: SettingTable;
   os_accounts: OsAccountTable;
   os_containers: OsContainerTable;

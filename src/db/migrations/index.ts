@@ -18,6 +18,7 @@ import * as volumeAdminMetadata from './2026-12-07-volume-admin-metadata.js';
 import * as workLeases from './2026-12-07-work-leases.js';
 import * as s3ContainerNameIndex from './2026-12-07-s3-container-name-index.js';
 import * as identityPasswordHistory from './2026-12-07-identity-password-history.js';
+import * as auditChain from './2026-12-07-audit-chain.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-identity': identity,
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-work-leases': workLeases,
   '2026-12-07-s3-container-name-index': s3ContainerNameIndex,
   '2026-12-07-identity-password-history': identityPasswordHistory,
+  '2026-12-07-audit-chain': auditChain,
 };
