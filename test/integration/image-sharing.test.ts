@@ -120,7 +120,9 @@ describe('visibility and members', () => {
       status: 'accepted',
     });
     expect(byOwner.status).toBe(403);
+    // openstacksdk (`openstack image set --accept`) sends the member back with its new status.
     const accept = await glance(app, bob.token, 'PUT', `/v2/images/${img.id}/members/${bob.projectId}`, {
+      member: bob.projectId,
       status: 'accepted',
     });
     expect(accept.body.status).toBe('accepted');
@@ -136,6 +138,11 @@ describe('visibility and members', () => {
       status: 'maybe',
     });
     expect(bad.status).toBe(400);
+    const unknown = await glance(app, bob.token, 'PUT', `/v2/images/${img.id}/members/${bob.projectId}`, {
+      status: 'accepted',
+      colour: 'blue',
+    });
+    expect(unknown.status).toBe(400);
     await glance(app, bob.token, 'PUT', `/v2/images/${img.id}/members/${bob.projectId}`, {
       status: 'rejected',
     });

@@ -8,8 +8,20 @@ const MemberCreate = Type.Object(
   { member: Type.String({ minLength: 1, maxLength: 255 }) },
   { additionalProperties: false },
 );
+// openstacksdk sends the whole member back with its new status (`member` included), as Glance, which
+// reads only `status`, allows: the member's own read-only attributes may come along; anything else is
+// refused.
+const Echoed = Type.Optional(Type.Unknown());
 const MemberUpdate = Type.Object(
-  { status: Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('rejected')]) },
+  {
+    status: Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('rejected')]),
+    member: Echoed,
+    member_id: Echoed,
+    image_id: Echoed,
+    created_at: Echoed,
+    updated_at: Echoed,
+    schema: Echoed,
+  },
   { additionalProperties: false },
 );
 
