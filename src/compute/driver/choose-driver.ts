@@ -8,7 +8,8 @@ import { QemuDriver } from './qemu/qemu-driver.js';
 import { cephClientOf } from '../../storage/rbd/ceph-config.js';
 
 export function chooseComputeDriver(config: Config): ComputeDriver {
-  if (config.compute.driver === 'fake') return new FakeDriver();
+  if (config.compute.driver === 'fake')
+    return new FakeDriver({ consoleDir: join(resolve(config.dataDir), 'compute', 'consoles') });
   // Instance directories hold the QMP unix sockets, whose paths must stay short and absolute.
   const ceph = cephClientOf(config.ceph);
   // With a Ceph config, guests open RBD roots and volumes through librbd as this host's cephx user.

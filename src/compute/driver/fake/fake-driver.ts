@@ -15,8 +15,10 @@ import {
   type ResizeTarget,
   type StopOptions,
   type VolumeAttachment,
+  type ConsoleKind,
 } from '../driver.js';
 import { emptyQcow2 } from './empty-qcow2.js';
+import { FakeConsoles } from './fake-consoles.js';
 
 /** Milliseconds each operation takes. */
 export interface FakeDelays {
@@ -36,6 +38,8 @@ export interface FakeDriverOptions {
   clock?: Clock;
   /** How many guests this fake host holds at most; spawn beyond it fails like a full host. */
   maxInstances?: number;
+  /** Where guests' console sockets listen (fake-consoles.ts); without it the driver has no consoles. */
+  consoleDir?: string;
 }
 
 interface FakeInstance {
@@ -71,11 +75,22 @@ export class FakeDriver implements ComputeDriver {
   private readonly clock: Clock;
   private readonly maxInstances: number;
   private nextPid = 10_000;
+  private readonly consoles: FakeConsoles | undefined;
+  /** Present only with `consoleDir`, as the contract's optional method (absent: no consoles). */
+  readonly consoleSocket?: (id: string, kind: ConsoleKind) => Promise<string | undefined>;
 
   constructor(options: FakeDriverOptions = {}) {
     this.delays = { ...DEFAULT_DELAYS, ...options.delays };
     this.clock = options.clock ?? systemClock;
     this.maxInstances = options.maxInstances ?? 1_000;
+    if (options.consoleDir !== undefined) {
+      const consoles = new FakeConsoles(options.consoleDir);
+      this.consoles = consoles;
+      this.consoleSocket = (id, kind) => {
+        const instance = this.get(id);
+        return consoles.socketFor(id, kind, () => instance.console);
+      };
+    }
   }
 
   async spawn(spec: InstanceSpec): Promise<InstanceInfo> {
@@ -151,6 +166,7 @@ export class FakeDriver implements ComputeDriver {
     if (instance === undefined) return;
     // Destroy may interrupt anything (Nova deletes during any task), so it ignores `busy`.
     this.instances.delete(id);
+    await this.consoles?.close(id);
     await delay(this.delays.destroyMs);
     if (instance.powerState !== PowerState.Shutdown && instance.powerState !== PowerState.NoState) {
       this.emit(id, 'stopped');
@@ -289,6 +305,7 @@ export class FakeDriver implements ComputeDriver {
 
   async close(): Promise<void> {
     this.listeners.clear();
+    await this.consoles?.closeAll();
   }
 
   /** Test hook: the hypervisor process dies (power state Shutdown, event `died`). */
