@@ -2,7 +2,6 @@
 // them (server state, lock, device names), and what the worker does with them when a server is rebuilt
 // or deleted. The attachment itself is the block-storage service's (through the VolumeAttacher); this
 // service keeps Nova's side of it: device, tag and delete_on_termination.
-import { ApiError } from '../common/errors/api-error.js';
 import { errors } from '../common/errors/codes.js';
 import type { AuthContext } from '../common/http/context.js';
 import { newUuid } from '../common/ids.js';
@@ -16,6 +15,7 @@ import {
   type ServerVolume,
   type VolumeAttachmentStore,
 } from './volume-attachment-store.js';
+import { computeErrors } from './compute-errors.js';
 
 export type { ServerVolume } from './volume-attachment-store.js';
 
@@ -88,7 +88,7 @@ export function createServerVolumes(deps: ServerVolumesDeps) {
   }
 
   function notAttached(serverId: string, volumeId: string) {
-    return new ApiError(404, 'NotFound', `Instance ${serverId} is not attached to volume ${volumeId}`);
+    return computeErrors.notFound(`Instance ${serverId} is not attached to volume ${volumeId}`);
   }
 
   /** The device the volume gets: the requested one when it is free (Nova honours it), else the next. */

@@ -1,7 +1,6 @@
 // POST /volumes/{id}/action: os-extend (offline, and online at 3.42+ through the host), os-reset_status
 // (admin), os-set_bootable, os-volume_upload_image (a new image filled by the worker) and
 // os-force_delete (admin). Each writes the row's status and task under compare-and-set and kicks the worker.
-import { ApiError } from '../common/errors/api-error.js';
 import { errors } from '../common/errors/codes.js';
 import type { AuthContext } from '../common/http/context.js';
 import type { AttachmentStatus, Volume, VolumeStatus } from './model.js';
@@ -198,7 +197,7 @@ function imageMetadataOps(
       const v = await volumes.visible(auth, id);
       requireUsable(v);
       if (v.imageMetadata === null || !(key in v.imageMetadata)) {
-        throw new ApiError(404, 'NotFound', `Glance metadata for volume/snapshot ${id} cannot be found.`);
+        throw volumeErrors.notFound(`Glance metadata for volume/snapshot ${id} cannot be found.`);
       }
       const { [key]: _gone, ...rest } = v.imageMetadata;
       await write(v, { imageMetadata: rest });

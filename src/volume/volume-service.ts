@@ -2,7 +2,6 @@
 // Cinder's filters and paging, update, delete (refused while attached or with snapshots, unless
 // cascade) and metadata. Everything that takes longer than a request is a `task` on the row that the
 // worker drives; the API writes it and answers 202.
-import { ApiError } from '../common/errors/api-error.js';
 import { errors } from '../common/errors/codes.js';
 import type { AuthContext } from '../common/http/context.js';
 import { newUuid } from '../common/ids.js';
@@ -222,8 +221,7 @@ function metadataOps(
     async deleteMetadataKey(auth: AuthContext, id: string, key: string): Promise<void> {
       requireWriter(auth);
       const v = await visible(auth, id);
-      if (!(key in v.metadata))
-        throw new ApiError(404, 'NotFound', `Volume ${id} has no metadata with key ${key}.`);
+      if (!(key in v.metadata)) throw volumeErrors.notFound(`Volume ${id} has no metadata with key ${key}.`);
       const rest = Object.fromEntries(Object.entries(v.metadata).filter(([k]) => k !== key));
       await stores.volumes.replaceMetadata(id, rest);
     },

@@ -18,8 +18,8 @@ export const errors = {
     new ApiError(404, 'RouteNotFound', `The resource could not be found.`, {
       internalContext: { method, url },
     }),
-  methodNotAllowed: () =>
-    new ApiError(405, 'MethodNotAllowed', 'The method is not allowed for this resource.'),
+  methodNotAllowed: (message = 'The method is not allowed for this resource.') =>
+    new ApiError(405, 'MethodNotAllowed', message),
   notAcceptable: (message: string) => new ApiError(406, 'NotAcceptable', message),
   conflict: (message: string, options?: ApiErrorOptions) => new ApiError(409, 'Conflict', message, options),
   preconditionFailed: (message = 'A precondition for this request was not met.') =>
@@ -29,7 +29,8 @@ export const errors = {
   rangeNotSatisfiable: (message = 'The Range requested is not available.') =>
     new ApiError(416, 'RangeNotSatisfiable', message),
   unprocessable: (message: string) => new ApiError(422, 'UnprocessableEntity', message),
-  payloadTooLarge: (message = 'Request entity too large.') => new ApiError(413, 'PayloadTooLarge', message),
+  payloadTooLarge: (message = 'Request entity too large.', options?: ApiErrorOptions) =>
+    new ApiError(413, 'PayloadTooLarge', message, options),
   unsupportedMediaType: (message = 'Unsupported media type.', options?: ApiErrorOptions) =>
     new ApiError(415, 'UnsupportedMediaType', message, options),
   notImplemented: (message = 'The action is not implemented.') =>
@@ -43,6 +44,8 @@ export const errors = {
         cause,
       },
     ),
+  /** A 500 whose message the API's clients expect verbatim (Swift's bulk and SLO results). */
+  internalMessage: (message: string) => new ApiError(500, 'InternalError', message),
   serviceUnavailable: (message = 'The service is temporarily unavailable.') =>
     new ApiError(503, 'ServiceUnavailable', message),
 } as const;

@@ -1,7 +1,6 @@
 // Backups: create, list (summary and detail), show, update (3.9), delete, restore and the admin actions
 // (os-force_delete, os-reset_status). Bodies and query strings are validated before the handlers.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError } from '../../common/errors/api-error.js';
 import type { BackupListInput } from '../backup-service.js';
 import type { Backup } from '../model.js';
 import { volumeErrors } from '../volume-errors.js';
@@ -22,6 +21,7 @@ import { BackupListQuery } from './schemas/query-schemas.js';
 import { actionOf, declare } from './validation.js';
 import { cleaned } from './volume-routes.js';
 import { backupDetail, backupSummary, nextLink } from './views.js';
+import { errors } from '../../common/errors/codes.js';
 
 type Id = { Params: { project: string; id: string } };
 
@@ -39,7 +39,7 @@ function createInput(request: FastifyRequest, deps: VolumeRouteDeps, b: BackupCr
   const zone = atLeast(v, 51) ? b.availability_zone : undefined;
   // One backup service, in this service's zone.
   if (zone !== undefined && zone !== null && zone !== deps.availabilityZone)
-    throw new ApiError(503, 'ServiceUnavailable', 'Service cinder-backup could not be found.');
+    throw errors.serviceUnavailable('Service cinder-backup could not be found.');
   return {
     volumeId: b.volume_id,
     name: cleaned(b.name, undefined) ?? null,

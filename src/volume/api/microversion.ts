@@ -2,7 +2,6 @@
 // version in the response. A small copy of compute's helper (compute/api/microversion.ts hard-codes the
 // service name `compute` and its 2.x range; that module is not ours to parameterise).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../../common/errors/api-error.js';
 import { errors } from '../../common/errors/codes.js';
 
 export interface Microversion {
@@ -52,9 +51,7 @@ export function parseMicroversion(request: FastifyRequest): Microversion {
   }
   const version = { major: Number(match[1]), minor: Number(match[2]) };
   if (compare(version, MIN_VERSION) < 0 || compare(version, MAX_VERSION) > 0) {
-    throw new ApiError(
-      406,
-      'NotAcceptable',
+    throw errors.notAcceptable(
       `Version ${text} is not supported by the API. Minimum is ${format(MIN_VERSION)} and maximum is ${format(MAX_VERSION)}.`,
     );
   }

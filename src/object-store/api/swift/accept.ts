@@ -1,10 +1,11 @@
 // swob's Accept negotiation (Accept.best_match), shared by listings and the bulk and SLO replies: media
 // ranges ranked by quality, then exact before wildcard; a malformed header is an error, as in swob.
-import { ApiError } from '../../../common/errors/api-error.js';
+import type { ApiError } from '../../../common/errors/api-error.js';
+import { errors } from '../../../common/errors/codes.js';
 
 /** swob raises ValueError; Swift's listings answer it with 400 "Invalid Accept header". */
 function invalidAccept(): ApiError {
-  return new ApiError(400, 'BadRequest', 'Invalid Accept header');
+  return errors.badRequest('Invalid Accept header');
 }
 
 const TOKEN = '[^()<>@,;:\\\\"/\\[\\]?={}\\x00-\\x20\\x7f]+';

@@ -1,14 +1,15 @@
 // X-Delete-At and X-Delete-After as Swift's check_delete_headers reads them: Python integers (blanks, a
 // sign and digit underscores allowed), X-Delete-After added to now, both clamped to Swift's timestamp
 // range, and a time that is not in the future refused.
-import { ApiError } from '../../../common/errors/api-error.js';
+import type { ApiError } from '../../../common/errors/api-error.js';
 import { pythonInt } from './python-int.js';
+import { errors } from '../../../common/errors/codes.js';
 
 /** normalize_delete_at_timestamp's range: 0 to 9999999999 (ten digits). */
 const MAX_DELETE_AT = 9_999_999_999;
 
 function refuse(message: string): ApiError {
-  return new ApiError(400, 'BadRequest', message);
+  return errors.badRequest(message);
 }
 
 function clamp(seconds: number): number {

@@ -1,8 +1,8 @@
 // Swift's storage policies as Nuage has them: one, Policy-0, the default, which every container uses.
 // /info advertises it, containers report it (X-Storage-Policy), accounts report their usage per policy
 // (X-Account-Storage-Policy-<name>-*), and a container PUT naming another policy is refused with 400.
-import { ApiError } from '../../../common/errors/api-error.js';
 import type { Account } from '../../model.js';
+import { errors } from '../../../common/errors/codes.js';
 
 export const DEFAULT_POLICY_NAME = 'Policy-0';
 
@@ -18,7 +18,7 @@ export function policiesInfo(): Array<Record<string, unknown>> {
 export function checkStoragePolicy(value: string | undefined): void {
   if (value === undefined || value === '') return;
   if (value.toUpperCase() === DEFAULT_POLICY_NAME.toUpperCase()) return;
-  throw new ApiError(400, 'BadRequest', `Invalid X-Storage-Policy '${value.slice(0, 256)}'`);
+  throw errors.badRequest(`Invalid X-Storage-Policy '${value.slice(0, 256)}'`);
 }
 
 /**

@@ -2,7 +2,6 @@
 // bytes and must be valid UTF-8 without NUL (Swift answers 412 otherwise); object names keep every
 // slash, dot and dot-dot as ordinary characters, since they never become file paths.
 import { errors } from '../../../common/errors/codes.js';
-import { ApiError } from '../../../common/errors/api-error.js';
 import { LIMITS } from '../../model.js';
 
 export interface SwiftPath {
@@ -33,9 +32,9 @@ export function decodeName(raw: string): string {
   try {
     text = decoder.decode(Uint8Array.from(bytes));
   } catch {
-    throw new ApiError(412, 'PreconditionFailed', 'Invalid UTF8 or contains NULL');
+    throw errors.preconditionFailed('Invalid UTF8 or contains NULL');
   }
-  if (text.includes('\0')) throw new ApiError(412, 'PreconditionFailed', 'Invalid UTF8 or contains NULL');
+  if (text.includes('\0')) throw errors.preconditionFailed('Invalid UTF8 or contains NULL');
   return text;
 }
 

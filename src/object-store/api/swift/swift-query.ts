@@ -1,7 +1,7 @@
 // The query string as Swift reads it (swob's Request.params: parse_qsl with blank values kept, '+' as a
 // space, the last of repeated names winning), with every value required to be UTF-8 once percent-decoded:
 // Swift's get_param answers 400 '"<name>" parameter not valid UTF-8' otherwise.
-import { ApiError } from '../../../common/errors/api-error.js';
+import { errors } from '../../../common/errors/codes.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -42,8 +42,7 @@ export function parseSwiftQuery(rawQuery: string): Record<string, string | undef
     const name = utf8(percentDecode(eq < 0 ? pair : pair.slice(0, eq)));
     if (name === undefined) continue;
     const value = utf8(percentDecode(eq < 0 ? '' : pair.slice(eq + 1)));
-    if (value === undefined)
-      throw new ApiError(400, 'BadRequest', `"${name.slice(0, 128)}" parameter not valid UTF-8`);
+    if (value === undefined) throw errors.badRequest(`"${name.slice(0, 128)}" parameter not valid UTF-8`);
     out[name] = value;
   }
   return out;

@@ -4,7 +4,7 @@
 // reseller: a ResellerAdmin or the cloud admin). An upload that would exceed one is refused with 413
 // "Upload exceeds quota." (or "policy quota."); the declared Content-Length is checked before the
 // upload, and the real size of a chunked upload before it is committed.
-import { ApiError } from '../../../../common/errors/api-error.js';
+import type { ApiError } from '../../../../common/errors/api-error.js';
 import { errors } from '../../../../common/errors/codes.js';
 import { isSwiftReseller } from '../access.js';
 import { DEFAULT_POLICY_NAME } from '../storage-policy.js';
@@ -24,7 +24,7 @@ const ACCOUNT_QUOTA_HEADERS = [
 const LEGACY_ACCOUNT_BYTES = 'x-account-meta-quota-bytes';
 
 function exceeded(kind: '' | 'policy ' = ''): ApiError {
-  return new ApiError(413, 'PayloadTooLarge', `Upload exceeds ${kind}quota.`, {
+  return errors.payloadTooLarge(`Upload exceeds ${kind}quota.`, {
     internalContext: { verbatimBody: true },
   });
 }

@@ -5,6 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import { ApiError } from '../../../../../common/errors/api-error.js';
 import { bestMatch } from '../../accept.js';
+import { errors } from '../../../../../common/errors/codes.js';
 
 export const ACCEPTABLE_FORMATS = ['text/plain', 'application/json', 'application/xml', 'text/xml'] as const;
 export type ResultFormat = (typeof ACCEPTABLE_FORMATS)[number];
@@ -111,7 +112,7 @@ export function errorBodyText(err: ApiError): string {
 
 /** 406 inside a bulk result: no acceptable result format, or a request body that is not text/plain. */
 export function notAcceptable(): ApiError {
-  return new ApiError(406, 'NotAcceptable', 'The request is not acceptable.');
+  return errors.notAcceptable('The request is not acceptable.');
 }
 
 /** The HTTP status an operation failed with; anything that is not an ApiError is a 500. */

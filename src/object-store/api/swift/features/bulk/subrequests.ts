@@ -1,7 +1,6 @@
 // The per-item operations of bulk requests, each authorised as the caller exactly as the single
 // request would be (Swift runs them as subrequests through the whole pipeline), and each answering an
 // HTTP status instead of throwing, so that one bad item never fails the whole batch.
-import { ApiError } from '../../../../../common/errors/api-error.js';
 import { errors } from '../../../../../common/errors/codes.js';
 import { LIMITS, type StoredMetadata } from '../../../../model.js';
 import { authorizeSwift, type Operation } from '../../access.js';
@@ -27,7 +26,7 @@ export async function statusOf(ctx: SwiftContext, operation: () => Promise<numbe
 /** Swift's name constraints on a subrequest path: length limits (400), no NUL (412). */
 export function checkNames(container: string, object?: string): void {
   if (container.includes('\0') || object?.includes('\0'))
-    throw new ApiError(412, 'PreconditionFailed', 'Invalid UTF8 or contains NULL');
+    throw errors.preconditionFailed('Invalid UTF8 or contains NULL');
   if (Buffer.byteLength(container) > LIMITS.maxContainerNameBytes)
     throw errors.badRequest(`Container name length of ${Buffer.byteLength(container)} longer than 256`);
   if (object !== undefined && Buffer.byteLength(object) > LIMITS.maxObjectNameBytes)

@@ -11,6 +11,7 @@ import { authorizeOn } from '../bulk/subrequests.js';
 import { MAX_MANIFEST_SEGMENTS } from './slo-manifest.js';
 import { isSlo, loadSegments } from './slo-read.js';
 import { splitSegmentPath } from './segment-stream.js';
+import { swiftReply } from '../../swift-errors.js';
 
 /** Swift refuses to buffer more than ten manifests' worth of segment names. */
 const MAX_BUFFERED_SEGMENTS = MAX_MANIFEST_SEGMENTS * 10;
@@ -29,16 +30,16 @@ async function manifestSegments(ctx: SwiftContext, name: string): Promise<Pendin
     if (!where) throw errors.notFound('object', name);
     if (!(await authorizeOn(ctx, where.container, 'object-read'))) throw errors.notFound('container', name);
     const manifest = await ctx.objects.requireObject(ctx.path.projectId, where.container, where.name);
-    if (!isSlo(manifest)) throw new ApiError(400, 'BadRequest', 'Not an SLO manifest');
+    if (!isSlo(manifest)) throw errors.badRequest('Not an SLO manifest');
     const segments = await loadSegments(ctx, manifest);
     return segments.flatMap((s) => (s.kind === 'object' ? [{ name: s.name, subSlo: s.subSlo }] : []));
   } catch (err) {
     status = statusOfError(err);
     if (status === 400 && err instanceof ApiError) throw err;
   }
-  if (status === 404) throw new ApiError(404, 'NotFound', 'SLO manifest not found');
-  if (status === 401) throw new ApiError(401, 'Unauthorized', '401 Unauthorized');
-  throw new ApiError(500, 'InternalError', 'Unable to load SLO manifest or segment.');
+  if (status === 404) throw swiftReply(404, 'SLO manifest not found');
+  if (status === 401) throw errors.unauthorized('401 Unauthorized');
+  throw errors.internalMessage('Unable to load SLO manifest or segment.');
 }
 
 /** Swift's get_segments_to_delete_iter: segments first, each manifest after its own segments. */

@@ -2,7 +2,7 @@
 // Content-Range within the SLO and X-Parts-Count; 416 beyond the last part. A plain object or a DLO
 // ignores the parameter, as in Swift.
 import type { FastifyReply } from 'fastify';
-import { ApiError } from '../../../../../common/errors/api-error.js';
+import type { ApiError } from '../../../../../common/errors/api-error.js';
 import type { StoredObject } from '../../../../model.js';
 import { handleObjectRead, authorizeObjectRead, objectHeaders } from '../../object-read.js';
 import { pythonInt } from '../../python-int.js';
@@ -10,13 +10,14 @@ import type { SwiftContext } from '../../swift-context.js';
 import { swiftReply } from '../../swift-errors.js';
 import { segmentLength } from './slo-manifest.js';
 import { isSlo, sloSummary, sloView } from './slo-read.js';
+import { errors } from '../../../../../common/errors/codes.js';
 
 function partNumber(ctx: SwiftContext, raw: string): number {
   const part = pythonInt(raw);
   if (part === undefined || part <= 0)
-    throw new ApiError(400, 'BadRequest', 'Part number must be an integer greater than 0');
+    throw errors.badRequest('Part number must be an integer greater than 0');
   if (ctx.headers.range !== undefined)
-    throw new ApiError(400, 'BadRequest', 'Range requests are not supported with part number queries');
+    throw errors.badRequest('Range requests are not supported with part number queries');
   return part;
 }
 

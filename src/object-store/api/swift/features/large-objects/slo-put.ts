@@ -227,7 +227,7 @@ function reasonText(status: number): string {
 
 export async function handleSloPut(ctx: SwiftContext): Promise<FastifyReply> {
   if (ctx.headers['x-copy-from'] !== undefined)
-    throw new ApiError(405, 'MethodNotAllowed', 'Multipart Manifest PUTs cannot be COPY requests');
+    throw errors.methodNotAllowed('Multipart Manifest PUTs cannot be COPY requests');
   const container = await authorizeOn(ctx, ctx.path.container as string, 'object-write');
   if (!container) throw errors.notFound('container', ctx.path.container as string);
   const body = await readManifestBody(ctx);

@@ -2,7 +2,6 @@
 // stores them: X-Versions-Location and X-History-Location exclude each other (setting one clears the
 // other, removing either removes both), X-Versions-Enabled is stored as "True"/"False" and cannot be
 // removed, and the legacy and new modes never meet on one container.
-import { ApiError } from '../../../../../common/errors/api-error.js';
 import { errors } from '../../../../../common/errors/codes.js';
 import type { Container } from '../../../../model.js';
 import { VERSIONS_ENABLED_HEADER } from '../../../../versioning/index.js';
@@ -35,7 +34,7 @@ function legacyRules(ctx: SwiftContext): string | undefined {
   const value = header === undefined ? undefined : h[header];
   if (header !== undefined && value) {
     if (value.includes('/') || decodeURIComponentSafe(value).includes('/'))
-      throw new ApiError(412, 'PreconditionFailed', 'Container name cannot contain slashes');
+      throw errors.preconditionFailed('Container name cannot contain slashes');
     // Adding wins over removing; the other mode's location is cleared.
     setHeader(ctx, REMOVE_STACK, undefined);
     setHeader(ctx, REMOVE_HISTORY, undefined);

@@ -6,6 +6,7 @@ import { ApiError } from '../../../../../common/errors/api-error.js';
 import type { Container, StoredObject } from '../../../../model.js';
 import type { ObjectService } from '../../../../object-service.js';
 import { DELETE_MARKER_CONTENT_TYPE } from '../../../../versioning/index.js';
+import { errors } from '../../../../../common/errors/codes.js';
 
 export interface LegacyVersioning {
   archive: string;
@@ -37,8 +38,7 @@ export function archivePrefix(name: string): string {
 
 async function requireArchive(objects: ObjectService, projectId: string, archive: string): Promise<void> {
   // Swift turns the archive's 404 into 412: the versioned write cannot proceed.
-  if (!(await objects.getContainer(projectId, archive)))
-    throw new ApiError(412, 'PreconditionFailed', 'A precondition for this request was not met.');
+  if (!(await objects.getContainer(projectId, archive))) throw errors.preconditionFailed();
 }
 
 async function copyToArchive(objects: ObjectService, current: StoredObject, archive: string): Promise<void> {
