@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, errors } from './codes.js';
 
@@ -11,5 +13,14 @@ describe('error codes', () => {
       (factory as (a: string, b: string) => { code: string; status: number })('x', 'y'),
     );
     for (const e of made) expect(rows).toContainEqual([e.code, e.status]);
+  });
+
+  it('are built only by the error tables (src/common/errors and the *errors.ts of a service)', () => {
+    const src = fileURLToPath(new URL('../../', import.meta.url));
+    const adHoc = (readdirSync(src, { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+      .filter((file) => !file.startsWith(join('common', 'errors')) && !/errors\.ts$/.test(file))
+      .filter((file) => readFileSync(join(src, file), 'utf8').includes('new ApiError('));
+    expect(adHoc).toEqual([]);
   });
 });
