@@ -18,7 +18,7 @@ import {
   type NetContext,
 } from './context.js';
 import { badRequest, badResourceRequest } from './errors.js';
-import { pyRepr } from './py-repr.js';
+import { pyRepr } from '../common/py-repr.js';
 import { cidrContains, parseCidr, type Cidr } from './ipam.js';
 import type { Rec } from './network-store.js';
 import type { NetworkService } from './network-service.js';

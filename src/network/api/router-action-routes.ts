@@ -8,7 +8,7 @@ import type { NetworkServices } from '../services.js';
 import { callerOf } from './request-util.js';
 import { isUuidLike } from './validation/formats.js';
 import { UuidSchema } from './validation/kinds.js';
-import { pyStr } from '../py-repr.js';
+import { pyStr } from '../../common/py-repr.js';
 
 export const InterfaceInfoSchema = Type.Object(
   { subnet_id: Type.Optional(UuidSchema), port_id: Type.Optional(UuidSchema) },

@@ -1,7 +1,7 @@
 // Python literal parsing (Cinder's list filters) and Python repr (Cinder's validation messages).
 import { describe, expect, it } from 'vitest';
 import { literalEval } from './py-literal.js';
-import { pyRepr, pyStr } from './schemas/py-repr.js';
+import { pyRepr, pyStr } from '../../common/py-repr.js';
 
 describe('literalEval', () => {
   it('reads the literals Cinder list filters carry', () => {

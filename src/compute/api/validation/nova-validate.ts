@@ -9,7 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import { errors } from '../../../common/errors/codes.js';
 import type { Microversion } from '../microversion.js';
 import { NOVA_FORMATS } from './nova-formats.js';
-import { pyStr } from './py-repr.js';
+import { pyStr } from '../../../common/py-repr.js';
 import { firstError, type Schema, type SchemaError } from './schema-check.js';
 
 /** A schema for the 2.x microversions min..max (inclusive; open ends when absent). */

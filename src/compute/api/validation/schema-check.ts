@@ -3,7 +3,7 @@
 // instance and jsonschema's message, and Nova reports the first. Nova's one extension is kept:
 // `minimum`/`maximum` also apply to numeric strings ("10").
 // Only the keywords Nova's request schemas use are implemented; the schemas are TypeBox values.
-import { pyRepr } from './py-repr.js';
+import { pyRepr } from '../../../common/py-repr.js';
 
 export type Schema = Readonly<Record<string, unknown>>;
 export type PathItem = string | number;

@@ -16,7 +16,7 @@ import {
   uuidReason,
   type Kind,
 } from './kinds.js';
-import { pyRepr, pyStr } from '../../py-repr.js';
+import { pyRepr, pyStr } from '../../../common/py-repr.js';
 import { FORMATS } from './formats.js';
 
 /** The protocol names Neutron's IP_PROTOCOL_MAP knows, besides integers 0 to 255. */

@@ -8,7 +8,7 @@ import type { ApiError } from '../../../common/errors/api-error.js';
 import { badRequest, invalidInput } from '../../errors.js';
 import { canonicalIp, cidrText, parseCidr } from '../../ipam.js';
 import { FORMATS, isIpAddress, isIpSubnet, isUuidLike, registerNeutronFormats } from './formats.js';
-import { pyRepr, pyStr } from '../../py-repr.js';
+import { pyRepr, pyStr } from '../../../common/py-repr.js';
 
 registerNeutronFormats();
 

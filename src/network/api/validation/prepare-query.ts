@@ -7,7 +7,7 @@ import type { TObject } from '@sinclair/typebox';
 import { badRequest, badResourceRequest } from '../../errors.js';
 import type { Query } from '../../list-query.js';
 import { LIST_CONTROLS, ShowQuerySchema, listQuerySchema, type ResourceSpec } from './attribute-map.js';
-import { pyRepr } from '../../py-repr.js';
+import { pyRepr } from '../../../common/py-repr.js';
 
 const webob = (message: string) => badRequest(message, 'HTTPBadRequest');
 const listChecks = new WeakMap<ResourceSpec, { schema: TObject; check: TypeCheck<TObject> }>();

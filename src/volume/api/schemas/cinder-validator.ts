@@ -7,7 +7,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { errors } from '../../../common/errors/codes.js';
 import type { ApiError } from '../../../common/errors/api-error.js';
 import { checkFormat } from './cinder-formats.js';
-import { pyRepr, pyStr } from './py-repr.js';
+import { pyRepr, pyStr } from '../../../common/py-repr.js';
 
 /** The JSON-schema keywords this validator reads (TypeBox emits them as plain properties). */
 interface Schema {

@@ -1,5 +1,5 @@
-// Python's repr() and str() of JSON values, because Nova's validation messages are Python strings:
-// jsonschema writes `'abc' is not of type 'integer'` with repr(), and Nova adds `Value: abc` with str().
+// Python's repr() and str() of JSON values, because the OpenStack services' messages are Python strings:
+// jsonschema writes `'abc' is not of type 'integer'` with repr(), Nova and Cinder add `Value: abc` with str(), Neutron %s.
 
 /** Characters Python's str.isprintable() rejects (all but the plain space of the separators, and C*). */
 const NON_PRINTABLE = /[\p{C}\p{Zl}\p{Zp}]|(?! )\p{Zs}/u;
