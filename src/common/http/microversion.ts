@@ -62,7 +62,8 @@ export function echoMicroversionIn(
   version: Microversion,
 ): void {
   reply.header('OpenStack-API-Version', `${range.service} ${formatMicroversion(version)}`);
-  if (range.legacyHeader !== undefined) reply.header(range.legacyHeader, formatMicroversion(version));
+  if (range.legacyHeader !== undefined)
+    reply.header(legacyName(range.legacyHeader), formatMicroversion(version));
   const vary = ['OpenStack-API-Version', ...(range.legacyHeader ? [legacyName(range.legacyHeader)] : [])];
   reply.header('Vary', vary.join(', '));
 }
