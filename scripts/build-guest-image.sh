@@ -298,7 +298,7 @@ done
 cp -a "$HELPERS/rootfs/." "$ROOT/"
 while IFS= read -r -d '' f; do # scripts are executable even if a checkout lost the mode bits
 	if [ "$(head -c 2 "$f")" = '#!' ]; then chmod 755 "$f"; fi
-done < <(find "$ROOT/init" "$ROOT/etc" "$ROOT/usr/lib/nuage" "$ROOT/var/www" -type f -print0)
+done < <(find "$ROOT/init" "$ROOT/etc" "$ROOT/usr/lib/nuage" "$ROOT/usr/bin/lsblk" "$ROOT/var/www" -type f -print0)
 chmod 600 "$ROOT/etc/shadow"
 [ -x "$ROOT/init" ] || die "rootfs/init missing"
 echo "nuage-tiny kernel=$KVER busybox=$(basename "${DEB[busybox-static]}" .deb) dropbear=$(basename "${DEB[dropbear-bin]}" .deb)" \

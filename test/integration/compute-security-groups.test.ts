@@ -1,6 +1,8 @@
 // Security groups named at server create reach the server's ports (the real app, fake compute and
 // network drivers): the created port carries the requested groups instead of `default`, the server
-// view lists them, and an unknown group is a 400 in Nova's shape before anything is created.
+// view lists them, and an unknown group is a 400 in Nova's shape before anything is created. Also the
+// server's ports as os-interface attachments (what Tempest's SSH validation reads to place a floating
+// IP), checked against Tempest's own response schemas.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { responseContract } from '../support/response-contract.js';
 import { tenant } from './network-helpers.js';
 
 const run = promisify(execFile);
@@ -29,6 +32,18 @@ async function call(method: string, path: string, body?: unknown, raw?: Buffer) 
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
+}
+
+/** The server once the (fake) driver has booted it: its ports exist from then on. */
+async function active(id: string): Promise<any> {
+  let server: any;
+  for (let i = 0; i < 200; i++) {
+    server = (await call('GET', `/compute/v2.1/servers/${id}`)).body.server;
+    if (server.status === 'ACTIVE') break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(server.status).toBe('ACTIVE');
+  return server;
 }
 
 let base: { imageRef: string; flavorRef: string; networks: { uuid: string }[] };
@@ -78,13 +93,7 @@ describe('security groups on server create', () => {
     });
     expect(created.status).toBe(202);
     expect(created.body.server.security_groups).toEqual([{ name: 'web' }]);
-    let server: any;
-    for (let i = 0; i < 200; i++) {
-      server = (await call('GET', `/compute/v2.1/servers/${created.body.server.id}`)).body.server;
-      if (server.status === 'ACTIVE') break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(server.status).toBe('ACTIVE');
+    const server = await active(created.body.server.id);
     expect(server.security_groups).toEqual([{ name: 'web' }]);
     const ports = await call('GET', `/network/v2.0/ports?device_id=${server.id}`);
     const mine = ports.body.ports.filter((p: any) => p.device_id === server.id);
@@ -104,5 +113,49 @@ describe('security groups on server create', () => {
     });
     expect(bad.status).toBe(400);
     expect((await call('GET', '/compute/v2.1/servers')).body.servers.length).toBe(before);
+  });
+});
+
+describe('os-interface', () => {
+  it("lists and shows the server's ports as interface attachments, in Tempest's schemas", async () => {
+    const created = await call('POST', '/compute/v2.1/servers', { server: { ...base, name: 'if-vm' } });
+    expect(created.status).toBe(202);
+    const id = (await active(created.body.server.id)).id as string;
+    const ports = (await call('GET', `/network/v2.0/ports?device_id=${id}`)).body.ports;
+    expect(ports).toHaveLength(1);
+    const port = ports[0];
+    const expected = {
+      port_state: 'ACTIVE',
+      fixed_ips: port.fixed_ips.map((ip: any) => ({ subnet_id: ip.subnet_id, ip_address: ip.ip_address })),
+      port_id: port.id,
+      net_id: port.network_id,
+      mac_addr: port.mac_address,
+    };
+    const contract = responseContract(t.url, t.routes, {
+      'GET /compute/v2.1/servers/:id/os-interface': {
+        client: 'compute.interfaces_client.InterfacesClient',
+        schema: 'list_interfaces',
+      },
+      'GET /compute/v2.1/servers/:id/os-interface/:portId': {
+        client: 'compute.interfaces_client.InterfacesClient',
+        schema: 'get_create_interfaces',
+      },
+    });
+    try {
+      const list = `/compute/v2.1/servers/${id}/os-interface`;
+      const old = await contract.call('GET', list, { token: user });
+      expect(old.json).toEqual({ interfaceAttachments: [expected] });
+      const tagged = { token: user, microversion: { service: 'compute' as const, version: '2.70' } };
+      expect((await contract.call('GET', list, tagged)).json.interfaceAttachments).toEqual([
+        { ...expected, tag: null },
+      ]);
+      const one = await contract.call('GET', `${list}/${port.id}`, tagged);
+      expect(one.json).toEqual({ interfaceAttachment: { ...expected, tag: null } });
+      const other = await call('GET', `${list}/00000000-0000-4000-8000-000000000000`);
+      expect(other.status).toBe(404);
+      expect(other.body.itemNotFound.message).toContain('could not be found');
+    } finally {
+      contract.close();
+    }
   });
 });

@@ -23,6 +23,7 @@ import { registerRemoteConsoleRoutes } from './remote-console-routes.js';
 import type { ComputeRouteDeps } from './route-deps.js';
 import { registerInstanceActionRoutes } from './instance-action-routes.js';
 import { registerServerIpRoutes } from './server-ip-routes.js';
+import { registerInterfaceRoutes } from './interface-routes.js';
 import { registerServerRoutes } from './server-routes.js';
 import { validateNovaRequest } from './validation/nova-validate.js';
 import { registerVolumeAttachmentRoutes } from './volume-attachment-routes.js';
@@ -54,6 +55,7 @@ export function computePlugin(deps: ComputeRouteDeps & { validator: TokenValidat
     registerKeyPairRoutes(app, deps);
     registerServerRoutes(app, deps);
     registerServerIpRoutes(app, deps);
+    registerInterfaceRoutes(app, deps);
     registerInstanceActionRoutes(app, deps);
     registerActionRoutes(app, deps);
     registerMetadataRoutes(app, deps);
