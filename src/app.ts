@@ -154,6 +154,7 @@ async function buildS3App(deps: AppDeps, identity: IdentityModule, objectStore: 
       lifecycle: s3Services.lifecycle,
       clock: deps.clock,
       config: deps.config,
+      traffic: objectStore.traffic,
     }),
   );
   return { s3App, s3Services };
@@ -235,7 +236,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     config: deps.config,
     validator: identity.validator,
     keys: keyManager.services.keys,
+    storageUsage: metering.objectStorage,
+    traffic: metering.objectTraffic,
   });
+  startTrafficMetering(app, metering);
   await app.register(objectStore.swiftPlugin, { prefix: '/object-store' });
 
   const network = createNetworkModule({
@@ -408,6 +412,14 @@ function startAuditSealing(app: FastifyInstance, deps: AppDeps): AuditSealer {
     await seal();
   });
   return sealer;
+}
+
+/** Flushes the object traffic sums every minute while the app runs, and once more at close. */
+function startTrafficMetering(app: FastifyInstance, metering: MeteringModule): void {
+  const onError = (err: unknown) =>
+    app.log.error({ event: 'metering.traffic.flush.failed', err }, 'traffic usage flush failed');
+  app.addHook('onReady', async () => metering.objectTraffic.start(60_000, onError));
+  app.addHook('onClose', async () => metering.objectTraffic.stop().catch(onError));
 }
 
 /** Metering; its os-simple-tenant-usage plugin is mounted beside the compute plugin (same endpoint). */

@@ -7,6 +7,8 @@ import { computeUsagePlugin } from './api/compute-usage-plugin.js';
 import type { MeteringTables } from './metering-tables.js';
 import { createTenantUsageService, type TenantUsageService } from './tenant-usage-service.js';
 import { createUsageRecorder, type UsageRecorder } from './usage-recorder.js';
+import { createObjectTrafficMeter, type ObjectTrafficMeter } from './object-traffic.js';
+import { createObjectStorageUsageHook, type ObjectStorageUsageHook } from './hooks/object-store.js';
 
 export type { UsageRecorder, UsageStart } from './usage-recorder.js';
 export { meters } from './model.js';
@@ -23,6 +25,10 @@ export interface MeteringModule {
   /** What the services call, inside their own transaction, when a usage starts, changes or stops. */
   recorder: UsageRecorder;
   usages: TenantUsageService;
+  /** Object storage: bytes per account and policy, written with the object rows. */
+  objectStorage: ObjectStorageUsageHook;
+  /** Object traffic: requests by class and bytes out, summed per minute and flushed. */
+  objectTraffic: ObjectTrafficMeter;
   /** os-simple-tenant-usage; app.ts mounts it at /compute/v2.1. */
   computePlugin: ReturnType<typeof computeUsagePlugin>;
 }
@@ -33,6 +39,8 @@ export function createMeteringModule(deps: MeteringModuleDeps): MeteringModule {
   return {
     recorder,
     usages,
+    objectStorage: createObjectStorageUsageHook(recorder, deps.clock),
+    objectTraffic: createObjectTrafficMeter(deps.db, recorder),
     computePlugin: computeUsagePlugin({ usages, validator: deps.validator, publicUrl: deps.publicUrl }),
   };
 }

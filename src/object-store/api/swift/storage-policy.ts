@@ -2,9 +2,9 @@
 // /info advertises it, containers report it (X-Storage-Policy), accounts report their usage per policy
 // (X-Account-Storage-Policy-<name>-*), and a container PUT naming another policy is refused with 400.
 import { ApiError } from '../../../common/errors/api-error.js';
-import type { Account } from '../../model.js';
+import { DEFAULT_STORAGE_POLICY, type Account } from '../../model.js';
 
-export const DEFAULT_POLICY_NAME = 'Policy-0';
+export const DEFAULT_POLICY_NAME = DEFAULT_STORAGE_POLICY;
 
 /** GET /info's `swift.policies`. */
 export function policiesInfo(): Array<Record<string, unknown>> {
