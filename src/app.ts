@@ -380,6 +380,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(keyManager.plugin, { prefix: '/key-manager' });
 
   await app.register(metering.computePlugin, { prefix: '/compute/v2.1' });
+  await app.register(metering.ratingPlugin, { prefix: '/rating' });
 
   const served: ServedService[] = [
     { type: 'identity', name: 'keystone', path: '/identity' },
@@ -390,6 +391,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     { type: 'block-storage', name: 'cinder', path: '/volume/v3/$(project_id)s' },
     { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/$(project_id)s' },
     { type: 'key-manager', name: 'barbican', path: '/key-manager' },
+    { type: 'rating', name: 'cloudkitty', path: '/rating' },
   ];
   const { s3App, s3Services } = await buildS3App(deps, identity, objectStore);
   const services = { identity, objectStore, network, image, compute, volume, consoles, keyManager, metering };
@@ -430,5 +432,8 @@ function createMetering(deps: AppDeps, validator: TokenValidator) {
     clock: deps.clock,
     validator,
     publicUrl: deps.config.publicUrl,
+    region: deps.config.region,
+    // Price lists are in euros first (issue 15); other currencies come with a config key.
+    currency: 'EUR',
   });
 }

@@ -4,6 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
 import type { TokenValidator } from '../common/http/context.js';
 import { computeUsagePlugin } from './api/compute-usage-plugin.js';
+import { ratingPlugin } from './api/rating-plugin.js';
+import { createRatingService, type RatingService } from './rating-service.js';
 import type { MeteringTables } from './metering-tables.js';
 import { createTenantUsageService, type TenantUsageService } from './tenant-usage-service.js';
 import { createUsageRecorder, type UsageRecorder } from './usage-recorder.js';
@@ -19,6 +21,9 @@ export interface MeteringModuleDeps {
   clock: Clock;
   validator: TokenValidator;
   publicUrl: string;
+  /** The region whose price lists rate usage, and their currency. */
+  region: string;
+  currency: string;
 }
 
 export interface MeteringModule {
@@ -31,12 +36,23 @@ export interface MeteringModule {
   objectTraffic: ObjectTrafficMeter;
   /** os-simple-tenant-usage; app.ts mounts it at /compute/v2.1. */
   computePlugin: ReturnType<typeof computeUsagePlugin>;
+  rating: RatingService;
+  /** CloudKitty's API; app.ts mounts it at /rating (catalog type rating). */
+  ratingPlugin: ReturnType<typeof ratingPlugin>;
 }
 
 export function createMeteringModule(deps: MeteringModuleDeps): MeteringModule {
   const recorder = createUsageRecorder(deps.clock);
   const usages = createTenantUsageService(deps.db, deps.clock);
+  const rating = createRatingService({
+    db: deps.db,
+    clock: deps.clock,
+    region: deps.region,
+    currency: deps.currency,
+  });
   return {
+    rating,
+    ratingPlugin: ratingPlugin({ rating, validator: deps.validator }),
     recorder,
     usages,
     objectStorage: createObjectStorageUsageHook(recorder, deps.clock),
