@@ -9,7 +9,7 @@ import { errors } from '../../common/errors/codes.js';
 import { authTokenOf } from '../../common/http/authenticate.js';
 import type { TokenValidator } from '../../common/http/context.js';
 import { installErrorHandler } from '../../common/http/error-handler.js';
-import { Dec } from '../money.js';
+import { Dec, toMinorUnit } from '../money.js';
 import type { RatedPeriod, RatingQuery, RatingService } from '../rating-service.js';
 import { authOf, registerHashmapRoutes } from './hashmap-routes.js';
 
@@ -74,7 +74,7 @@ function summaryOf(rated: RatedPeriod, groupby: string[], tenantId: string | und
   if (rows.size === 0) rows.set('', { tenant_id: tenantId ?? 'ALL', res_type: 'ALL', rate: new Dec(0) });
   return [...rows.values()].map((r) => ({
     ...r,
-    rate: r.rate.toFixed(),
+    rate: toMinorUnit(r.rate, rated.currency),
     begin: rated.begin,
     end: rated.end,
   }));
