@@ -11,7 +11,8 @@ readonly NODE_MIN_MAJOR=20
 readonly NODE_MIN_MINOR=19
 
 # Debian packages the project needs: the clients the tests drive (openstack, swift, aws, rclone, boto3,
-# Tempest for the interop run and its response schemas, barbicanclient for `openstack secret`),
+# Tempest for the interop run and its response schemas, barbicanclient for `openstack secret`,
+# cloudkittyclient for `openstack rating`),
 # PostgreSQL, wrk for bench/, QEMU guests, networking, config drives, scripts/build-guest-image.sh,
 # SoftHSM2 (the PKCS#11 token the key manager's root-of-trust tests use; build-essential builds pkcs11js),
 # Ceph (scripts/ceph-rig.sh, the RBD image, volume and root-disk stores) and QEMU's rbd block driver
@@ -20,7 +21,7 @@ readonly NODE_MIN_MINOR=19
 readonly APT_PACKAGES=(
   build-essential python3
   python3-openstackclient python3-swiftclient awscli rclone
-  tempest python3-boto3 python3-barbicanclient
+  tempest python3-boto3 python3-barbicanclient python3-cloudkittyclient
   softhsm2
   postgresql
   qemu-system-x86 qemu-utils

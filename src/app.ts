@@ -154,6 +154,7 @@ async function buildS3App(deps: AppDeps, identity: IdentityModule, objectStore: 
       lifecycle: s3Services.lifecycle,
       clock: deps.clock,
       config: deps.config,
+      traffic: objectStore.traffic,
     }),
   );
   return { s3App, s3Services };
@@ -235,7 +236,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     config: deps.config,
     validator: identity.validator,
     keys: keyManager.services.keys,
+    storageUsage: metering.objectStorage,
+    traffic: metering.objectTraffic,
   });
+  startTrafficMetering(app, metering);
   await app.register(objectStore.swiftPlugin, { prefix: '/object-store' });
 
   const network = createNetworkModule({
@@ -376,6 +380,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(keyManager.plugin, { prefix: '/key-manager' });
 
   await app.register(metering.computePlugin, { prefix: '/compute/v2.1' });
+  await app.register(metering.ratingPlugin, { prefix: '/rating' });
 
   const served: ServedService[] = [
     { type: 'identity', name: 'keystone', path: '/identity' },
@@ -386,6 +391,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     { type: 'block-storage', name: 'cinder', path: '/volume/v3/$(project_id)s' },
     { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/$(project_id)s' },
     { type: 'key-manager', name: 'barbican', path: '/key-manager' },
+    { type: 'rating', name: 'cloudkitty', path: '/rating' },
   ];
   const { s3App, s3Services } = await buildS3App(deps, identity, objectStore);
   const services = { identity, objectStore, network, image, compute, volume, consoles, keyManager, metering };
@@ -410,6 +416,14 @@ function startAuditSealing(app: FastifyInstance, deps: AppDeps): AuditSealer {
   return sealer;
 }
 
+/** Flushes the object traffic sums every minute while the app runs, and once more at close. */
+function startTrafficMetering(app: FastifyInstance, metering: MeteringModule): void {
+  const onError = (err: unknown) =>
+    app.log.error({ event: 'metering.traffic.flush.failed', err }, 'traffic usage flush failed');
+  app.addHook('onReady', async () => metering.objectTraffic.start(60_000, onError));
+  app.addHook('onClose', async () => metering.objectTraffic.stop().catch(onError));
+}
+
 /** Metering; its os-simple-tenant-usage plugin is mounted beside the compute plugin (same endpoint). */
 function createMetering(deps: AppDeps, validator: TokenValidator) {
   return createMeteringModule({
@@ -418,5 +432,8 @@ function createMetering(deps: AppDeps, validator: TokenValidator) {
     clock: deps.clock,
     validator,
     publicUrl: deps.config.publicUrl,
+    region: deps.config.region,
+    // Price lists are in euros first (issue 15); other currencies come with a config key.
+    currency: 'EUR',
   });
 }

@@ -1,4 +1,4 @@
-// Table interfaces of metering, matching migrations/2026-12-07-metering-usage.ts. The stores use
+// Table interfaces of metering, matching migrations/2026-12-07-metering-usage.ts and 2026-12-08-rating-hashmap.ts. The stores use
 // Kysely<MeteringTables>; a service that records usage inside its own transaction passes its
 // transaction, whatever its own table type, through `asMeteringExecutor`.
 import type { Kysely, Transaction } from 'kysely';
@@ -26,9 +26,36 @@ export interface PriceListTable {
   created_at: string;
 }
 
+export interface HashmapServiceTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface HashmapFieldTable {
+  id: string;
+  service_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface HashmapMappingTable {
+  id: string;
+  service_id: string | null;
+  field_id: string | null;
+  value: string | null;
+  cost: string;
+  type: string;
+  tenant_id: string | null;
+  created_at: string;
+}
+
 export interface MeteringTables {
   usage_records: UsageRecordTable;
   metering_price_lists: PriceListTable;
+  rating_hashmap_services: HashmapServiceTable;
+  rating_hashmap_fields: HashmapFieldTable;
+  rating_hashmap_mappings: HashmapMappingTable;
 }
 
 /** A connection or transaction that can reach the metering tables. */

@@ -6,6 +6,7 @@ import type { Clock } from '../common/clock.js';
 import type { TokenValidator } from '../common/http/context.js';
 import type { Config } from '../config/schema.js';
 import type { Database } from '../db/schema.js';
+import type { ObjectStorageUsageHook } from '../metering/hooks/object-store.js';
 import { createBlobStore } from './blob/blob-store.js';
 import type { BlobKeys } from './blob/encrypted-blob.js';
 import { emptyExtensions } from './api/swift/extensions.js';
@@ -13,6 +14,7 @@ import { swiftPlugin } from './api/swift/plugin.js';
 import { installSwiftFeatures } from './api/swift/features/index.js';
 import { createObjectService } from './object-service.js';
 import { createObjectStoreStore } from './object-store-store.js';
+import type { ObjectTraffic } from './traffic.js';
 
 export interface ObjectStoreDeps {
   db: Kysely<Database>;
@@ -21,13 +23,18 @@ export interface ObjectStoreDeps {
   validator: TokenValidator;
   /** The key manager's data keys: with them every new blob is encrypted at rest. */
   keys?: BlobKeys | undefined;
+  /** Metering: told of every change of an account's bytes, in the same transaction. */
+  storageUsage?: ObjectStorageUsageHook | undefined;
+  /** Metering: told of each billed request and the bytes each object GET sends. */
+  traffic?: ObjectTraffic | undefined;
 }
 
 export function createObjectStoreModule(deps: ObjectStoreDeps) {
   const blobs = createBlobStore(join(deps.config.dataDir, 'objects'), deps.keys);
   const objects = createObjectService({
-    store: createObjectStoreStore(deps.db),
-    transaction: (fn) => deps.db.transaction().execute((trx) => fn(createObjectStoreStore(trx))),
+    store: createObjectStoreStore(deps.db, deps.storageUsage),
+    transaction: (fn) =>
+      deps.db.transaction().execute((trx) => fn(createObjectStoreStore(trx, deps.storageUsage))),
     blobs,
     clock: deps.clock,
     maxObjectBytes: deps.config.objectStore.maxObjectBytes,
@@ -40,8 +47,16 @@ export function createObjectStoreModule(deps: ObjectStoreDeps) {
     objects,
     /** Handed on to the S3 front end's blob store (parts are encrypted like objects). */
     keys: deps.keys,
+    /** Handed on to the S3 front end, which counts its traffic too. */
+    traffic: deps.traffic,
     extensions,
-    swiftPlugin: swiftPlugin({ objects, validator: deps.validator, extensions, clock: deps.clock }),
+    swiftPlugin: swiftPlugin({
+      objects,
+      validator: deps.validator,
+      extensions,
+      clock: deps.clock,
+      traffic: deps.traffic,
+    }),
     /** Start-up recovery: drop temporary files of interrupted uploads and blobs no row references. */
     async recover(): Promise<{ temporaryFiles: number; garbage: number }> {
       const temporaryFiles = blobs.removeTemporaryFiles();

@@ -72,3 +72,6 @@ export const LIMITS = {
   maxHeaderSize: 8192,
   maxFileSize: 5 * 1024 * 1024 * 1024,
 } as const;
+
+/** The one storage policy Nuage has (Swift's Policy-0): every container uses it, usage is billed by it. */
+export const DEFAULT_STORAGE_POLICY = 'Policy-0';

@@ -2,8 +2,17 @@
 // touching its row first in the transaction (a row lock on PostgreSQL; SQLite has one writer anyway),
 // so counters stay exact and overwrites resolve by timestamp.
 import type { Kysely, Selectable } from 'kysely';
+import type { ObjectStorageUsageHook } from '../metering/hooks/object-store.js';
 import type { Database, OsContainerTable, OsObjectTable } from '../db/schema.js';
-import type { Account, Container, ListOptions, StoredMetadata, StoredObject } from './model.js';
+import {
+  DEFAULT_STORAGE_POLICY,
+  type Account,
+  type Container,
+  type ListOptions,
+  type StoredMetadata,
+  type StoredObject,
+} from './model.js';
+import { projectOfAccount } from './versioning/version-names.js';
 
 /** Metadata JSON as stored in a metadata column (tolerates old or damaged rows). */
 export function parseMetadata(text: string): StoredMetadata {
@@ -173,7 +182,7 @@ function accountQueries(db: Kysely<Database>) {
 }
 
 /** Queries on object rows, blob references and the garbage queue. */
-function objectQueries(db: Kysely<Database>) {
+function objectQueries(db: Kysely<Database>, usage?: ObjectStorageUsageHook) {
   return {
     async getObject(projectId: string, container: string, name: string): Promise<StoredObject | undefined> {
       const r = await db
@@ -238,6 +247,19 @@ function objectQueries(db: Kysely<Database>) {
         }))
         .where('project_id', '=', projectId)
         .execute();
+      if (usage && bytes !== 0) {
+        const account = await db
+          .selectFrom('os_accounts')
+          .select('bytes_used')
+          .where('project_id', '=', projectId)
+          .executeTakeFirst();
+        await usage.stored(db, {
+          accountId: projectId,
+          projectId: projectOfAccount(projectId),
+          storagePolicy: DEFAULT_STORAGE_POLICY,
+          bytesUsed: Number(account?.bytes_used ?? 0),
+        });
+      }
     },
     async setObjectMetadata(o: StoredObject): Promise<void> {
       await db
@@ -306,8 +328,9 @@ function objectRow(o: StoredObject) {
   };
 }
 
-export function createObjectStoreStore(db: Kysely<Database>) {
-  return { ...accountQueries(db), ...objectQueries(db) };
+/** `usage`: the metering hook told of every change of an account's bytes, in the same transaction. */
+export function createObjectStoreStore(db: Kysely<Database>, usage?: ObjectStorageUsageHook) {
+  return { ...accountQueries(db), ...objectQueries(db, usage) };
 }
 
 /** prefix / marker / end_marker as a range on the name column (no LIKE, so no escaping issues). */

@@ -78,6 +78,8 @@ function familyShape(url: string, json: any): boolean {
   if (url.startsWith('/image')) return typeof json?.message === 'string' || typeof json?.code === 'number';
   if (url.startsWith('/key-manager'))
     return typeof json?.title === 'string' || typeof json?.description === 'string';
+  // CloudKitty's v1 API (WSME): {"faultcode": "Client", "faultstring": "...", "debuginfo": null}.
+  if (url.startsWith('/rating')) return typeof json?.faultstring === 'string';
   const inner = Object.values(json ?? {})[0] as any;
   return typeof inner?.message === 'string' && typeof inner?.code === 'number';
 }

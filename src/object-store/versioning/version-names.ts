@@ -27,6 +27,11 @@ export function isVersionsAccount(projectId: string): boolean {
   return projectId.startsWith(ACCOUNT_PREFIX);
 }
 
+/** The project an account belongs to: itself, or the project whose versions the hidden account keeps. */
+export function projectOfAccount(accountId: string): string {
+  return isVersionsAccount(accountId) ? accountId.slice(ACCOUNT_PREFIX.length) : accountId;
+}
+
 /** U+0001 becomes U+0001 U+0002, so U+0001 U+0001 never occurs inside an escaped name. */
 export function escapeName(name: string): string {
   return name.replaceAll('\u0001', '\u0001\u0002');

@@ -11,6 +11,7 @@ import { addCorsHeaders } from './cors.js';
 import { route } from './router.js';
 import { flattenHeaders, type S3Context } from './s3-context.js';
 import type { S3PluginDeps } from './s3-deps.js';
+import { installTrafficHook } from '../../traffic.js';
 
 const METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS'];
 
@@ -73,6 +74,7 @@ export function s3Plugin(deps: S3PluginDeps) {
     app.addHook('onRequest', async (request, reply) => {
       reply.header('x-amz-request-id', request.id);
     });
+    if (deps.traffic) installTrafficHook(app, deps.traffic, deps.clock);
     const authenticator = createAuthenticator(deps);
     const { lifecycle } = deps;
     if (lifecycle) {

@@ -67,6 +67,8 @@ export async function requireBucket(ctx: S3Context): Promise<ResolvedBucket> {
   if (!bucket) throw s3Errors.noSuchBucket(name);
   const expectedOwner = ctx.headers['x-amz-expected-bucket-owner'];
   if (expectedOwner !== undefined && expectedOwner !== bucket.projectId) throw s3Errors.accessDenied();
+  // Traffic is billed to the bucket's owner, whoever the caller is.
+  ctx.request.objectTraffic = { projectId: bucket.projectId, object: ctx.key !== undefined };
   return bucket;
 }
 

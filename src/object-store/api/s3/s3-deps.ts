@@ -1,4 +1,5 @@
 // What the S3 front end needs from the rest of the platform.
+import type { ObjectTraffic } from '../../traffic.js';
 import type { Clock } from '../../../common/clock.js';
 import type { AuthContext } from '../../../common/http/context.js';
 import type { Config } from '../../../config/schema.js';
@@ -32,4 +33,6 @@ export interface S3PluginDeps {
   lifecycle?: LifecycleService | undefined;
   clock: Clock;
   config: Config;
+  /** Metering of requests and egress (billed to the bucket's owner); none counted without it. */
+  traffic?: ObjectTraffic | undefined;
 }

@@ -19,12 +19,16 @@ import { flatHeaders, type SwiftContext } from './swift-context.js';
 import { parseSwiftQuery } from './swift-query.js';
 import { parseSwiftPath } from './swift-path.js';
 import { pyQuote } from './py-quote.js';
+import { installTrafficHook, type ObjectTraffic } from '../../traffic.js';
+import { projectOfAccount } from '../../versioning/version-names.js';
 
 export interface SwiftPluginDeps {
   objects: ObjectService;
   validator: TokenValidator;
   extensions: SwiftExtensions;
   clock: Clock;
+  /** Metering of requests and egress; none counted without it. */
+  traffic?: ObjectTraffic | undefined;
 }
 
 const METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'COPY', 'OPTIONS'];
@@ -38,6 +42,7 @@ async function dispatch(
   const queryAt = rawUrl.indexOf('?');
   const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
   const path = parseSwiftPath(rawPath.replace(/^\/object-store\/v1\//, ''));
+  request.objectTraffic = { projectId: projectOfAccount(path.projectId), object: path.object !== undefined };
   const token = authTokenOf(request);
   const auth = token ? await deps.validator.validate(token) : undefined;
   request.auth = auth;
@@ -102,6 +107,7 @@ export function swiftPlugin(deps: SwiftPluginDeps) {
         reply.header('www-authenticate', `Swift realm="${realmOf(request.raw.url ?? '')}"`);
       return payload;
     });
+    if (deps.traffic) installTrafficHook(app, deps.traffic, deps.clock);
     app.get('/info', { config: { public: true } }, async () => swiftInfo(deps.extensions));
     app.route({
       method: METHODS,

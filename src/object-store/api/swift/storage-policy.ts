@@ -1,10 +1,10 @@
 // Swift's storage policies as Nuage has them: one, Policy-0, the default, which every container uses.
 // /info advertises it, containers report it (X-Storage-Policy), accounts report their usage per policy
 // (X-Account-Storage-Policy-<name>-*), and a container PUT naming another policy is refused with 400.
-import type { Account } from '../../model.js';
 import { errors } from '../../../common/errors/codes.js';
+import { DEFAULT_STORAGE_POLICY, type Account } from '../../model.js';
 
-export const DEFAULT_POLICY_NAME = 'Policy-0';
+export const DEFAULT_POLICY_NAME = DEFAULT_STORAGE_POLICY;
 
 /** GET /info's `swift.policies`. */
 export function policiesInfo(): Array<Record<string, unknown>> {
