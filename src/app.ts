@@ -204,6 +204,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   installErrorHandler(app, (err, message) => renderKeystoneError(err, message));
   const auditStore = createAuditStore(deps.db);
   installAuditHook(app, auditStore, deps.clock);
+  // What workers do on a tenant's behalf (compute and volume pass it to their workers).
+  const audit = createAuditRecorder(auditStore, deps.clock);
 
   const identity = await createIdentityModule({
     db: deps.db,
@@ -299,6 +301,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Nova's image proxy API (/compute/v2.1/images up to 2.35) over the image service.
     imageProxy: createImageProxy(image.services.images),
     serverUsage: (trx, server, at) => meterServer(metering.recorder, trx, server, at),
+    audit,
     snapshots: createImageSnapshots({
       create: (owner, input) => image.services.snapshots.create(owner, input),
       get: (id) => image.services.snapshots.get(id),
@@ -369,6 +372,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     backupChunkBytes: volumeConfig.backupChunkMiB * 1024 * 1024,
     usage: createVolumeUsageHook(metering.recorder),
+    audit,
   });
   await app.register(volume.plugin, { prefix: '/volume' });
 
@@ -389,7 +393,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   ];
   const { s3App, s3Services } = await buildS3App(deps, identity, objectStore);
   const services = { identity, objectStore, network, image, compute, volume, consoles, keyManager, metering };
-  const audit = createAuditRecorder(auditStore, deps.clock);
   return { app, s3App, s3: s3Services, ...services, audit, auditSealer, served, routes };
 }
 

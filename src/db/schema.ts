@@ -166,6 +166,8 @@ export interface AuditEventTable {
   initiator_project_id: string | null;
   initiator_domain_id: string | null;
   source_address: string;
+  /** The target's project when it is not the initiator's (a cloud admin reading another project's data). */
+  target_project_id?: string | null;
   /** Place in the audit chain (null: written before the chain existed). */
   seq?: number | null;
   prev_hash?: string | null;

@@ -44,6 +44,23 @@ function readableProject(auth: AuthContext, asked: string | undefined): string |
   return own;
 }
 
+/** CADF's initiator: the user, or for work a worker did (method WORKER) the worker on the user's behalf. */
+function initiator(e: ChainedAuditEvent) {
+  const user = {
+    user_id: e.initiator_user_id,
+    project_id: e.initiator_project_id,
+    domain_id: e.initiator_domain_id,
+  };
+  if (e.method !== 'WORKER') return { ...user, host: { address: e.source_address } };
+  return {
+    typeURI: 'service',
+    name: e.path,
+    ...user,
+    on_behalf_of: user,
+    host: { address: e.source_address },
+  };
+}
+
 /** CADF's shape (initiator, target, action, outcome, observer) over one stored event. */
 function view(e: ChainedAuditEvent) {
   return {
@@ -52,13 +69,12 @@ function view(e: ChainedAuditEvent) {
     eventTime: e.at,
     action: e.action,
     outcome: e.outcome,
-    initiator: {
-      user_id: e.initiator_user_id,
-      project_id: e.initiator_project_id,
-      domain_id: e.initiator_domain_id,
-      host: { address: e.source_address },
+    initiator: initiator(e),
+    target: {
+      typeURI: e.target_type,
+      id: e.target_id,
+      project_id: e.target_project_id ?? e.initiator_project_id,
     },
-    target: { typeURI: e.target_type, id: e.target_id },
     observer: { service: e.service, method: e.method, path: e.path },
     request_id: e.request_id,
     status: Number(e.status),
