@@ -8,8 +8,8 @@ import { installAuditHook } from './audit/audit-hook.js';
 import { createAuditStore } from './audit/audit-store.js';
 import { createAuditRecorder, type AuditRecorder } from './audit/audit-recorder.js';
 import { auditPlugin } from './audit/api/audit-plugin.js';
-import { createAuditSealer, type AuditSealer } from './audit/audit-seal.js';
-import { openKeyRepository } from './common/crypto/key-repository.js';
+import type { AuditSealer } from './audit/audit-seal.js';
+import { startAuditJobs } from './audit/audit-jobs.js';
 import type { Clock } from './common/clock.js';
 import { newRequestId, addRequestIdHeader } from './common/http/request-id.js';
 import { logSerializers } from './common/http/log-serializers.js';
@@ -218,7 +218,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(auditPlugin({ store: auditStore, validator: identity.validator }), {
     prefix: '/identity/v3/OS-NUAGE',
   });
-  const auditSealer = startAuditSealing(app, deps);
+  const auditSealer = startAuditJobs(app, deps);
   // Built first: the services write usage through its recorder inside their own transactions.
   const metering = createMetering(deps, identity.validator);
 
@@ -394,23 +394,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const { s3App, s3Services } = await buildS3App(deps, identity, objectStore);
   const services = { identity, objectStore, network, image, compute, volume, consoles, keyManager, metering };
   return { app, s3App, s3: s3Services, ...services, audit, auditSealer, served, routes };
-}
-
-/** Seals the audit chain's head every `audit.sealIntervalSeconds`, and once more at shutdown. */
-function startAuditSealing(app: FastifyInstance, deps: AppDeps): AuditSealer {
-  const keys = openKeyRepository(join(deps.config.dataDir, 'keys', 'audit'));
-  const sealer = createAuditSealer(deps.db, keys, deps.clock);
-  const seal = () =>
-    sealer
-      .sealNow()
-      .catch((err: unknown) => app.log.warn({ event: 'audit.seal.failed', err }, 'audit seal failed'));
-  const timer = setInterval(() => void seal(), deps.config.audit.sealIntervalSeconds * 1000);
-  timer.unref();
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await seal();
-  });
-  return sealer;
 }
 
 /** Metering; its os-simple-tenant-usage plugin is mounted beside the compute plugin (same endpoint). */

@@ -174,6 +174,16 @@ export interface AuditEventTable {
   hash?: string | null;
 }
 
+/** Marks on the chain: 'exported' (events up to seq exported), 'anchor' (pruned up to seq, MACed). */
+export interface AuditMarkTable {
+  name: 'exported' | 'anchor';
+  seq: number;
+  hash: string;
+  at: string;
+  key_id: string | null;
+  mac: string | null;
+}
+
 /** The chain's head: the last event's place and hash (one row, id 'head'). */
 export interface AuditChainTable {
   id: string;
@@ -260,6 +270,7 @@ export interface Database extends ComputeTables, VolumeTables, LeaseTables {
   audit_events: AuditEventTable;
   audit_chain: AuditChainTable;
   audit_seals: AuditSealTable;
+  audit_marks: AuditMarkTable;
   settings: SettingTable;
   os_accounts: OsAccountTable;
   os_containers: OsContainerTable;
