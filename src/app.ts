@@ -8,8 +8,8 @@ import { installAuditHook } from './audit/audit-hook.js';
 import { createAuditStore } from './audit/audit-store.js';
 import { createAuditRecorder, type AuditRecorder } from './audit/audit-recorder.js';
 import { auditPlugin } from './audit/api/audit-plugin.js';
-import { createAuditSealer, type AuditSealer } from './audit/audit-seal.js';
-import { openKeyRepository } from './common/crypto/key-repository.js';
+import type { AuditSealer } from './audit/audit-seal.js';
+import { startAuditJobs } from './audit/audit-jobs.js';
 import type { Clock } from './common/clock.js';
 import { newRequestId, addRequestIdHeader } from './common/http/request-id.js';
 import { logSerializers } from './common/http/log-serializers.js';
@@ -205,6 +205,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   installErrorHandler(app, (err, message) => renderKeystoneError(err, message));
   const auditStore = createAuditStore(deps.db);
   installAuditHook(app, auditStore, deps.clock);
+  // What workers do on a tenant's behalf (compute and volume pass it to their workers).
+  const audit = createAuditRecorder(auditStore, deps.clock);
 
   const identity = await createIdentityModule({
     db: deps.db,
@@ -217,7 +219,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(auditPlugin({ store: auditStore, validator: identity.validator }), {
     prefix: '/identity/v3/OS-NUAGE',
   });
-  const auditSealer = startAuditSealing(app, deps);
+  const auditSealer = startAuditJobs(app, deps);
   // Built first: the services write usage through its recorder inside their own transactions.
   const metering = createMetering(deps, identity.validator);
 
@@ -303,6 +305,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Nova's image proxy API (/compute/v2.1/images up to 2.35) over the image service.
     imageProxy: createImageProxy(image.services.images),
     serverUsage: (trx, server, at) => meterServer(metering.recorder, trx, server, at),
+    audit,
     snapshots: createImageSnapshots({
       create: (owner, input) => image.services.snapshots.create(owner, input),
       get: (id) => image.services.snapshots.get(id),
@@ -373,6 +376,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     backupChunkBytes: volumeConfig.backupChunkMiB * 1024 * 1024,
     usage: createVolumeUsageHook(metering.recorder),
+    audit,
   });
   await app.register(volume.plugin, { prefix: '/volume' });
 
@@ -395,25 +399,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   ];
   const { s3App, s3Services } = await buildS3App(deps, identity, objectStore);
   const services = { identity, objectStore, network, image, compute, volume, consoles, keyManager, metering };
-  const audit = createAuditRecorder(auditStore, deps.clock);
   return { app, s3App, s3: s3Services, ...services, audit, auditSealer, served, routes };
-}
-
-/** Seals the audit chain's head every `audit.sealIntervalSeconds`, and once more at shutdown. */
-function startAuditSealing(app: FastifyInstance, deps: AppDeps): AuditSealer {
-  const keys = openKeyRepository(join(deps.config.dataDir, 'keys', 'audit'));
-  const sealer = createAuditSealer(deps.db, keys, deps.clock);
-  const seal = () =>
-    sealer
-      .sealNow()
-      .catch((err: unknown) => app.log.warn({ event: 'audit.seal.failed', err }, 'audit seal failed'));
-  const timer = setInterval(() => void seal(), deps.config.audit.sealIntervalSeconds * 1000);
-  timer.unref();
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await seal();
-  });
-  return sealer;
 }
 
 /** Flushes the object traffic sums every minute while the app runs, and once more at close. */

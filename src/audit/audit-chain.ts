@@ -10,6 +10,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 export type AuditFields = Omit<AuditEventTable, 'seq' | 'prev_hash' | 'hash'>;
 
 export function canonicalEvent(seq: number, prevHash: string, e: AuditFields): string {
+  // Fields added after the chain began are appended only when set, so older events keep their hashes.
+  const later = e.target_project_id ? [e.target_project_id] : [];
   return JSON.stringify([
     seq,
     prevHash,
@@ -28,6 +30,7 @@ export function canonicalEvent(seq: number, prevHash: string, e: AuditFields): s
     e.initiator_project_id,
     e.initiator_domain_id,
     e.source_address,
+    ...later,
   ]);
 }
 

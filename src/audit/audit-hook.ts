@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../common/clock.js';
 import { newUuid } from '../common/ids.js';
+import { adminReadTarget } from './admin-read.js';
 import type { AuditEvent, AuditStore } from './audit-store.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'COPY']);
@@ -71,9 +72,15 @@ export function installAuditHook(
   // acknowledged write always has its audit event (a crash in between cannot lose it) and a client that
   // reads the trail right after its request finds it.
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!MUTATING.has(request.method)) return payload;
+    const status = reply.statusCode;
+    const otherProject = MUTATING.has(request.method) ? undefined : adminReadTarget(request, status, payload);
+    if (!MUTATING.has(request.method) && otherProject === undefined) return payload;
     try {
-      await store.append(buildAuditEvent(request, reply.statusCode, clock.now(), service));
+      const event = buildAuditEvent(request, status, clock.now(), service);
+      // A cloud reader's read of another project's data: an event of its own, in that project's trail.
+      if (otherProject !== undefined)
+        Object.assign(event, { action: 'read', target_project_id: otherProject });
+      await store.append(event);
     } catch (err) {
       request.log.error({ event: 'audit.append.failed', err }, 'audit record could not be written');
     }

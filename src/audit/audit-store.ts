@@ -54,7 +54,13 @@ export function createAuditStore(db: Kysely<Database>): AuditStore {
     async list(query) {
       let q = db.selectFrom('audit_events').selectAll();
       if (query.requestId) q = q.where('request_id', '=', query.requestId);
-      if (query.projectId) q = q.where('initiator_project_id', '=', query.projectId);
+      const projectId = query.projectId;
+      // A project's trail: what was done in it, and cloud admins' reads of its data.
+      if (projectId) {
+        q = q.where((eb) =>
+          eb.or([eb('initiator_project_id', '=', projectId), eb('target_project_id', '=', projectId)]),
+        );
+      }
       if (query.userId) q = q.where('initiator_user_id', '=', query.userId);
       if (query.action) q = q.where('action', '=', query.action);
       if (query.outcome) q = q.where('outcome', '=', query.outcome);

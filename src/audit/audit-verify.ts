@@ -6,11 +6,14 @@ import type { Kysely } from 'kysely';
 import type { KeyRepository } from '../common/crypto/key-repository.js';
 import type { Database } from '../db/schema.js';
 import { eventHash, GENESIS_HASH } from './audit-chain.js';
+import { anchorMac, readAnchor } from './audit-prune.js';
 import { sealMac } from './audit-seal.js';
 
 export interface AuditVerifyReport {
   /** Chained events checked. */
   events: number;
+  /** Where the chain starts: the last event pruned by retention (0: none pruned). */
+  anchor: number;
   /** Events written before the chain existed (not checkable). */
   legacy: number;
   seals: number;
@@ -20,12 +23,17 @@ export interface AuditVerifyReport {
 const PAGE = 1000;
 
 /** Walks the chain; keeps the hashes of the sealed events only (the chain may be long). */
-async function walkChain(db: Kysely<Database>, sealed: Set<number>, problems: string[]) {
-  let expected = 1;
-  let prev = GENESIS_HASH;
+async function walkChain(
+  db: Kysely<Database>,
+  sealed: Set<number>,
+  problems: string[],
+  start: { seq: number; hash: string },
+) {
+  let expected = start.seq + 1;
+  let prev = start.hash;
   let events = 0;
-  const hashes = new Map<number, string>();
-  for (let after = 0; ;) {
+  const hashes = new Map<number, string>([[start.seq, start.hash]]);
+  for (let after = start.seq; ;) {
     const rows = await db
       .selectFrom('audit_events')
       .selectAll()
@@ -55,13 +63,28 @@ async function walkChain(db: Kysely<Database>, sealed: Set<number>, problems: st
   return { events, last: expected - 1, lastHash: prev, hashes };
 }
 
+/** Where the chain starts: the genesis, or the anchor retention left (its MAC checked). */
+async function chainStart(db: Kysely<Database>, keys: KeyRepository, problems: string[]) {
+  const anchor = await readAnchor(db);
+  if (!anchor) return { seq: 0, hash: GENESIS_HASH };
+  const key = anchor.key_id ? keys.findByFingerprint(Buffer.from(anchor.key_id, 'hex')) : undefined;
+  if (!key || anchorMac(key.material, anchor) !== anchor.mac) {
+    problems.push(
+      `the retention anchor at event ${Number(anchor.seq)}: its MAC does not verify: moved or forged`,
+    );
+  }
+  return { seq: Number(anchor.seq), hash: anchor.hash };
+}
+
 export async function verifyAuditTrail(
   db: Kysely<Database>,
   keys: KeyRepository,
 ): Promise<AuditVerifyReport> {
   const problems: string[] = [];
   const seals = await db.selectFrom('audit_seals').selectAll().orderBy('seq', 'asc').execute();
-  const chain = await walkChain(db, new Set(seals.map((s) => Number(s.seq))), problems);
+  keys.refresh();
+  const start = await chainStart(db, keys, problems);
+  const chain = await walkChain(db, new Set(seals.map((s) => Number(s.seq))), problems, start);
   const head = await db.selectFrom('audit_chain').selectAll().where('id', '=', 'head').executeTakeFirst();
   if (!head) problems.push('the chain head row is missing');
   else if (Number(head.seq) !== chain.last || head.hash !== chain.lastHash) {
@@ -69,13 +92,13 @@ export async function verifyAuditTrail(
       `the head is at event ${Number(head.seq)} but the chain ends at ${chain.last}: events deleted at the end`,
     );
   }
-  keys.refresh();
   for (const seal of seals) {
     const seq = Number(seal.seq);
+    const pruned = seq < start.seq;
     const key = keys.findByFingerprint(Buffer.from(seal.key_id, 'hex'));
     if (!key || sealMac(key.material, seal) !== seal.mac) {
       problems.push(`seal at event ${seq}: its MAC does not verify: the seal was forged or edited`);
-    } else if (chain.hashes.get(seq) !== seal.hash) {
+    } else if (!pruned && chain.hashes.get(seq) !== seal.hash) {
       problems.push(
         `seal at event ${seq}: the chain no longer holds the sealed hash: events up to ${seq} rewritten`,
       );
@@ -86,5 +109,11 @@ export async function verifyAuditTrail(
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('seq', 'is', null)
     .executeTakeFirst();
-  return { events: chain.events, legacy: Number(legacy?.n ?? 0), seals: seals.length, problems };
+  return {
+    events: chain.events,
+    anchor: start.seq,
+    legacy: Number(legacy?.n ?? 0),
+    seals: seals.length,
+    problems,
+  };
 }

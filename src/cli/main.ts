@@ -8,7 +8,7 @@ import { runNuageUp } from '../main.js';
 import { parseServerArgs } from './args.js';
 import { runDoctor } from './doctor.js';
 import { runPolicy } from './policy.js';
-import { runAudit } from './audit.js';
+import { runAudit, splitAuditArgs } from './audit.js';
 
 const USAGE = `usage: nuage <command> [options]
 
@@ -32,6 +32,8 @@ commands:
   audit verify  check the audit chain's hashes and seals; name every edited, deleted or reordered
                   event; exit 1 when any (same --data-dir/--database-url/--config as up)
   audit seal    seal the audit chain's head now
+  audit export  write audit events as JSON lines: --out FILE [--since ISO] [--until ISO]
+  audit prune   delete events older than audit.retentionDays that are sealed and exported
 `;
 
 function configFrom(argv: string[]) {
@@ -59,7 +61,11 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
   if (command === 'doctor') return runDoctor();
   if (command === 'policy') return runPolicy(rest);
-  if (command === 'audit') return runAudit(rest[0], configFrom(rest.slice(1)));
+  if (command === 'audit') {
+    const split = splitAuditArgs(rest.slice(1));
+    if (!split) return runAudit(undefined, configFrom([]));
+    return runAudit(rest[0], configFrom(split.rest), split.exportArgs);
+  }
   process.stderr.write(USAGE);
   return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
 }

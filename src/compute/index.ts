@@ -38,7 +38,7 @@ import { reconcileHost, watchDriverEvents } from './server-reconcile.js';
 import { createServerMetadata } from './server-metadata.js';
 import { createServerService } from './server-service.js';
 import { createServerStore, type ServerUsageHook } from './server-store.js';
-import { createServerWorker, type WorkerLog } from './server-worker.js';
+import { createServerWorker, type ServerWorkerDeps, type WorkerLog } from './server-worker.js';
 import { createServerVolumes } from './server-volumes.js';
 import { createVolumeAttachmentStore } from './volume-attachment-store.js';
 
@@ -79,6 +79,8 @@ export interface ComputeModuleDeps {
   locks?: ResourceLocks;
   /** Metering: called in the transaction of every server row update (src/metering/hooks/compute.ts). */
   serverUsage?: ServerUsageHook;
+  /** Audit records of the worker's steps (app.ts passes the audit recorder). */
+  audit?: ServerWorkerDeps['audit'];
 }
 
 export function createComputeModule(deps: ComputeModuleDeps) {
@@ -117,6 +119,7 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     store: stores.servers,
     clock,
     log: deps.log,
+    ...(deps.audit && { audit: deps.audit }),
     driver: deps.driver,
     images: deps.images,
     ports: deps.ports,

@@ -417,6 +417,18 @@ export function createServerStore(db: Kysely<ComputeTables>, usage?: ServerUsage
         .execute();
     },
 
+    /** The request id of the newest unfinished action of the server: the request its task serves. */
+    async openActionRequestId(serverId: string): Promise<string | undefined> {
+      const open = await db
+        .selectFrom('compute_instance_actions')
+        .select('request_id')
+        .where('server_id', '=', serverId)
+        .where('finish_time', 'is', null)
+        .orderBy('start_time', 'desc')
+        .executeTakeFirst();
+      return open?.request_id;
+    },
+
     /** Finishes the newest unfinished action of the server (the one its task state belongs to). */
     async finishAction(serverId: string, result: 'Success' | 'Error', message: string | null, at: string) {
       const open = await db

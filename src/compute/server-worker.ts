@@ -11,6 +11,7 @@ import type { Server } from './model.js';
 import { ACTION_RULES, actionForTask } from './server-state.js';
 import type { ServerPatch, ServerStore } from './server-store.js';
 import { createServerTasks, type ServerTaskDeps } from './server-tasks.js';
+import { createComputeWorkerAudit, type ComputeWorkerAuditDeps } from './worker-audit.js';
 
 export interface WorkerLog {
   info(obj: Record<string, unknown>, msg?: string): void;
@@ -29,6 +30,8 @@ export interface ServerWorkerDeps extends BootSagaDeps, Pick<ServerTaskDeps, 'sn
   stopTimeoutMs?: number;
   /** The server's volumes: plugged back after a rebuild, released when the server is deleted. */
   volumes?: ServerTaskDeps['volumes'] & { releaseServer(serverId: string): Promise<void> };
+  /** Audit records of each step the worker takes on the owner's behalf (src/audit/audit-recorder.ts). */
+  audit?: ComputeWorkerAuditDeps['audit'];
 }
 
 /** Rounds one process() call may take on a row before leaving it to the next sweep. */
@@ -45,6 +48,23 @@ async function hardReboot(driver: ServerWorkerDeps['driver'], server: Server): P
   }
 }
 
+/** Runs at most `max` functions at once; a finished one hands its slot straight to the next in line. */
+function slots(max: number): (fn: () => Promise<void>) => Promise<void> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async function withSlot(fn) {
+    if (active < max) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
 export function createServerWorker(deps: ServerWorkerDeps) {
   const { store, clock, log } = deps;
   const onGuest = deps.guestLock ?? unlockedGuest;
@@ -56,6 +76,8 @@ export function createServerWorker(deps: ServerWorkerDeps) {
   let timer: NodeJS.Timeout | undefined;
 
   const now = () => clock.now().toISOString();
+
+  const audited = createComputeWorkerAudit(deps);
 
   async function fail(server: Server, err: unknown, undone: boolean): Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
@@ -93,6 +115,7 @@ export function createServerWorker(deps: ServerWorkerDeps) {
   async function bootOnce(server: Server): Promise<Server | undefined> {
     const step: BootStep | undefined = steps.find((s) => !server.stepsDone.includes(s.name));
     if (step === undefined) {
+      await audited(server, 'boot', 'success');
       const next = await store.update(
         server.id,
         server.version,
@@ -106,11 +129,13 @@ export function createServerWorker(deps: ServerWorkerDeps) {
     try {
       patch = await step.run(server);
     } catch (err) {
+      await audited(server, `boot.${step.name}`, 'failure');
       // Undo the recorded steps and this one (its run may have half-happened; undo is idempotent).
       const undone = await undoSteps({ ...server, stepsDone: [...server.stepsDone, step.name] });
       await fail(server, err, undone);
       return undefined;
     }
+    await audited(server, `boot.${step.name}`, 'success');
     const index = steps.indexOf(step);
     const nextTask = steps[index + 1]?.taskState ?? step.taskState;
     const next = await store.update(
@@ -128,6 +153,7 @@ export function createServerWorker(deps: ServerWorkerDeps) {
     await tasks.abandon(server);
     const undone = await undoSteps({ ...server, stepsDone: steps.map((s) => s.name) });
     if (!undone) {
+      await audited(server, 'delete', 'failure');
       await fail(server, new Error('delete could not release every resource; retry the delete'), false);
       return;
     }
@@ -146,6 +172,7 @@ export function createServerWorker(deps: ServerWorkerDeps) {
       },
       now(),
     );
+    await audited(server, 'delete', 'success');
     if (next) await store.finishAction(server.id, 'Success', null, now());
   }
 
@@ -164,6 +191,7 @@ export function createServerWorker(deps: ServerWorkerDeps) {
         else await d[name](server.id);
       });
     } catch (err) {
+      await audited(server, name, 'failure');
       // Nova: a failed action reverts the task state and keeps the vm_state; the action records Error.
       log.error(
         { event: 'compute.action.failed', serverId: server.id, action: name, err },
@@ -176,6 +204,7 @@ export function createServerWorker(deps: ServerWorkerDeps) {
       }
       return;
     }
+    await audited(server, name, 'success');
     if (await store.update(server.id, server.version, { ...rule.target, taskState: null }, now())) {
       await store.finishAction(server.id, 'Success', null, now());
     }
@@ -197,7 +226,10 @@ export function createServerWorker(deps: ServerWorkerDeps) {
           continue;
         }
         if (tasks.handles(server.taskState)) {
-          if (await tasks.step(server)) continue;
+          const moved = await tasks.step(server);
+          const after = await store.get(id);
+          await audited(server, server.taskState, after?.vmState === 'error' ? 'failure' : 'success');
+          if (moved) continue;
           return;
         }
         return await runAction(server);
@@ -211,21 +243,8 @@ export function createServerWorker(deps: ServerWorkerDeps) {
   }
 
   // At most `maxConcurrent` rows are driven at once, so a burst of creates queues here instead of
-  // starving the API's event loop (a finished row hands its slot straight to the next one).
-  const maxConcurrent = deps.maxConcurrent ?? 8;
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  async function withSlot(fn: () => Promise<void>): Promise<void> {
-    if (active < maxConcurrent) active++;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      await fn();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  }
+  // starving the API's event loop.
+  const withSlot = slots(deps.maxConcurrent ?? 8);
 
   function kick(id: string): void {
     const current = running.get(id);

@@ -166,10 +166,22 @@ export interface AuditEventTable {
   initiator_project_id: string | null;
   initiator_domain_id: string | null;
   source_address: string;
+  /** The target's project when it is not the initiator's (a cloud admin reading another project's data). */
+  target_project_id?: string | null;
   /** Place in the audit chain (null: written before the chain existed). */
   seq?: number | null;
   prev_hash?: string | null;
   hash?: string | null;
+}
+
+/** Marks on the chain: 'exported' (events up to seq exported), 'anchor' (pruned up to seq, MACed). */
+export interface AuditMarkTable {
+  name: 'exported' | 'anchor';
+  seq: number;
+  hash: string;
+  at: string;
+  key_id: string | null;
+  mac: string | null;
 }
 
 /** The chain's head: the last event's place and hash (one row, id 'head'). */
@@ -258,6 +270,7 @@ export interface Database extends ComputeTables, VolumeTables, LeaseTables {
   audit_events: AuditEventTable;
   audit_chain: AuditChainTable;
   audit_seals: AuditSealTable;
+  audit_marks: AuditMarkTable;
   settings: SettingTable;
   os_accounts: OsAccountTable;
   os_containers: OsContainerTable;

@@ -27,9 +27,11 @@ import { createVolumeActions } from './volume-actions.js';
 import { createVolumeService } from './volume-service.js';
 import { createVolumeStore } from './volume-store.js';
 import type { VolumeTables } from './volume-tables.js';
-import { createVolumeWorker, type WorkerLog } from './volume-worker.js';
+import { createVolumeWorker, type VolumeWorkerDeps, type WorkerLog } from './volume-worker.js';
 
 export interface VolumeModuleDeps {
+  /** Audit records of the worker's task steps (app.ts passes the audit recorder). */
+  audit?: VolumeWorkerDeps['audit'];
   /** The app's database; its Database type must include VolumeTables (see NEXT.md). */
   db: Kysely<VolumeTables>;
   clock: Clock;
@@ -76,6 +78,8 @@ export function createVolumeModule(deps: VolumeModuleDeps) {
     images: deps.images,
     uploader: deps.uploader,
     host: deps.host,
+    hostName: deps.hostName,
+    ...(deps.audit && { audit: deps.audit }),
   });
   const serviceDeps: ServiceDeps = {
     stores,

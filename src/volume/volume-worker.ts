@@ -10,6 +10,7 @@ import { createAttachmentTasks } from './attachment-tasks.js';
 import type { Backup } from './model.js';
 import type { WorkKind } from './service-deps.js';
 import { createVolumeTasks, type TaskDeps } from './volume-tasks.js';
+import { createVolumeWorkerAudit, type AuditedRow, type VolumeWorkerAuditDeps } from './worker-audit.js';
 
 export type { WorkerLog } from './volume-tasks.js';
 
@@ -29,6 +30,10 @@ export interface VolumeWorkerDeps extends TaskDeps {
   sweepLimit?: number;
   /** How many rows are driven at once (default 4); the others wait their turn. */
   maxParallel?: number;
+  /** Audit records of each task step, on the owner's behalf. */
+  audit?: VolumeWorkerAuditDeps['audit'];
+  /** This host, named as the observer of those records. */
+  hostName?: string;
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -38,6 +43,11 @@ export function createVolumeWorker(deps: VolumeWorkerDeps) {
   const tasks = createVolumeTasks(deps);
   const attachmentTasks = createAttachmentTasks(deps, tasks);
   const now = () => deps.clock.now().toISOString();
+  const audit = createVolumeWorkerAudit({
+    audit: deps.audit,
+    observer: `volume-worker@${deps.hostName ?? 'local'}`,
+    log,
+  });
 
   async function backupStep(b: Backup): Promise<void> {
     const t = now();
@@ -114,24 +124,30 @@ export function createVolumeWorker(deps: VolumeWorkerDeps) {
     await tasks.patchVolume(b.volumeId, { status });
   }
 
+  const read: Record<WorkKind, (id: string) => Promise<AuditedRow | undefined>> = {
+    volume: (id) => stores.volumes.get(id),
+    snapshot: (id) => stores.snapshots.get(id),
+    backup: (id) => stores.backups.get(id),
+    attachment: (id) => stores.volumes.getAttachment(id),
+  };
+
   async function step(kind: WorkKind, id: string): Promise<boolean> {
+    const before = await read[kind](id);
+    if (!before?.task) return false;
     if (kind === 'volume') {
       const v = await stores.volumes.get(id);
-      if (!v?.task) return false;
-      await tasks.volumeStep(v);
+      if (v?.task) await tasks.volumeStep(v);
     } else if (kind === 'snapshot') {
       const s = await stores.snapshots.get(id);
-      if (!s?.task) return false;
-      await tasks.snapshotStep(s);
+      if (s?.task) await tasks.snapshotStep(s);
     } else if (kind === 'backup') {
       const b = await stores.backups.get(id);
-      if (!b?.task) return false;
-      await backupStep(b);
+      if (b?.task) await backupStep(b);
     } else {
       const a = await stores.volumes.getAttachment(id);
-      if (!a?.task) return false;
-      await attachmentTasks.attachmentStep(a);
+      if (a?.task) await attachmentTasks.attachmentStep(a);
     }
+    await audit.step(kind, before, await read[kind](id));
     return true;
   }
 

@@ -10,7 +10,8 @@ import { authenticateUnlessPublic } from '../../common/http/authenticate.js';
 import type { AuthContext, TokenValidator } from '../../common/http/context.js';
 import { installErrorHandler } from '../../common/http/error-handler.js';
 import { hasProjectRole, isCloudReader } from '../../identity/policy.js';
-import type { AuditQuery, AuditStore, ChainedAuditEvent } from '../audit-store.js';
+import type { AuditQuery, AuditStore } from '../audit-store.js';
+import { cadfView as view } from '../audit-view.js';
 
 const Iso = Type.String({ format: 'date-time' });
 const EventsQuery = Type.Object(
@@ -42,28 +43,6 @@ function readableProject(auth: AuthContext, asked: string | undefined): string |
     throw errors.forbidden('A project admin reads only the audit trail of the project of the token.');
   }
   return own;
-}
-
-/** CADF's shape (initiator, target, action, outcome, observer) over one stored event. */
-function view(e: ChainedAuditEvent) {
-  return {
-    id: e.id,
-    seq: e.seq === null || e.seq === undefined ? null : Number(e.seq),
-    eventTime: e.at,
-    action: e.action,
-    outcome: e.outcome,
-    initiator: {
-      user_id: e.initiator_user_id,
-      project_id: e.initiator_project_id,
-      domain_id: e.initiator_domain_id,
-      host: { address: e.source_address },
-    },
-    target: { typeURI: e.target_type, id: e.target_id },
-    observer: { service: e.service, method: e.method, path: e.path },
-    request_id: e.request_id,
-    status: Number(e.status),
-    hash: e.hash ?? null,
-  };
 }
 
 export interface AuditPluginDeps {

@@ -20,6 +20,8 @@ import * as s3ContainerNameIndex from './2026-12-07-s3-container-name-index.js';
 import * as identityPasswordHistory from './2026-12-07-identity-password-history.js';
 import * as auditChain from './2026-12-07-audit-chain.js';
 import * as ratingHashmap from './2026-12-08-rating-hashmap.js';
+import * as auditTargetProject from './2026-12-08-audit-target-project.js';
+import * as auditRetention from './2026-12-08-audit-retention.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-identity': identity,
@@ -42,4 +44,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-identity-password-history': identityPasswordHistory,
   '2026-12-07-audit-chain': auditChain,
   '2026-12-08-rating-hashmap': ratingHashmap,
+  '2026-12-08-audit-target-project': auditTargetProject,
+  '2026-12-08-audit-retention': auditRetention,
 };
