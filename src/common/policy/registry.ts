@@ -152,6 +152,7 @@ export function policyValues(creds: PolicyCredentials): PolicyValues {
     system_scope: creds.systemScope,
     roles: [...creds.roles],
     is_admin: creds.isAdmin ?? false,
+    is_reader_admin: creds.isReaderAdmin ?? creds.isAdmin ?? false,
     is_admin_project: creds.isAdminProject ?? true,
   };
 }
