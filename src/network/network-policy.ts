@@ -19,7 +19,7 @@ export interface NetworkPolicy {
 
 export function createNetworkPolicy(enforcer: Enforcer): NetworkPolicy {
   const allowed = (auth: AuthContext, name: string, target: PolicyTarget): boolean =>
-    enforcer.enforce(name, policyCredentials(auth), target).allowed;
+    enforcer.allows(name, policyCredentials(auth), target);
   return {
     allowed,
     refusedAttributes(auth, action, target, attributes) {

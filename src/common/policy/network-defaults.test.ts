@@ -57,6 +57,8 @@ describe('network (Neutron) defaults', () => {
   it.each(rows)('%s by %s → %s', (action, persona, expected) => {
     const resource = action.replace(/^(create|get|update|delete)_/, '');
     expect(enforcer.enforce(action, PERSONAS[persona]!, TARGETS[resource]!).allowed).toBe(expected);
+    // The trace-free decision services use agrees.
+    expect(enforcer.allows(action, PERSONAS[persona]!, TARGETS[resource]!)).toBe(expected);
   });
 
   it("updates a security group rule's description under the delete rule's check (a Nuage addition)", () => {
