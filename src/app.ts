@@ -26,6 +26,7 @@ import type { ServedService } from './identity/bootstrap.js';
 import { createIdentityModule, type IdentityModule } from './identity/index.js';
 import { createObjectStoreModule, type ObjectStoreModule } from './object-store/index.js';
 import { createNetworkModule, type NetworkModule } from './network/index.js';
+import { enforcerOf, loadPolicy } from './common/policy/index.js';
 import type { NetworkDriver } from './network/driver/driver.js';
 import { createImageModule, type ImageModule } from './image/index.js';
 import { swiftRouterError } from './object-store/api/swift/plugin.js';
@@ -180,6 +181,8 @@ function apiFastify(deps: AppDeps): FastifyInstance {
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
+  // First: a bad operator policy file stops start-up before anything listens (PolicyError names it).
+  const policy = loadPolicy(deps.config.policy.file);
   const app = apiFastify(deps);
   // Every route as registered, for the auth-coverage test (each non-public route must answer 401 to an
   // anonymous caller).
@@ -251,6 +254,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     validator: identity.validator,
     ...(deps.networkDriver ? { driver: deps.networkDriver } : {}),
     usage: createNetworkUsageHook(metering.recorder),
+    policy: enforcerOf(policy, 'network'),
   });
   network.setLogger(app.log);
   await app.register(network.plugin, { prefix: '/network' });

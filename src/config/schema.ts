@@ -435,6 +435,18 @@ export const AuditConfigSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const PolicyConfigSchema = Type.Object(
+  {
+    file: Type.String({
+      default: '',
+      description:
+        'Operator policy override file (YAML: service → rule → oslo.policy check string); empty: the shipped ' +
+        'defaults. Unknown services or rules, unparsable checks and undefined rule references stop start-up.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({ minLength: 1, default: './nuage-data', description: 'Data directory.' }),
@@ -481,6 +493,7 @@ export const ConfigSchema = Type.Object(
     console: ConsoleConfigSchema,
     keyManager: KeyManagerConfigSchema,
     audit: AuditConfigSchema,
+    policy: PolicyConfigSchema,
   },
   { additionalProperties: false },
 );

@@ -2,7 +2,7 @@
 // a host-only range (so floating IPs work on one machine), and Neutron's auto-allocated topology.
 import type { AuthContext } from '../common/http/context.js';
 import { errors } from '../common/errors/codes.js';
-import { callerProject, isAdmin, requireCreate } from './context.js';
+import { callerProject, isAdmin, policyDenied } from './context.js';
 import type { Rec } from './network-store.js';
 import { PHYSICAL_NETWORKS } from './provider.js';
 import type { NetworkServices } from './services.js';
@@ -85,7 +85,9 @@ export async function autoAllocatedTopology(
   dryRun: boolean,
 ) {
   if (!isAdmin(auth) && callerProject(auth) !== projectId) throw errors.notFound('project', projectId);
-  requireCreate(auth, projectId, 'get_auto_allocated_topology');
+  const target = { project_id: projectId, tenant_id: projectId };
+  if (!services.policy.allowed(auth, 'get_auto_allocated_topology', target))
+    throw policyDenied('get_auto_allocated_topology');
   const owned = (await services.networks.list(auth)).find(
     (n) => n.project_id === projectId && n.name === AUTO_NETWORK,
   );

@@ -4,8 +4,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../common/clock.js';
 import { errors } from '../common/errors/codes.js';
 import type { AuthContext } from '../common/http/context.js';
-import { hasProjectRole, isCloudAdmin, isCloudReader } from '../identity/policy.js';
+import type { PolicyTarget } from '../common/policy/index.js';
+import { isCloudAdmin } from '../identity/policy.js';
 import { badRequest, conflict, notFound, policyDenied } from './errors.js';
+import type { NetworkPolicy } from './network-policy.js';
 import type { NetworkStore, Rec, ResourceKind } from './network-store.js';
 
 export interface NetworkSettings {
@@ -23,6 +25,8 @@ export interface NetContext {
   changed(): Promise<void>;
   /** Plugs (host_id set) or unplugs a port's device after its row changed; errors are logged. */
   bind(port: Rec): Promise<void>;
+  /** Neutron's policy rules through the shared engine. */
+  policy: NetworkPolicy;
 }
 
 export function createLock() {
@@ -40,43 +44,56 @@ export function callerProject(auth: AuthContext): string {
   throw errors.forbidden('A project-scoped token is required.');
 }
 
-// Neutron's secure-RBAC defaults: a reader of a project reads its resources, a member also creates,
-// updates and deletes them, and the cloud admin does everything everywhere (identity/policy.ts decides
-// who that is: admin on the admin project, or on the system scope).
+// Every decision below is a Neutron policy rule evaluated by the shared engine (network-policy.ts):
+// `get_<kind>` decides what the caller sees, `create_/update_/delete_<kind>` what it may change, and
+// `<action>:<attribute>` rules the attributes it sets. The cloud admin is identity/policy.ts's.
 
+/** The cloud admin, for Neutron's non-policy checks on context.is_admin (service ports, default groups). */
 export function isAdmin(auth: AuthContext): boolean {
   return isCloudAdmin(auth);
 }
 
-/** May read `projectId`'s resources: the cloud admin or reader, or a reader (member, admin) of the project. */
-export function isReaderOf(auth: AuthContext, projectId: string): boolean {
-  if (isCloudReader(auth)) return true;
-  return projectId !== '' && hasProjectRole(auth, projectId, 'reader');
+/** Neutron's get_<kind> rule on the record (with any parent attributes in `extra`). */
+export function canSee(
+  ctx: NetContext,
+  auth: AuthContext,
+  kind: string,
+  rec: PolicyTarget,
+  extra?: PolicyTarget,
+): boolean {
+  return ctx.policy.allowed(auth, `get_${kind}`, extra ? { ...rec, ...extra } : rec);
 }
 
-/** May write `projectId`'s resources: the cloud admin, or a member (or admin) of the project. */
-export function isMemberOf(auth: AuthContext, projectId: string): boolean {
-  if (isCloudAdmin(auth)) return true;
-  return projectId !== '' && hasProjectRole(auth, projectId, 'member');
-}
-
-export function canSee(auth: AuthContext, rec: Rec): boolean {
-  return isReaderOf(auth, rec.project_id);
-}
-
-/** A create on `projectId`'s behalf needs a member (or the admin): Neutron's create_<resource> rule. */
-export function requireCreate(auth: AuthContext, projectId: string, action: string): void {
-  if (!isMemberOf(auth, projectId)) throw policyDenied(action);
+/** Refuses with Neutron's 403 unless `action` and every `<action>:<attribute>` rule pass. */
+export function requirePolicy(
+  ctx: NetContext,
+  auth: AuthContext,
+  action: string,
+  target: PolicyTarget,
+  attributes: readonly string[] = [],
+): void {
+  if (!ctx.policy.allowed(auth, action, target)) throw policyDenied(action);
+  const refused = ctx.policy.refusedAttributes(auth, action, target, attributes);
+  if (refused.length > 0) throw policyDenied(action, refused);
 }
 
 /**
- * An update or delete of a record the caller can see needs a member of its project (or the admin);
- * a reader gets Neutron's 403, anyone else the 404 that hides the record.
+ * An update or delete of a record: refused with Neutron's 403 when the caller may see it, else with
+ * the 404 that hides it; then the attribute rules.
  */
-export function requireWrite(auth: AuthContext, rec: Rec, action: string, kind: string): void {
-  if (isMemberOf(auth, rec.project_id)) return;
-  if (canSee(auth, rec)) throw policyDenied(action);
-  throw notFound(kind, rec.id);
+export function requireWrite(
+  ctx: NetContext,
+  auth: AuthContext,
+  action: string,
+  kind: string,
+  target: PolicyTarget,
+  attributes: readonly string[] = [],
+): void {
+  if (!ctx.policy.allowed(auth, action, target)) {
+    if (canSee(ctx, auth, kind, target)) throw policyDenied(action);
+    throw notFound(kind, String(target.id));
+  }
+  requirePolicy(ctx, auth, action, target, attributes);
 }
 
 /** The project a new resource belongs to: the one the body names (the API allowed it), else the caller's. */
@@ -142,7 +159,7 @@ export async function visible(
   label: string,
 ) {
   const rec = await ctx.store.get(kind, id);
-  if (!rec || !canSee(auth, rec)) throw notFound(label, id);
+  if (!rec || !canSee(ctx, auth, label, rec)) throw notFound(label, id);
   return rec;
 }
 

@@ -1,5 +1,6 @@
 // Floating IPs: an address taken from an external network (through a port that owns it), associated
 // with a port's fixed IPv4 address through the router that joins the two networks.
+import { explicitAttributes } from './network-policy.js';
 import type { AuthContext } from '../common/http/context.js';
 import { errors } from '../common/errors/codes.js';
 import {
@@ -7,11 +8,9 @@ import {
   badRequest,
   canSee,
   conflict,
-  isAdmin,
   notFound,
   ownerFor,
-  policyDenied,
-  requireCreate,
+  requirePolicy,
   requireWrite,
   standardAttrs,
   touch,
@@ -98,9 +97,14 @@ export function createFloatingIpService(
     if (typeof body.floating_network_id !== 'string')
       throw badRequest("Invalid input: 'floating_network_id' is required.", 'InvalidInput');
     const projectId = ownerFor(auth, body);
-    requireCreate(auth, projectId, 'create_floatingip');
-    if (body.floating_ip_address !== undefined && body.floating_ip_address !== null && !isAdmin(auth))
-      throw policyDenied('create_floatingip', ['floating_ip_address']);
+    const target = { ...body, project_id: projectId, tenant_id: projectId };
+    requirePolicy(
+      ctx,
+      auth,
+      'create_floatingip',
+      target,
+      explicitAttributes(body, { floating_ip_address: null }),
+    );
     const fip = await ctx.exclusive(async () => {
       const net = await networks.get(auth, body.floating_network_id as string);
       if (net['router:external'] !== true)
@@ -151,7 +155,7 @@ export function createFloatingIpService(
   }
 
   async function list(auth: AuthContext): Promise<Rec[]> {
-    return (await ctx.store.list('floatingip')).filter((f) => canSee(auth, f));
+    return (await ctx.store.list('floatingip')).filter((f) => canSee(ctx, auth, 'floatingip', f));
   }
 
   async function get(auth: AuthContext, id: string): Promise<Rec> {
@@ -161,7 +165,7 @@ export function createFloatingIpService(
   async function update(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec> {
     const fip = await ctx.exclusive(async () => {
       const f = await get(auth, id);
-      requireWrite(auth, f, 'update_floatingip', 'floatingip');
+      requireWrite(ctx, auth, 'update_floatingip', 'floatingip', f);
       if ('port_id' in body) Object.assign(f, await associate(auth, f, body.port_id, body.fixed_ip_address));
       assign(f, body, ['description']);
       await ctx.store.update(touch(ctx.clock, f));
@@ -174,7 +178,7 @@ export function createFloatingIpService(
   async function remove(auth: AuthContext, id: string): Promise<void> {
     await ctx.exclusive(async () => {
       const f = await get(auth, id);
-      requireWrite(auth, f, 'delete_floatingip', 'floatingip');
+      requireWrite(ctx, auth, 'delete_floatingip', 'floatingip', f);
       const owned = (await ctx.store.list('port', { parentId: String(f.floating_network_id) })).filter(
         (p) => p.device_id === f.id,
       );

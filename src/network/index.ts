@@ -20,6 +20,8 @@ import { createNetworkServices } from './services.js';
 import { upgradeLegacySegments } from './provider.js';
 import { createReconciler, portSpec } from './topology.js';
 import type { Rec } from './network-store.js';
+import type { Enforcer } from '../common/policy/index.js';
+import { createNetworkPolicy } from './network-policy.js';
 
 export interface NetworkModuleDeps {
   db: Kysely<Database>;
@@ -30,6 +32,8 @@ export interface NetworkModuleDeps {
   driver?: NetworkDriver;
   /** Metering: called in the transaction that inserts or removes a row (src/metering/hooks/network.ts). */
   usage?: NetworkUsageHook;
+  /** The network service's effective policy rules (defaults with the operator's overrides). */
+  policy: Enforcer;
 }
 
 export const DEFAULT_QUOTAS: Record<string, number> = {
@@ -69,6 +73,7 @@ export function createNetworkModule(deps: NetworkModuleDeps) {
     clock: deps.clock,
     settings: { mtu: deps.config.network.mtu, quotas: DEFAULT_QUOTAS },
     exclusive: createLock(),
+    policy: createNetworkPolicy(deps.policy),
     changed: () => reconciler.sync(),
     bind: async (port: Rec) => {
       try {

@@ -4,33 +4,29 @@ import type { AuthContext } from '../common/http/context.js';
 import {
   assign,
   bool,
+  canSee,
   conflict,
-  isAdmin,
-  isReaderOf,
   notFound,
   ownerFor,
-  policyDenied,
-  requireCreate,
+  requirePolicy,
   requireWrite,
   standardAttrs,
   touch,
   type NetContext,
 } from './context.js';
 import { invalidInput } from './errors.js';
+import { explicitAttributes } from './network-policy.js';
 import type { Rec } from './network-store.js';
 import { checkSegmentUpdate, segmentFor } from './provider.js';
 import type { QuotaService } from './quota-service.js';
 
 const UPDATABLE = ['name', 'admin_state_up', 'description', 'port_security_enabled', 'mtu'];
-/** Attributes only the admin may set (Neutron's create_network:<attr> / update_network:<attr> rules). */
+/** Attributes the create_network:<attr> / update_network:<attr> rules keep to the admin by default. */
 const ADMIN_ONLY = ['shared', 'router:external', 'is_default'];
+/** Neutron checks an attribute rule on create only when the value differs from the default. */
+const CREATE_DEFAULTS = { shared: false, is_default: false, port_security_enabled: true };
 const MTU_MIN = 68;
 const MTU_MAX = 9000;
-
-/** Neutron's get_network: readers of the owner, and everyone for shared and external networks. */
-export function networkVisible(auth: AuthContext, rec: Rec): boolean {
-  return rec.shared === true || rec['router:external'] === true || isReaderOf(auth, rec.project_id);
-}
 
 function checkMtu(body: Record<string, unknown>): void {
   if (body.mtu === undefined) return;
@@ -39,25 +35,17 @@ function checkMtu(body: Record<string, unknown>): void {
   if (mtu > MTU_MAX) throw invalidInput(`Requested MTU is too big, maximum is ${MTU_MAX}`);
 }
 
-/** Admin-only attributes a create sets explicitly (Neutron skips those equal to their default). */
-function adminOnlyAsked(body: Record<string, unknown>): string[] {
-  return ADMIN_ONLY.filter((k) =>
-    k === 'router:external' ? body[k] !== undefined : body[k] !== undefined && body[k] !== false,
-  );
-}
-
 export function createNetworkService(ctx: NetContext, quotas: QuotaService) {
   async function get(auth: AuthContext, id: string): Promise<Rec> {
     const rec = await ctx.store.get('network', id);
-    if (!rec || !networkVisible(auth, rec)) throw notFound('network', id);
+    if (!rec || !canSee(ctx, auth, 'network', rec)) throw notFound('network', id);
     return rec;
   }
 
   async function create(auth: AuthContext, body: Record<string, unknown>): Promise<Rec> {
     const projectId = ownerFor(auth, body);
-    requireCreate(auth, projectId, 'create_network');
-    const adminOnly = adminOnlyAsked(body);
-    if (adminOnly.length > 0 && !isAdmin(auth)) throw policyDenied('create_network', adminOnly);
+    const target = { ...body, project_id: projectId, tenant_id: projectId };
+    requirePolicy(ctx, auth, 'create_network', target, explicitAttributes(body, CREATE_DEFAULTS));
     checkMtu(body);
     return ctx.exclusive(async () => {
       await quotas.check(projectId, 'network');
@@ -87,15 +75,13 @@ export function createNetworkService(ctx: NetContext, quotas: QuotaService) {
 
   async function list(auth: AuthContext): Promise<Rec[]> {
     const all = await ctx.store.list('network');
-    return all.filter((n) => networkVisible(auth, n));
+    return all.filter((n) => canSee(ctx, auth, 'network', n));
   }
 
   async function update(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec> {
     const rec = await ctx.exclusive(async () => {
       const r = await get(auth, id);
-      requireWrite(auth, r, 'update_network', 'network');
-      const adminOnly = ADMIN_ONLY.filter((k) => body[k] !== undefined);
-      if (adminOnly.length > 0 && !isAdmin(auth)) throw policyDenied('update_network', adminOnly);
+      requireWrite(ctx, auth, 'update_network', 'network', r, explicitAttributes(body));
       checkSegmentUpdate(auth, r, body);
       checkMtu(body);
       assign(r, body, [...UPDATABLE, ...ADMIN_ONLY]);
@@ -109,7 +95,7 @@ export function createNetworkService(ctx: NetContext, quotas: QuotaService) {
   async function remove(auth: AuthContext, id: string): Promise<void> {
     await ctx.exclusive(async () => {
       const rec = await get(auth, id);
-      requireWrite(auth, rec, 'delete_network', 'network');
+      requireWrite(ctx, auth, 'delete_network', 'network', rec);
       const ports = await ctx.store.list('port', { parentId: id });
       const busy = ports.filter((p) => p.device_owner !== 'network:dhcp');
       if (busy.length > 0)

@@ -9,16 +9,15 @@ import {
   canSee,
   conflict,
   isAdmin,
-  isMemberOf,
+  notFound,
   ownerFor,
-  policyDenied,
-  requireCreate,
+  requirePolicy,
   requireWrite,
   touch,
-  visible,
   type NetContext,
 } from './context.js';
 import type { Rec } from './network-store.js';
+import { explicitAttributes, withNetwork } from './network-policy.js';
 import type { NetworkService } from './network-service.js';
 import type { PortAllocator } from './port-allocator.js';
 import type { QuotaService } from './quota-service.js';
@@ -36,8 +35,20 @@ const UPDATABLE = [
   'binding:profile',
   'binding:vnic_type',
 ];
-/** Port attributes only the admin may set (Neutron's create_port:binding:* / update_port:* rules). */
-const ADMIN_ONLY = ['binding:host_id', 'binding:profile'];
+/** Defaults a create may repeat without its attribute rule being checked (Neutron's is_attr_set). */
+const CREATE_DEFAULTS = { device_owner: '', device_id: '', admin_state_up: true };
+
+/** The attributes and sub-attributes (`fixed_ips:ip_address`…) a body sets, for their rules. */
+function portAttributes(body: Record<string, unknown>, defaults: Record<string, unknown> = {}): string[] {
+  const names = explicitAttributes(body, defaults);
+  for (const list of ['fixed_ips', 'allowed_address_pairs']) {
+    const entries = body[list];
+    if (!Array.isArray(entries)) continue;
+    const keys = new Set(entries.flatMap((e) => (e && typeof e === 'object' ? Object.keys(e) : [])));
+    for (const key of keys) names.push(`${list}:${key}`);
+  }
+  return names;
+}
 
 const PROTECTED_OWNERS = new Set([
   'network:router_interface',
@@ -90,9 +101,8 @@ export function createPortService(
     return def ? [def.id] : [];
   }
 
-  function checkAdminOnly(auth: AuthContext, body: Record<string, unknown>, action: string): void {
-    const asked = ADMIN_ONLY.filter((k) => body[k] !== undefined);
-    if (asked.length > 0 && !isAdmin(auth)) throw policyDenied(action, asked);
+  async function networkOf(port: Rec): Promise<Rec | undefined> {
+    return ctx.store.get('network', String(port.network_id));
   }
 
   async function create(auth: AuthContext, body: Record<string, unknown>): Promise<Rec> {
@@ -102,10 +112,10 @@ export function createPortService(
         'HTTPBadRequest',
       );
     const projectId = ownerFor(auth, body);
-    requireCreate(auth, projectId, 'create_port');
-    checkAdminOnly(auth, body, 'create_port');
     const port = await ctx.exclusive(async () => {
       const net = await networks.get(auth, body.network_id as string);
+      const target = withNetwork({ ...body, project_id: projectId, tenant_id: projectId }, net);
+      requirePolicy(ctx, auth, 'create_port', target, portAttributes(body, CREATE_DEFAULTS));
       if (!isAdmin(auth) && net.shared !== true && net.project_id !== projectId)
         throw errors.forbidden(`Tenant ${projectId} not allowed to create port on this network`);
       await quotas.check(projectId, 'port');
@@ -114,7 +124,6 @@ export function createPortService(
           ? body.port_security_enabled
           : net.port_security_enabled !== false;
       const owner = typeof body.device_owner === 'string' ? body.device_owner : '';
-      if (PROTECTED_OWNERS.has(owner) && !isAdmin(auth)) throw policyDenied('create_port', ['device_owner']);
       const pairs = addressPairs(body.allowed_address_pairs);
       if (pairs?.length && !security)
         throw conflict(
@@ -142,10 +151,9 @@ export function createPortService(
     return port;
   }
 
-  /** update_port:mac_address is the admin's, and a bound port keeps its MAC (Neutron's PortBound). */
-  async function changeMac(auth: AuthContext, p: Rec, mac: unknown): Promise<void> {
+  /** A bound port keeps its MAC (Neutron's PortBound); update_port:mac_address was checked before. */
+  async function changeMac(p: Rec, mac: unknown): Promise<void> {
     if (mac === undefined || mac === p.mac_address) return;
-    if (!isAdmin(auth)) throw policyDenied('update_port', ['mac_address']);
     if (p['binding:host_id'])
       throw conflict(
         `Unable to complete operation on port ${p.id}, port is already bound, port type: ${String(p['binding:vif_type'])}, old_mac ${String(p.mac_address)}, new_mac ${String(mac)}.`,
@@ -162,22 +170,26 @@ export function createPortService(
 
   async function list(auth: AuthContext): Promise<Rec[]> {
     const ports = await ctx.store.list('port');
-    return ports.filter((p) => canSee(auth, p));
+    const nets = new Map((await ctx.store.list('network')).map((n) => [n.id, n]));
+    return ports.filter((p) => canSee(ctx, auth, 'port', withNetwork(p, nets.get(String(p.network_id)))));
   }
 
   async function get(auth: AuthContext, id: string): Promise<Rec> {
-    return visible(ctx, auth, 'port', id, 'port');
+    const port = await ctx.store.get('port', id);
+    if (!port || !canSee(ctx, auth, 'port', withNetwork(port, await networkOf(port))))
+      throw notFound('port', id);
+    return port;
   }
 
   async function update(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec> {
     const port = await ctx.exclusive(async () => {
       const p = await get(auth, id);
-      requireWrite(auth, p, 'update_port', 'port');
-      checkAdminOnly(auth, body, 'update_port');
-      const owner = body.device_owner;
-      if (typeof owner === 'string' && PROTECTED_OWNERS.has(owner) && !isAdmin(auth))
-        throw policyDenied('update_port', ['device_owner']);
-      await changeMac(auth, p, body.mac_address);
+      const changed = portAttributes(body).filter(
+        (k) => k.startsWith('fixed_ips:') || k.startsWith('allowed_address_pairs:') || body[k] !== p[k],
+      );
+      const target = { ...withNetwork(p, await networkOf(p)), ...body };
+      requireWrite(ctx, auth, 'update_port', 'port', target, changed);
+      await changeMac(p, body.mac_address);
       const security =
         typeof body.port_security_enabled === 'boolean'
           ? body.port_security_enabled
@@ -209,7 +221,7 @@ export function createPortService(
   async function remove(auth: AuthContext, id: string): Promise<void> {
     await ctx.exclusive(async () => {
       const p = await get(auth, id);
-      requireWrite(auth, p, 'delete_port', 'port');
+      requireWrite(ctx, auth, 'delete_port', 'port', withNetwork(p, await networkOf(p)));
       if (PROTECTED_OWNERS.has(String(p.device_owner)) && !isAdmin(auth))
         throw conflict(
           `Port ${id} cannot be deleted directly via the port API: has device owner ${String(p.device_owner)}.`,
@@ -221,9 +233,9 @@ export function createPortService(
     await ctx.changed();
   }
 
-  /** True if the caller may act on the port (for floating IP association): a member of its project. */
+  /** True if the caller may act on the port (for floating IP association): update_port on it. */
   function owns(auth: AuthContext, port: Rec): boolean {
-    return isMemberOf(auth, port.project_id);
+    return ctx.policy.allowed(auth, 'update_port', port);
   }
 
   return { create, list, get, update, remove, owns, ...createInstancePorts(ctx, quotas, groups, allocator) };

@@ -1,7 +1,7 @@
 // Neutron quotas: defaults from config, per-project overrides in the store, checked before creates.
 import type { AuthContext } from '../common/http/context.js';
 import { errors } from '../common/errors/codes.js';
-import { isAdmin, isReaderOf, policyDenied, type NetContext } from './context.js';
+import { policyDenied, type NetContext } from './context.js';
 import type { ResourceKind } from './network-store.js';
 
 export const QUOTA_RESOURCES: Record<string, ResourceKind> = {
@@ -18,9 +18,12 @@ export function createQuotaService(ctx: NetContext) {
   async function limits(projectId: string): Promise<Record<string, number>> {
     return { ...ctx.settings.quotas, ...((await ctx.store.getQuota(projectId)) ?? {}) };
   }
-  function mayRead(auth: AuthContext, projectId: string): void {
-    if (!isReaderOf(auth, projectId)) throw policyDenied('get_quota');
+  /** Neutron's get_quota/update_quota/delete_quota on the project's quota. */
+  function authorize(auth: AuthContext, action: string, projectId: string): void {
+    if (!ctx.policy.allowed(auth, action, { project_id: projectId, tenant_id: projectId }))
+      throw policyDenied(action);
   }
+  const mayRead = (auth: AuthContext, projectId: string) => authorize(auth, 'get_quota', projectId);
   return {
     /** Throws 409 OverQuota if one more `kind` would exceed the project's limit (-1 = unlimited). */
     async check(projectId: string, kind: ResourceKind): Promise<void> {
@@ -48,7 +51,8 @@ export function createQuotaService(ctx: NetContext) {
       return out;
     },
     async list(auth: AuthContext) {
-      if (!isAdmin(auth)) throw policyDenied('get_quota');
+      // Every project's quotas: Neutron's _check_admin (the context_is_admin rule).
+      if (!ctx.policy.allowed(auth, 'context_is_admin', {})) throw policyDenied('get_quota');
       const rows = await ctx.store.listQuotas();
       return rows.map((r) => ({
         ...ctx.settings.quotas,
@@ -59,14 +63,14 @@ export function createQuotaService(ctx: NetContext) {
     },
     /** `changes` passed the API's quota schema: known resources, integers of at least -1. */
     async update(auth: AuthContext, projectId: string, changes: Record<string, number>) {
-      if (!isAdmin(auth)) throw policyDenied('update_quota');
+      authorize(auth, 'update_quota', projectId);
       const current = (await ctx.store.getQuota(projectId)) ?? {};
       for (const [key, value] of Object.entries(changes)) current[key] = value;
       await ctx.store.setQuota(projectId, current);
       return limits(projectId);
     },
     async reset(auth: AuthContext, projectId: string) {
-      if (!isAdmin(auth)) throw policyDenied('delete_quota');
+      authorize(auth, 'delete_quota', projectId);
       await ctx.store.deleteQuota(projectId);
     },
   };

@@ -1,8 +1,9 @@
 // Router interfaces: attaching a subnet (a new port holding the subnet's gateway address) or an existing
 // port, and detaching them, with Neutron's checks — one port per subnet, no overlapping subnets on one
 // router, and no detaching a subnet that floating IPs or extra routes still need.
+import { withNetwork } from './network-policy.js';
 import type { AuthContext } from '../common/http/context.js';
-import { canSee, conflict, isMemberOf, notFound, touch, visible, type NetContext } from './context.js';
+import { canSee, conflict, notFound, touch, visible, type NetContext } from './context.js';
 import { badRequest, badResourceRequest, notFoundAs } from './errors.js';
 import { cidrsOverlap, cidrContains, parseCidr, type Cidr } from './ipam.js';
 import type { Rec } from './network-store.js';
@@ -74,7 +75,7 @@ async function checkNewSubnets(ctx: NetContext, routerId: string, added: Rec[]):
 
 async function attachPort(ctx: NetContext, auth: AuthContext, router: Rec, portId: string) {
   const port = await visible(ctx, auth, 'port', portId, 'port');
-  if (!isMemberOf(auth, port.project_id)) throw notFound('port', portId);
+  if (!ctx.policy.allowed(auth, 'update_port', port)) throw notFound('port', portId);
   if (port.device_owner || port.device_id)
     throw conflict(
       `Unable to complete operation on port ${port.id} for network ${String(port.network_id)}. Port already has an attached device ${String(port.device_id)}.`,
@@ -110,7 +111,8 @@ async function attachSubnet(
 ) {
   const subnet = await ctx.store.get('subnet', subnetId);
   const net = subnet ? await ctx.store.get('network', String(subnet.network_id)) : undefined;
-  if (!subnet || !net || !(canSee(auth, subnet) || net.shared === true)) throw notFound('subnet', subnetId);
+  if (!subnet || !net || !canSee(ctx, auth, 'subnet', withNetwork(subnet, net)))
+    throw notFound('subnet', subnetId);
   if (!subnet.gateway_ip)
     throw badResourceRequest('router', `Subnet for router interface must have a gateway IP`);
   await checkNewSubnets(ctx, router.id, [subnet]);

@@ -1,16 +1,15 @@
 // Routers: the external gateway (a port on an external network, with SNAT on or off), interfaces on
 // subnets (router-interfaces.ts), and extra routes (extraroute), which the data plane installs in the
 // router's namespace. A router whose admin_state_up is false is not served by the data plane.
+import { explicitAttributes } from './network-policy.js';
 import type { AuthContext } from '../common/http/context.js';
 import {
   assign,
   bool,
   canSee,
   conflict,
-  isAdmin,
   ownerFor,
-  policyDenied,
-  requireCreate,
+  requirePolicy,
   requireWrite,
   standardAttrs,
   touch,
@@ -41,11 +40,16 @@ interface Route {
 export const MAX_ROUTES = 30;
 
 /** Gateway details only the admin may choose (create_router:external_gateway_info:<key> rules). */
-function adminGatewayKeys(info: GatewayInfo | null | undefined): string[] {
-  if (!info) return [];
-  return (['enable_snat', 'external_fixed_ips'] as const)
-    .filter((k) => info[k] !== undefined)
-    .map((k) => `external_gateway_info:${k}`);
+/** The attributes and gateway sub-attributes a body sets, for their create_/update_router:* rules. */
+function routerAttributes(body: Record<string, unknown>): string[] {
+  const info = body.external_gateway_info;
+  const sub =
+    info && typeof info === 'object'
+      ? Object.keys(info)
+          .filter((k) => (info as Record<string, unknown>)[k] !== undefined)
+          .map((k) => `external_gateway_info:${k}`)
+      : [];
+  return [...explicitAttributes(body), ...sub];
 }
 
 export function createRouterService(
@@ -129,10 +133,9 @@ export function createRouterService(
 
   async function create(auth: AuthContext, body: Record<string, unknown>): Promise<Rec> {
     const projectId = ownerFor(auth, body);
-    requireCreate(auth, projectId, 'create_router');
+    const target = { ...body, project_id: projectId, tenant_id: projectId };
+    requirePolicy(ctx, auth, 'create_router', target, routerAttributes(body));
     const info = (body.external_gateway_info as GatewayInfo | null | undefined) ?? null;
-    const adminKeys = adminGatewayKeys(info);
-    if (adminKeys.length > 0 && !isAdmin(auth)) throw policyDenied('create_router', adminKeys);
     const router = await ctx.exclusive(async () => {
       await quotas.check(projectId, 'router');
       const rec: Rec = {
@@ -157,7 +160,7 @@ export function createRouterService(
   }
 
   async function list(auth: AuthContext): Promise<Rec[]> {
-    return (await ctx.store.list('router')).filter((r) => canSee(auth, r));
+    return (await ctx.store.list('router')).filter((r) => canSee(ctx, auth, 'router', r));
   }
 
   async function get(auth: AuthContext, id: string): Promise<Rec> {
@@ -167,10 +170,8 @@ export function createRouterService(
   async function update(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec> {
     const router = await ctx.exclusive(async () => {
       const r = await get(auth, id);
-      requireWrite(auth, r, 'update_router', 'router');
+      requireWrite(ctx, auth, 'update_router', 'router', r, routerAttributes(body));
       const info = body.external_gateway_info as GatewayInfo | null | undefined;
-      const adminKeys = adminGatewayKeys(info);
-      if (adminKeys.length > 0 && !isAdmin(auth)) throw policyDenied('update_router', adminKeys);
       if (info !== undefined) await setGateway(auth, r, info);
       if (body.routes !== undefined) {
         const routes = body.routes as Route[];
@@ -188,7 +189,7 @@ export function createRouterService(
   async function remove(auth: AuthContext, id: string): Promise<void> {
     await ctx.exclusive(async () => {
       const r = await get(auth, id);
-      requireWrite(auth, r, 'delete_router', 'router');
+      requireWrite(ctx, auth, 'delete_router', 'router', r);
       const ports = await routerPorts(ctx, id);
       if (ports.some((p) => p.device_owner === 'network:router_interface'))
         throw conflict(`Router ${id} still has ports`, 'RouterInUse');
@@ -201,7 +202,7 @@ export function createRouterService(
   async function addRouterInterface(auth: AuthContext, id: string, req: InterfaceRequest) {
     const info = await ctx.exclusive(async () => {
       const router = await get(auth, id);
-      requireWrite(auth, router, 'add_router_interface', 'router');
+      requireWrite(ctx, auth, 'add_router_interface', 'router', router);
       return addInterface(ctx, auth, allocator, router, req);
     });
     await ctx.changed();
@@ -211,7 +212,7 @@ export function createRouterService(
   async function removeRouterInterface(auth: AuthContext, id: string, req: InterfaceRequest) {
     const info = await ctx.exclusive(async () => {
       const router = await get(auth, id);
-      requireWrite(auth, router, 'remove_router_interface', 'router');
+      requireWrite(ctx, auth, 'remove_router_interface', 'router', router);
       return removeInterface(ctx, allocator, router, req);
     });
     await ctx.changed();

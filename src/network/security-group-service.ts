@@ -10,7 +10,7 @@ import {
   isAdmin,
   notFound,
   ownerFor,
-  requireCreate,
+  requirePolicy,
   requireWrite,
   standardAttrs,
   touch,
@@ -42,6 +42,21 @@ function ruleFields(body: Record<string, unknown>): RuleFields {
     remote_ip_prefix: (body.remote_ip_prefix as string | null | undefined) ?? null,
     remote_group_id: (body.remote_group_id as string | null | undefined) ?? null,
   };
+}
+
+/** Neutron's target for a rule: the rule with its group's owner (`security_group:project_id`). */
+function ruleTarget<T extends Record<string, unknown>>(rule: T, group: Rec | undefined | null): T {
+  return group ? { ...rule, 'security_group:project_id': group.project_id } : rule;
+}
+
+/** A rule the caller may see (get_security_group_rule), else Neutron's 404; with its policy target. */
+async function visibleRule(ctx: NetContext, auth: AuthContext, id: string) {
+  const rule = await ctx.store.get('security_group_rule', id);
+  const group = rule && (await ctx.store.get('security_group', String(rule.security_group_id)));
+  const target = rule && ruleTarget(rule, group);
+  if (!rule || !target || !canSee(ctx, auth, 'security_group_rule', target))
+    throw notFound('security_group_rule', id);
+  return { rule, target };
 }
 
 export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService) {
@@ -106,7 +121,9 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
   async function list(auth: AuthContext): Promise<Rec[]> {
     const own = callerProject(auth);
     await ctx.exclusive(() => ensureDefault(own));
-    const groups = (await ctx.store.list('security_group')).filter((g) => canSee(auth, g));
+    const groups = (await ctx.store.list('security_group')).filter((g) =>
+      canSee(ctx, auth, 'security_group', g),
+    );
     return Promise.all(groups.map(withRules));
   }
 
@@ -116,7 +133,11 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
 
   async function create(auth: AuthContext, body: Record<string, unknown>): Promise<Rec> {
     const projectId = ownerFor(auth, body);
-    requireCreate(auth, projectId, 'create_security_group');
+    requirePolicy(ctx, auth, 'create_security_group', {
+      ...body,
+      project_id: projectId,
+      tenant_id: projectId,
+    });
     const name = typeof body.name === 'string' ? body.name : '';
     return ctx.exclusive(async () => {
       await ensureDefault(projectId);
@@ -132,7 +153,7 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
   async function update(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec> {
     return ctx.exclusive(async () => {
       const group = await visible(ctx, auth, 'security_group', id, 'security_group');
-      requireWrite(auth, group, 'update_security_group', 'security_group');
+      requireWrite(ctx, auth, 'update_security_group', 'security_group', group);
       if (group.name === 'default' && body.name !== undefined && body.name !== 'default')
         throw conflict('Updating default security group not allowed.', 'SecurityGroupCannotUpdateDefault');
       if (group.name !== 'default' && String(body.name ?? '').toLowerCase() === 'default')
@@ -148,7 +169,7 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
   async function remove(auth: AuthContext, id: string): Promise<void> {
     await ctx.exclusive(async () => {
       const group = await visible(ctx, auth, 'security_group', id, 'security_group');
-      requireWrite(auth, group, 'delete_security_group', 'security_group');
+      requireWrite(ctx, auth, 'delete_security_group', 'security_group', group);
       if (group.name === 'default' && !isAdmin(auth))
         throw conflict(
           'Insufficient rights for removing default security group.',
@@ -172,8 +193,13 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
     const rule = await ctx.exclusive(async () => {
       await ensureDefault(callerProject(auth));
       const group = await visible(ctx, auth, 'security_group', groupId, 'security_group');
-      requireWrite(auth, group, 'create_security_group_rule', 'security_group');
       const fields = checkRule(ruleFields(body));
+      requirePolicy(
+        ctx,
+        auth,
+        'create_security_group_rule',
+        ruleTarget({ ...fields, project_id: group.project_id }, group),
+      );
       if (fields.remote_group_id !== null)
         await visible(ctx, auth, 'security_group', fields.remote_group_id, 'security_group');
       const existing = await ctx.store.list('security_group_rule', { parentId: groupId });
@@ -192,18 +218,21 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
 
   async function listRules(auth: AuthContext): Promise<Rec[]> {
     const rules = await ctx.store.list('security_group_rule');
-    return rules.filter((r) => canSee(auth, r));
+    const groups = new Map((await ctx.store.list('security_group')).map((g) => [g.id, g]));
+    return rules.filter((r) =>
+      canSee(ctx, auth, 'security_group_rule', ruleTarget(r, groups.get(String(r.security_group_id)))),
+    );
   }
 
   async function getRule(auth: AuthContext, id: string): Promise<Rec> {
-    return visible(ctx, auth, 'security_group_rule', id, 'security_group_rule');
+    return (await visibleRule(ctx, auth, id)).rule;
   }
 
   /** Only the description of a rule changes (the API refuses every other attribute as read-only). */
   async function updateRule(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec> {
     return ctx.exclusive(async () => {
-      const rule = await visible(ctx, auth, 'security_group_rule', id, 'security_group_rule');
-      requireWrite(auth, rule, 'update_security_group_rule', 'security_group_rule');
+      const { rule, target } = await visibleRule(ctx, auth, id);
+      requireWrite(ctx, auth, 'update_security_group_rule', 'security_group_rule', target);
       assign(rule, body, ['description']);
       await ctx.store.update(touch(ctx.clock, rule));
       return rule;
@@ -212,8 +241,8 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
 
   async function removeRule(auth: AuthContext, id: string): Promise<void> {
     await ctx.exclusive(async () => {
-      const rule = await visible(ctx, auth, 'security_group_rule', id, 'security_group_rule');
-      requireWrite(auth, rule, 'delete_security_group_rule', 'security_group_rule');
+      const { rule, target } = await visibleRule(ctx, auth, id);
+      requireWrite(ctx, auth, 'delete_security_group_rule', 'security_group_rule', target);
       await ctx.store.remove(rule.id);
     });
     await ctx.changed();
@@ -224,7 +253,7 @@ export function createSecurityGroupService(ctx: NetContext, quotas: QuotaService
     const stateful = new Set<boolean>();
     for (const id of ids) {
       const g = await ctx.store.get('security_group', id);
-      if (!g || !canSee(auth, g)) throw notFound('security_group', id);
+      if (!g || !canSee(ctx, auth, 'security_group', g)) throw notFound('security_group', id);
       stateful.add(g.stateful !== false);
     }
     if (stateful.size > 1)

@@ -21,7 +21,17 @@ export function createNetworkServices(ctx: NetContext) {
   const ports = createPortService(ctx, quotas, networks, securityGroups, allocator);
   const routers = createRouterService(ctx, quotas, networks, allocator);
   const floatingIps = createFloatingIpService(ctx, quotas, networks, ports, allocator);
-  return { quotas, networks, subnets, subnetPools, ports, securityGroups, routers, floatingIps };
+  return {
+    policy: ctx.policy,
+    quotas,
+    networks,
+    subnets,
+    subnetPools,
+    ports,
+    securityGroups,
+    routers,
+    floatingIps,
+  };
 }
 
 export type NetworkServices = ReturnType<typeof createNetworkServices>;

@@ -1,16 +1,15 @@
 // Subnet pools (subnet_allocation): a set of prefixes of one IP version with prefix-length bounds, from
 // which subnets take a CIDR — a requested one if it is free, or the first free block of a length.
 // Prefixes may only grow; a pool with subnets cannot be deleted.
+import { explicitAttributes } from './network-policy.js';
 import type { AuthContext } from '../common/http/context.js';
 import {
   assign,
   bool,
-  isAdmin,
-  isReaderOf,
+  canSee,
   notFound,
   ownerFor,
-  policyDenied,
-  requireCreate,
+  requirePolicy,
   requireWrite,
   standardAttrs,
   touch,
@@ -76,7 +75,7 @@ const rangesOf = (cidrs: string[]) => cidrs.map((c) => rangeOf(parseCidr(c) as C
 
 export function createSubnetPoolService(ctx: NetContext) {
   function visibleTo(auth: AuthContext, rec: Rec): boolean {
-    return rec.shared === true || isReaderOf(auth, rec.project_id);
+    return canSee(ctx, auth, 'subnetpool', rec);
   }
 
   async function get(auth: AuthContext, id: string): Promise<Rec> {
@@ -102,9 +101,9 @@ export function createSubnetPoolService(ctx: NetContext) {
 
   async function create(auth: AuthContext, body: Record<string, unknown>): Promise<Rec> {
     const projectId = ownerFor(auth, body);
-    requireCreate(auth, projectId, 'create_subnetpool');
-    const adminOnly = ['shared', 'is_default'].filter((k) => body[k] === true);
-    if (adminOnly.length > 0 && !isAdmin(auth)) throw policyDenied('create_subnetpool', adminOnly);
+    const target = { ...body, project_id: projectId, tenant_id: projectId };
+    const defaults = { shared: false, is_default: false };
+    requirePolicy(ctx, auth, 'create_subnetpool', target, explicitAttributes(body, defaults));
     const prefixes = body.prefixes as string[];
     const version = versionOf(prefixes);
     const min = body.min_prefixlen === undefined ? DEFAULT_MIN[version] : Number(body.min_prefixlen);
@@ -131,9 +130,7 @@ export function createSubnetPoolService(ctx: NetContext) {
   async function update(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec> {
     return ctx.exclusive(async () => {
       const rec = await get(auth, id);
-      requireWrite(auth, rec, 'update_subnetpool', 'subnetpool');
-      if (body.is_default !== undefined && !isAdmin(auth))
-        throw policyDenied('update_subnetpool', ['is_default']);
+      requireWrite(ctx, auth, 'update_subnetpool', 'subnetpool', rec, explicitAttributes(body));
       if (body.prefixes !== undefined) {
         const wanted = body.prefixes as string[];
         if (versionOf(wanted) !== rec.ip_version)
@@ -156,7 +153,7 @@ export function createSubnetPoolService(ctx: NetContext) {
   async function remove(auth: AuthContext, id: string): Promise<void> {
     await ctx.exclusive(async () => {
       const rec = await get(auth, id);
-      requireWrite(auth, rec, 'delete_subnetpool', 'subnetpool');
+      requireWrite(ctx, auth, 'delete_subnetpool', 'subnetpool', rec);
       const used = (await ctx.store.list('subnet')).some((s) => s.subnetpool_id === id);
       if (used)
         throw badRequest(

@@ -1,7 +1,7 @@
 // Subnets: CIDR and gateway validation, allocation pools, overlap checks within a network, and the
 // network's DHCP port, which takes an address on every DHCP-enabled IPv4 subnet.
+import { explicitAttributes, withNetwork } from './network-policy.js';
 import type { AuthContext } from '../common/http/context.js';
-import { errors } from '../common/errors/codes.js';
 import {
   assign,
   badRequest,
@@ -9,11 +9,10 @@ import {
   callerProject,
   conflict,
   isAdmin,
-  isReaderOf,
+  canSee,
   notFound,
   ownerFor,
-  policyDenied,
-  requireCreate,
+  requirePolicy,
   requireWrite,
   standardAttrs,
   touch,
@@ -98,11 +97,6 @@ function checkCidr(cidr: Cidr, body: Record<string, unknown>): void {
     throw badRequest('Invalid input for operation: the subnet is too small.', 'InvalidInput');
 }
 
-/** Neutron's get_subnet: readers of the owner, and everyone for subnets of shared networks. */
-export function subnetVisible(auth: AuthContext, subnet: Rec, net: Rec | undefined): boolean {
-  return isReaderOf(auth, subnet.project_id) || net?.shared === true;
-}
-
 export function createSubnetService(
   ctx: NetContext,
   quotas: QuotaService,
@@ -112,7 +106,8 @@ export function createSubnetService(
 ) {
   async function get(auth: AuthContext, id: string): Promise<Rec> {
     const rec = await ctx.store.get('subnet', id);
-    if (!rec || !subnetVisible(auth, rec, await ctx.store.get('network', String(rec.network_id))))
+    const net = rec && (await ctx.store.get('network', String(rec.network_id)));
+    if (!rec || !canSee(ctx, auth, 'subnet', withNetwork(rec, net ?? undefined)))
       throw notFound('subnet', id);
     return rec;
   }
@@ -191,10 +186,8 @@ export function createSubnetService(
     const rec = await ctx.exclusive(async () => {
       const net = await networks.get(auth, body.network_id as string);
       const projectId = ownerOf(auth, body, net);
-      requireCreate(auth, projectId, 'create_subnet');
-      if (!isAdmin(auth) && net.shared !== true && net.project_id !== projectId)
-        throw errors.forbidden(`Tenant ${projectId} not allowed to create subnet on this network`);
-      if (!isAdmin(auth) && net.project_id !== projectId) throw policyDenied('create_subnet');
+      const target = withNetwork({ ...body, project_id: projectId, tenant_id: projectId }, net);
+      requirePolicy(ctx, auth, 'create_subnet', target, explicitAttributes(body));
       const r = await buildRecord(auth, body, net, projectId);
       await quotas.check(r.project_id, 'subnet');
       await ctx.store.insert('subnet', r, { parentId: net.id }, ctx.clock.now().toISOString());
@@ -210,21 +203,21 @@ export function createSubnetService(
   async function list(auth: AuthContext): Promise<Rec[]> {
     const nets = new Map((await ctx.store.list('network')).map((n) => [n.id, n]));
     return (await ctx.store.list('subnet')).filter((s) =>
-      subnetVisible(auth, s, nets.get(String(s.network_id))),
+      canSee(ctx, auth, 'subnet', withNetwork(s, nets.get(String(s.network_id)))),
     );
   }
 
   async function update(auth: AuthContext, id: string, body: Record<string, unknown>): Promise<Rec> {
     const rec = await ctx.exclusive(async () => {
       const r = await get(auth, id);
-      requireWrite(auth, r, 'update_subnet', 'subnet');
+      const net = await ctx.store.get('network', String(r.network_id));
+      requireWrite(ctx, auth, 'update_subnet', 'subnet', withNetwork(r, net), explicitAttributes(body));
       const cidr = parseCidr(r.cidr as string) as Cidr;
       if (body.gateway_ip !== undefined) r.gateway_ip = gatewayOf(cidr, body);
       if (body.allocation_pools !== undefined)
         r.allocation_pools = validatePools(cidr, body.allocation_pools, r.gateway_ip as string | null);
       assign(r, body, UPDATABLE);
       await ctx.store.update(touch(ctx.clock, r));
-      const net = await ctx.store.get('network', r.network_id as string);
       if (net) await ports.ensureDhcpPort(net);
       return r;
     });
@@ -235,7 +228,8 @@ export function createSubnetService(
   async function remove(auth: AuthContext, id: string): Promise<void> {
     await ctx.exclusive(async () => {
       const r = await get(auth, id);
-      requireWrite(auth, r, 'delete_subnet', 'subnet');
+      const target = withNetwork(r, await ctx.store.get('network', String(r.network_id)));
+      requireWrite(ctx, auth, 'delete_subnet', 'subnet', target);
       const users = await ctx.store.subnetInUse(id);
       for (const portId of users) {
         const port = await ctx.store.get('port', portId);

@@ -90,6 +90,57 @@ export class CheckEvaluator {
     }
   }
 
+  /**
+   * The same decision as evaluate() without building the trace (no labels, no details): what services
+   * call on every request and every listed row.
+   */
+  test(check: PolicyCheck, depth = 0): boolean {
+    switch (check.kind) {
+      case 'true':
+        return true;
+      case 'false':
+        return false;
+      case 'not':
+        return !this.test(check.check, depth);
+      case 'and':
+        return check.checks.every((sub) => this.test(sub, depth));
+      case 'or':
+        return check.checks.some((sub) => this.test(sub, depth));
+      case 'rule': {
+        const rule = this.rules.get(check.name);
+        if (!rule) return false;
+        assert(
+          depth < MAX_RULE_DEPTH,
+          `policy rule chain deeper than ${MAX_RULE_DEPTH} at rule:${check.name}`,
+        );
+        return this.test(rule, depth + 1);
+      }
+      case 'role': {
+        const rendered = render(check.match, this.target).text;
+        return rendered !== undefined && this.lowerRoles().includes(rendered.toLowerCase());
+      }
+      case 'field': {
+        if (!Object.hasOwn(this.target, check.field)) return false;
+        const actual = pythonString(this.target[check.field]);
+        return check.regex ? check.regex.test(actual) : actual === check.value;
+      }
+      case 'generic': {
+        const match = render(check.match, this.target).text;
+        if (match === undefined) return false;
+        if (check.literal !== undefined) return match === check.literal;
+        return findInCredentials(this.creds, check.path, match);
+      }
+    }
+  }
+
+  private roles?: string[];
+  private lowerRoles(): string[] {
+    this.roles ??= Array.isArray(this.creds.roles)
+      ? this.creds.roles.map((r) => pythonString(r).toLowerCase())
+      : [];
+    return this.roles;
+  }
+
   private combine(op: 'and' | 'or', checks: PolicyCheck[], label: string, depth: number): PolicyTrace {
     const children: PolicyTrace[] = [];
     // Short-circuit as oslo does: `and` stops at the first failure, `or` at the first success.

@@ -1,6 +1,7 @@
-// Neutron's secure-RBAC defaults, proven per persona: for create/get/update/delete of each resource,
-// who is allowed on a resource of project p1. Roles are as Keystone puts them in a token, with the
-// implied roles expanded (admin → manager → member → reader).
+// Neutron's secure-RBAC defaults with Nuage's deviations (nuage-deviations.ts), proven per persona:
+// for create/get/update/delete of each resource, who is allowed on a resource of project p1. Roles are
+// as Keystone puts them in a token, with the implied roles expanded (admin → manager → member →
+// reader); is_admin / is_reader_admin are identity's cloud admin and cloud reader.
 import { describe, expect, it } from 'vitest';
 import { defaultPolicyRegistry } from './index.js';
 import type { PolicyCredentials, PolicyTarget } from './types.js';
@@ -11,7 +12,14 @@ const PERSONAS: Record<string, PolicyCredentials> = {
   manager: { userId: 'u-manager', projectId: 'p1', roles: ['manager', 'member', 'reader'] },
   projectAdmin: { userId: 'u-padmin', projectId: 'p1', roles: ['admin', 'manager', 'member', 'reader'] },
   otherProject: { userId: 'u-other', projectId: 'p2', roles: ['manager', 'member', 'reader'] },
-  cloudAdmin: { userId: 'u-admin', projectId: 'admin', roles: ['admin', 'manager', 'member', 'reader'] },
+  cloudAdmin: {
+    userId: 'u-admin',
+    projectId: 'admin',
+    roles: ['admin', 'manager', 'member', 'reader'],
+    isAdmin: true,
+  },
+  cloudReader: { userId: 'u-sysreader', systemScope: 'all', roles: ['reader'], isReaderAdmin: true },
+  domainAdmin: { userId: 'u-dadmin', domainId: 'd1', roles: ['admin', 'manager', 'member', 'reader'] },
 };
 type Persona = keyof typeof PERSONAS;
 
@@ -27,7 +35,7 @@ const TARGETS: Record<string, PolicyTarget> = {
   security_group_rule: { ...OWNED, 'security_group:project_id': 'p1' },
 };
 
-const READERS: Persona[] = ['reader', 'member', 'manager', 'projectAdmin', 'cloudAdmin'];
+const READERS: Persona[] = ['reader', 'member', 'manager', 'projectAdmin', 'cloudAdmin', 'cloudReader'];
 const MEMBERS: Persona[] = ['member', 'manager', 'projectAdmin', 'cloudAdmin'];
 
 const ALLOWED: [string, Persona[]][] = Object.keys(TARGETS).flatMap((resource) => [
@@ -49,16 +57,20 @@ describe('network (Neutron) defaults', () => {
   it.each(rows)('%s by %s → %s', (action, persona, expected) => {
     const resource = action.replace(/^(create|get|update|delete)_/, '');
     expect(enforcer.enforce(action, PERSONAS[persona]!, TARGETS[resource]!).allowed).toBe(expected);
+    // The trace-free decision services use agrees.
+    expect(enforcer.allows(action, PERSONAS[persona]!, TARGETS[resource]!)).toBe(expected);
   });
 
-  it('has no update rule for security group rules (they are immutable in Neutron)', () => {
-    expect(enforcer.rules.has('update_security_group_rule')).toBe(false);
+  it("updates a security group rule's description under the delete rule's check (a Nuage addition)", () => {
+    expect(enforcer.rules.get('update_security_group_rule')?.check).toBe(
+      enforcer.rules.get('delete_security_group_rule')?.check,
+    );
   });
 
   it.each([
-    ['create_network:shared', ['projectAdmin', 'cloudAdmin']],
-    ['create_network:router:external', ['projectAdmin', 'cloudAdmin']],
-    ['create_port:binding:host_id', ['projectAdmin', 'cloudAdmin']],
+    ['create_network:shared', ['cloudAdmin']],
+    ['create_network:router:external', ['cloudAdmin']],
+    ['create_port:binding:host_id', ['cloudAdmin']],
     ['create_port:mac_address', MEMBERS],
   ] as [string, Persona[]][])('%s is allowed to %o only', (action, allowed) => {
     for (const persona of Object.keys(PERSONAS) as Persona[]) {
@@ -85,15 +97,24 @@ describe('network (Neutron) defaults', () => {
     ).toBe(false);
   });
 
-  it('refuses system-scoped and unscoped tokens (scope_types project)', () => {
-    const system = { userId: 'u-sys', systemScope: 'all', roles: ['admin'] };
-    expect(enforcer.enforce('get_network', system, OWNED).allowed).toBe(false);
+  it('accepts system-scoped tokens as Nuage does, refuses domain-scoped and unscoped ones', () => {
+    const system = { userId: 'u-sys', systemScope: 'all', roles: ['admin'], isAdmin: true };
+    expect(enforcer.enforce('delete_network', system, OWNED).allowed).toBe(true);
+    const domain = { ...PERSONAS.domainAdmin!, isAdmin: true };
+    expect(enforcer.enforce('get_network', domain, OWNED).allowed).toBe(false);
     expect(enforcer.enforce('get_network', { roles: ['admin'] }, OWNED).allowed).toBe(false);
+  });
+
+  it('keeps the admin role of another project to that project (is_admin is the cloud admin)', () => {
+    const foreignAdmin = { ...PERSONAS.projectAdmin!, projectId: 'p2' };
+    expect(enforcer.enforce('get_network', foreignAdmin, OWNED).allowed).toBe(false);
+    expect(enforcer.enforce('get_network', PERSONAS.cloudReader!, OWNED).allowed).toBe(true);
+    expect(enforcer.enforce('update_network', PERSONAS.cloudReader!, OWNED).allowed).toBe(false);
   });
 
   it('carries the description, scope types and operations of every API rule', () => {
     const rule = enforcer.rules.get('get_port')!;
-    expect(rule.scopeTypes).toEqual(['project']);
+    expect(rule.scopeTypes).toEqual(['project', 'system']);
     expect(rule.operations).toEqual([
       { method: 'GET', path: '/ports' },
       { method: 'GET', path: '/ports/{id}' },

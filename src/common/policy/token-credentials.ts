@@ -27,14 +27,24 @@ export function credentialsFromToken(body: unknown): PolicyCredentials {
   });
   const user = object(token.user);
   const project = object(token.project);
+  const system = object(token.system)?.all === true;
+  // Keystone writes is_admin_project only when an admin project is configured; absent, every project
+  // is one for the admin role only (docs/admin-semantics.md), as identity/policy.ts decides.
+  const adminProject = token.is_admin_project;
+  const lower = roles.map((r) => r.toLowerCase());
+  const isAdmin = lower.includes('admin') && (system || (project !== undefined && adminProject !== false));
+  const reader = lower.includes('reader') || lower.includes('admin');
+  const isReaderAdmin = isAdmin || (reader && (system || (project !== undefined && adminProject === true)));
   return {
     userId: id(user),
     userDomainId: id(user?.domain),
     projectId: id(project),
     projectDomainId: id(project?.domain),
     domainId: id(token.domain),
-    systemScope: object(token.system)?.all === true ? 'all' : undefined,
+    systemScope: system ? 'all' : undefined,
     roles,
+    isAdmin,
+    isReaderAdmin,
     isAdminProject: typeof token.is_admin_project === 'boolean' ? token.is_admin_project : undefined,
   };
 }

@@ -52,7 +52,10 @@ export interface PolicyCredentials {
   /** `all` for a system-scoped token. */
   systemScope?: string;
   roles: readonly string[];
+  /** oslo.context's is_admin: the cloud admin, as the identity service decides it (docs/admin-semantics.md). */
   isAdmin?: boolean;
+  /** oslo.context's is_reader_admin: a reader of every project (the cloud reader). */
+  isReaderAdmin?: boolean;
   isAdminProject?: boolean;
 }
 
