@@ -9,7 +9,6 @@ import { recordsOfResources } from '../../src/metering/usage-store.js';
 import type { FakeNetworkDriver } from '../../src/network/driver/fake/fake-driver.js';
 import type { TestApp } from './app.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire JSON, read field by field
 type Json = any;
 
 export interface FaultWorld {
