@@ -2,6 +2,7 @@
 // the worker and the fake driver, over an in-memory SQLite database with the compute migration.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IMAGE_ID, nova, startCompute, type ComputeHarness, type Json } from './compute-test-support.js';
+import { DriverError } from './driver/driver.js';
 import { fingerprintSshPublicKey } from './ssh-keys.js';
 
 let h: ComputeHarness;
@@ -158,10 +159,7 @@ describe('servers', () => {
 
   it('marks a failed boot ERROR with a fault and undoes its steps', async () => {
     const f = await flavor();
-    const full = h.driver as unknown as { spawn: () => Promise<never> };
-    full.spawn = async () => {
-      throw new Error('no room on the host');
-    };
+    h.faulty.failNext('spawn', new DriverError('HypervisorError', 'no room on the host'));
     const created = await nova(h, 'user', 'POST', '/v2.1/servers', {
       server: { name: 'vm2', imageRef: IMAGE_ID, flavorRef: f.id, networks: 'auto' },
     });

@@ -15,6 +15,7 @@ import { up as upWorkLeases } from '../db/migrations/2026-12-07-work-leases.js';
 import type { ConfigDriveWriter, ImageSource, PortProvider } from './collaborators.js';
 import type { ComputeTables } from './compute-tables.js';
 import { FakeDriver } from './driver/fake/fake-driver.js';
+import { FaultyDriver } from './driver/faulty/faulty-driver.js';
 import { createHostRegistration } from './host-registration.js';
 import { createComputeModule, type ComputeModule } from './index.js';
 import type { ServerPort } from './model.js';
@@ -105,7 +106,10 @@ export interface ComputeHarness {
   app: FastifyInstance;
   url: string;
   module: ComputeModule;
+  /** The fake hypervisor itself (what exists, specs): the module reaches it through `faulty`. */
   driver: FakeDriver;
+  /** What the module calls: the fake behind a FaultyDriver, quiet until a test scripts a fault. */
+  faulty: FaultyDriver;
   ports: ReturnType<typeof memoryPorts>;
   close(): Promise<void>;
 }
@@ -120,6 +124,7 @@ export async function startCompute(): Promise<ComputeHarness> {
   // The per-guest lock the worker takes is a lease (common/tasks/resource-lock.ts).
   await upWorkLeases(db);
   const driver = new FakeDriver({ delays: { spawnMs: 5 } });
+  const faulty = new FaultyDriver(driver, { seed: 1, errorRate: 0 });
   const ports = memoryPorts();
   const silent = { info: () => undefined, error: () => undefined };
   // The host the scheduler places servers on once index.ts wires claims (roomy: tests boot many).
@@ -136,7 +141,7 @@ export async function startCompute(): Promise<ComputeHarness> {
     db,
     clock: systemClock,
     validator,
-    driver,
+    driver: faulty,
     images,
     ports,
     configDrives,
@@ -153,6 +158,7 @@ export async function startCompute(): Promise<ComputeHarness> {
     url: `${url}/compute`,
     module,
     driver,
+    faulty,
     ports,
     async close() {
       await module.worker.stop();

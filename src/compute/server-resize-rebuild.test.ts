@@ -92,7 +92,8 @@ interface Harness extends ComputeHarness {
  */
 async function start(): Promise<Harness> {
   const base = await startCompute();
-  const { module, driver } = base;
+  // The worker and lifecycle call the hypervisor through the harness's FaultyDriver, as the module does.
+  const { module, faulty: driver } = base;
   const snapshotDir = await mkdtemp(join(tmpdir(), 'nuage-snapshots-'));
   const snapshots = memorySnapshots();
   const configDrivesWritten: string[] = [];
@@ -316,9 +317,7 @@ describe('rebuild', () => {
 
   it('leaves the server in ERROR with a fault when the spawn fails', async () => {
     const id = await boot(await flavor('small', 1, 256, 1));
-    h.driver.spawn = async () => {
-      throw new DriverError('HypervisorError', 'no room for the new disk');
-    };
+    h.faulty.failNext('spawn', new DriverError('HypervisorError', 'no room for the new disk'));
     expect((await act(id, { rebuild: { imageRef: IMAGE_2 } })).status).toBe(202);
     const after = await show(id);
     expect(after.status).toBe('ERROR');
@@ -426,9 +425,7 @@ describe('resize', () => {
     const small = await flavor('small', 1, 256, 1);
     const big = await flavor('big', 2, 512, 2);
     const id = await boot(small);
-    h.driver.resize = async () => {
-      throw new DriverError('HypervisorError', 'qemu-img resize failed: disk full');
-    };
+    h.faulty.failNext('resize', new DriverError('HypervisorError', 'qemu-img resize failed: disk full'));
     await act(id, { resize: { flavorRef: big } });
     const after = await show(id);
     expect(after).toMatchObject({ status: 'ACTIVE', flavor: { vcpus: 1 }, 'OS-EXT-STS:task_state': null });

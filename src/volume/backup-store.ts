@@ -1,6 +1,5 @@
 // Kysely queries for volume backups. Writes after creation are compare-and-set on the row version.
 import type { VolumeUsageHook } from '../metering/hooks/volume.js';
-import assert from 'node:assert';
 import {
   afterMarker,
   filterExpression,
@@ -12,6 +11,7 @@ import {
 } from './list-query.js';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Backup, BackupStatus, BackupTask, BackupTaskArgs } from './model.js';
+import { rowKit } from '../db/row-kit.js';
 import { LIST_LIMIT_MAX } from './volume-store.js';
 import type { VolumeBackupTable, VolumeTables } from './volume-tables.js';
 
@@ -82,6 +82,7 @@ const BACKUP_COLUMNS: Record<string, SortColumn> = {
 };
 
 export function createBackupStore(db: Kysely<VolumeTables>, usage?: VolumeUsageHook) {
+  const kit = rowKit<VolumeTables, VolumeBackupTable, Backup>(db, 'volume_backups', toBackup);
   function filtered(q: BackupListQuery) {
     let query = db.selectFrom('volume_backups').selectAll().where('deleted', '=', 0);
     if (q.projectId !== undefined) query = query.where('project_id', '=', q.projectId);
@@ -122,28 +123,12 @@ export function createBackupStore(db: Kysely<VolumeTables>, usage?: VolumeUsageH
         .execute();
     },
 
-    async get(id: string): Promise<Backup | undefined> {
-      const row = await db
-        .selectFrom('volume_backups')
-        .selectAll()
-        .where('id', '=', id)
-        .where('deleted', '=', 0)
-        .executeTakeFirst();
-      return row ? toBackup(row) : undefined;
-    },
+    get: (id: string): Promise<Backup | undefined> => kit.get(id),
 
     async list(q: BackupListQuery): Promise<Backup[]> {
       const sort = resolveSort(BACKUP_COLUMNS, q.sort ?? []);
       let query = filtered(q);
-      if (q.markerId !== undefined) {
-        const marker = await db
-          .selectFrom('volume_backups')
-          .selectAll()
-          .where('id', '=', q.markerId)
-          .executeTakeFirst();
-        assert(marker !== undefined, 'the service checks the marker');
-        query = query.where(afterMarker(sort, marker));
-      }
+      if (q.markerId !== undefined) query = query.where(afterMarker(sort, await kit.marker(q.markerId)));
       for (const s of sort) query = query.orderBy(sortExpression(s.column), s.dir);
       const rows = await query
         .limit(Math.min(q.limit, LIST_LIMIT_MAX))
@@ -168,7 +153,7 @@ export function createBackupStore(db: Kysely<VolumeTables>, usage?: VolumeUsageH
           .transaction()
           .execute((trx) => createBackupStore(trx, usage).update(id, version, patch, now));
       }
-      const row: Updateable<VolumeBackupTable> = { version: version + 1, updated_at: now };
+      const row: Updateable<VolumeBackupTable> = {};
       if (patch.name !== undefined) row.name = patch.name;
       if (patch.description !== undefined) row.description = patch.description;
       if (patch.status !== undefined) row.status = patch.status;
@@ -178,31 +163,13 @@ export function createBackupStore(db: Kysely<VolumeTables>, usage?: VolumeUsageH
       if (patch.objectCount !== undefined) row.object_count = patch.objectCount;
       if (patch.metadata !== undefined) row.metadata = JSON.stringify(patch.metadata);
       if (patch.deleted !== undefined) row.deleted = patch.deleted ? 1 : 0;
-      const result = await db
-        .updateTable('volume_backups')
-        .set(row)
-        .where('id', '=', id)
-        .where('version', '=', version)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return undefined;
-      const next = toBackup(
-        await db.selectFrom('volume_backups').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
-      );
+      const next = await kit.compareAndSet(id, version, row, now);
+      if (next === undefined) return undefined;
       if (usage) await usage.backup(db, next, patch.deleted === true, now);
       return next;
     },
 
-    async pending(limit: number): Promise<Backup[]> {
-      const rows = await db
-        .selectFrom('volume_backups')
-        .selectAll()
-        .where('task', 'is not', null)
-        .where('deleted', '=', 0)
-        .orderBy('updated_at')
-        .limit(limit)
-        .execute();
-      return rows.map(toBackup);
-    },
+    pending: (limit: number): Promise<Backup[]> => kit.pending(limit),
 
     /** The newest available backup of a volume (the parent of an incremental one). */
     async latestOf(volumeId: string): Promise<Backup | undefined> {

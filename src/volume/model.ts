@@ -36,6 +36,8 @@ export interface VolumeTaskArgs {
   /** upload_image: the image created at request time, and its disk format. */
   imageId?: string;
   diskFormat?: 'qcow2' | 'raw';
+  /** The saga journal of the running task (volume-sagas.ts): the steps done, in order. */
+  stepsDone?: string[];
 }
 
 export interface Volume {
@@ -128,6 +130,8 @@ export interface BackupTaskArgs {
   restoreVolumeId?: string;
   /** create: the volume's status before the backup (available or in-use). */
   volumeReturnStatus?: VolumeStatus;
+  /** The saga journal of the running task (volume-sagas.ts): the steps done, in order. */
+  stepsDone?: string[];
 }
 
 export interface Backup {

@@ -1,6 +1,5 @@
 // Kysely queries for volume snapshots. Writes after creation are compare-and-set on the row version.
 import type { VolumeUsageHook } from '../metering/hooks/volume.js';
-import assert from 'node:assert';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import {
   afterMarker,
@@ -12,6 +11,7 @@ import {
   type SortKey,
 } from './list-query.js';
 import type { Snapshot, SnapshotStatus, SnapshotTask } from './model.js';
+import { rowKit } from '../db/row-kit.js';
 import { LIST_LIMIT_MAX } from './volume-store.js';
 import type { VolumeSnapshotTable, VolumeTables } from './volume-tables.js';
 
@@ -77,6 +77,7 @@ function matchesMetadata(s: Snapshot, wanted: Record<string, string> | undefined
 }
 
 export function createSnapshotStore(db: Kysely<VolumeTables>, usage?: VolumeUsageHook) {
+  const kit = rowKit<VolumeTables, VolumeSnapshotTable, Snapshot>(db, 'volume_snapshots', toSnapshot);
   function filtered(q: SnapshotListQuery) {
     let query = db.selectFrom('volume_snapshots').selectAll().where('deleted', '=', 0);
     if (q.projectId !== undefined) query = query.where('project_id', '=', q.projectId);
@@ -109,28 +110,12 @@ export function createSnapshotStore(db: Kysely<VolumeTables>, usage?: VolumeUsag
         .execute();
     },
 
-    async get(id: string): Promise<Snapshot | undefined> {
-      const row = await db
-        .selectFrom('volume_snapshots')
-        .selectAll()
-        .where('id', '=', id)
-        .where('deleted', '=', 0)
-        .executeTakeFirst();
-      return row ? toSnapshot(row) : undefined;
-    },
+    get: (id: string): Promise<Snapshot | undefined> => kit.get(id),
 
     async list(q: SnapshotListQuery): Promise<Snapshot[]> {
       const sort = resolveSort(SNAPSHOT_COLUMNS, q.sort ?? []);
       let query = filtered(q);
-      if (q.markerId !== undefined) {
-        const marker = await db
-          .selectFrom('volume_snapshots')
-          .selectAll()
-          .where('id', '=', q.markerId)
-          .executeTakeFirst();
-        assert(marker !== undefined, 'the service checks the marker');
-        query = query.where(afterMarker(sort, marker));
-      }
+      if (q.markerId !== undefined) query = query.where(afterMarker(sort, await kit.marker(q.markerId)));
       for (const s of sort) query = query.orderBy(sortExpression(s.column), s.dir);
       const limit = Math.min(q.limit, LIST_LIMIT_MAX);
       if (q.metadata === undefined) {
@@ -172,7 +157,7 @@ export function createSnapshotStore(db: Kysely<VolumeTables>, usage?: VolumeUsag
           .transaction()
           .execute((trx) => createSnapshotStore(trx, usage).update(id, version, patch, now));
       }
-      const row: Updateable<VolumeSnapshotTable> = { version: version + 1, updated_at: now };
+      const row: Updateable<VolumeSnapshotTable> = {};
       if (patch.name !== undefined) row.name = patch.name;
       if (patch.description !== undefined) row.description = patch.description;
       if (patch.status !== undefined) row.status = patch.status;
@@ -180,31 +165,13 @@ export function createSnapshotStore(db: Kysely<VolumeTables>, usage?: VolumeUsag
       if (patch.metadata !== undefined) row.metadata = JSON.stringify(patch.metadata);
       if (patch.providerLocation !== undefined) row.provider_location = patch.providerLocation;
       if (patch.deleted !== undefined) row.deleted = patch.deleted ? 1 : 0;
-      const result = await db
-        .updateTable('volume_snapshots')
-        .set(row)
-        .where('id', '=', id)
-        .where('version', '=', version)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return undefined;
-      const next = toSnapshot(
-        await db.selectFrom('volume_snapshots').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
-      );
+      const next = await kit.compareAndSet(id, version, row, now);
+      if (next === undefined) return undefined;
       if (usage) await usage.snapshot(db, next, patch.deleted === true, now);
       return next;
     },
 
-    async pending(limit: number): Promise<Snapshot[]> {
-      const rows = await db
-        .selectFrom('volume_snapshots')
-        .selectAll()
-        .where('task', 'is not', null)
-        .where('deleted', '=', 0)
-        .orderBy('updated_at')
-        .limit(limit)
-        .execute();
-      return rows.map(toSnapshot);
-    },
+    pending: (limit: number): Promise<Snapshot[]> => kit.pending(limit),
 
     async countOfVolume(volumeId: string): Promise<number> {
       const row = await db

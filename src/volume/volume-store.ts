@@ -2,7 +2,7 @@
 // `update` with the row's version as a compare-and-set guard, so that two writers (an API call and the
 // worker, or two processes) never both advance a row.
 import type { VolumeUsageHook } from '../metering/hooks/volume.js';
-import assert from 'node:assert';
+import { rowKit } from '../db/row-kit.js';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import {
   afterMarker,
@@ -131,6 +131,8 @@ const VOLUME_SORT_COLUMNS: Record<string, SortColumn> = {
 };
 
 export function createVolumeStore(db: Kysely<VolumeTables>, usage?: VolumeUsageHook) {
+  // Rows come back as they are: hydrate() adds metadata and attachments to many at once.
+  const kit = rowKit<VolumeTables, VolumeTable, Selectable<VolumeTable>>(db, 'volumes', (row) => row);
   async function metadataOf(
     table: 'volume_metadata' | 'volume_admin_metadata',
     ids: readonly string[],
@@ -212,27 +214,14 @@ export function createVolumeStore(db: Kysely<VolumeTables>, usage?: VolumeUsageH
 
     /** A live (not deleted) volume. */
     async get(id: string): Promise<Volume | undefined> {
-      const row = await db
-        .selectFrom('volumes')
-        .selectAll()
-        .where('id', '=', id)
-        .where('deleted', '=', 0)
-        .executeTakeFirst();
+      const row = await kit.get(id);
       return row ? (await hydrate([row]))[0] : undefined;
     },
 
     async list(q: VolumeListQuery): Promise<Volume[]> {
       const sort = resolveSort(VOLUME_SORT_COLUMNS, q.sort);
       let query = filtered(q);
-      if (q.markerId !== undefined) {
-        const marker = await db
-          .selectFrom('volumes')
-          .selectAll()
-          .where('id', '=', q.markerId)
-          .executeTakeFirst();
-        assert(marker !== undefined, 'the service checks the marker');
-        query = query.where(afterMarker(sort, marker));
-      }
+      if (q.markerId !== undefined) query = query.where(afterMarker(sort, await kit.marker(q.markerId)));
       for (const s of sort) query = query.orderBy(sortExpression(s.column), s.dir);
       const rows = await query
         .limit(Math.min(q.limit, LIST_LIMIT_MAX))
@@ -258,19 +247,9 @@ export function createVolumeStore(db: Kysely<VolumeTables>, usage?: VolumeUsageH
           .transaction()
           .execute((trx) => createVolumeStore(trx, usage).update(id, version, patch, now));
       }
-      const result = await db
-        .updateTable('volumes')
-        .set({
-          ...volumePatchToRow(patch),
-          ...(patch.deleted === true && { deleted_at: now }),
-          version: version + 1,
-          updated_at: now,
-        })
-        .where('id', '=', id)
-        .where('version', '=', version)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return undefined;
-      const row = await db.selectFrom('volumes').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const set = { ...volumePatchToRow(patch), ...(patch.deleted === true && { deleted_at: now }) };
+      const row = await kit.compareAndSet(id, version, set, now);
+      if (row === undefined) return undefined;
       const next = (await hydrate([row]))[0];
       if (usage && next) await usage.volume(db, next, patch.deleted === true, now);
       return next;
@@ -278,15 +257,7 @@ export function createVolumeStore(db: Kysely<VolumeTables>, usage?: VolumeUsageH
 
     /** Rows the worker still owes work (restart resumes them). */
     async pending(limit: number): Promise<Volume[]> {
-      const rows = await db
-        .selectFrom('volumes')
-        .selectAll()
-        .where('task', 'is not', null)
-        .where('deleted', '=', 0)
-        .orderBy('updated_at')
-        .limit(limit)
-        .execute();
-      return hydrate(rows);
+      return hydrate(await kit.pending(limit));
     },
 
     /** Live volumes and their gigabytes for a project (quota usage). */

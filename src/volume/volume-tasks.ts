@@ -5,11 +5,22 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Clock } from '../common/clock.js';
+import { runSaga, type SagaOutcome } from '../common/tasks/saga.js';
 import type { Location, VolumeBackend } from './backend/backend.js';
 import type { BackupEngine } from './backup-engine.js';
+import type { BackupPatch } from './backup-store.js';
 import type { ImageUploader, VolumeHost, VolumeImages } from './collaborators.js';
-import { GIB, type Snapshot, type Volume, type VolumeStatus } from './model.js';
+import type { Backup, Snapshot, Volume, VolumeStatus } from './model.js';
 import type { VolumeStores } from './service-deps.js';
+import {
+  backupJournal,
+  createSteps,
+  extendSteps,
+  restoreSteps,
+  volumeJournal,
+  type SagaDeps,
+  type VolumeStep,
+} from './volume-sagas.js';
 import type { VolumePatch } from './volume-store.js';
 
 export interface WorkerLog {
@@ -73,60 +84,42 @@ export function createVolumeTasks(deps: TaskDeps) {
     return deps.host.quiesced(server, () => copy(true));
   }
 
-  async function produce(v: Volume): Promise<Location> {
-    if (v.snapshotId !== null) {
-      const s = await stores.snapshots.get(v.snapshotId);
-      if (!s?.providerLocation) throw new Error(`snapshot ${v.snapshotId} has no data`);
-      return backend.clone(v.id, s.providerLocation, v.sizeGib, false);
+  const sagaDeps: SagaDeps = { ...deps, readingVolume, attachedServer };
+  const journal = volumeJournal(deps);
+
+  /** Runs one of the volume's sagas; a failure has undone its steps and is recorded as `errorStatus`. */
+  async function runVolumeSaga(
+    v: Volume,
+    errorStatus: VolumeStatus,
+    steps: () => Promise<VolumeStep[]>,
+  ): Promise<boolean> {
+    let outcome: SagaOutcome<Volume>;
+    try {
+      outcome = await runSaga(await steps(), journal, v, log);
+    } catch (err) {
+      await fail(v, errorStatus, err);
+      return false;
     }
-    if (v.sourceVolumeId !== null) {
-      const src = await stores.volumes.get(v.sourceVolumeId);
-      if (!src?.providerLocation) throw new Error(`source volume ${v.sourceVolumeId} has no data`);
-      const from = src.providerLocation;
-      return readingVolume(src.id, (inUse) => backend.clone(v.id, from, v.sizeGib, inUse));
+    if (outcome.kind === 'failed') {
+      // Undone: the bytes are gone. Not undone: the location stays recorded, so a delete finds them.
+      await fail(v, errorStatus, outcome.error, outcome.undone ? { providerLocation: null } : {});
     }
-    if (v.imageId !== null) {
-      const path = await deps.images.localCopy(v.imageId, v.projectId);
-      return backend.createFromFile(v.id, path, 'qcow2', v.sizeGib);
-    }
-    if (v.backupId !== null) {
-      const b = await stores.backups.get(v.backupId);
-      if (!b) throw new Error(`backup ${v.backupId} is gone`);
-      const location = await backend.create(v.id, v.sizeGib);
-      await restoreInto(b, location, v.sizeGib);
-      return location;
-    }
-    return backend.create(v.id, v.sizeGib);
+    return outcome.kind === 'complete';
   }
 
-  async function restoreInto(
-    b: { id: string; projectId: string; volumeId: string; container: string; parentId: string | null },
-    location: Location,
-    sizeGib: number,
-  ): Promise<void> {
-    const scratch = await backend.scratchPath(`restore-${b.id}`);
-    try {
-      await deps.engine.restore(b, scratch);
-      await backend.importRaw(location, scratch, sizeGib);
-    } finally {
-      await backend.removeExport(scratch);
-    }
+  /** Restores a backup into an existing volume (the backup row carries the saga's journal). */
+  async function restoreInto(b: Backup, location: Location, sizeGib: number): Promise<void> {
+    const steps = restoreSteps<Backup, BackupPatch>(sagaDeps, b, () => ({ location, sizeGib }));
+    const outcome = await runSaga(steps, backupJournal(deps), b, log);
+    if (outcome.kind === 'failed') throw outcome.error;
+    if (outcome.kind === 'lost') throw new Error(`backup ${b.id} changed during the restore`);
   }
 
   async function create(v: Volume): Promise<void> {
-    let location: Location;
-    try {
-      location = await produce(v);
-    } catch (err) {
-      return fail(v, 'error', err);
-    }
-    const done = await patchVolume(
-      v.id,
-      { status: 'available', task: null, taskArgs: {}, providerLocation: location },
-      'create',
-    );
-    // An operator reset the row meanwhile: keep the location recorded so that a delete finds the bytes.
-    if (!done) await patchVolume(v.id, { providerLocation: location });
+    if (!(await runVolumeSaga(v, 'error', () => createSteps(sagaDeps, v)))) return;
+    const done = await patchVolume(v.id, { status: 'available', task: null, taskArgs: {} }, 'create');
+    if (!done)
+      log.info({ event: 'volume.create.superseded', volumeId: v.id }, 'volume changed during create');
   }
 
   async function remove(v: Volume): Promise<void> {
@@ -152,14 +145,7 @@ export function createVolumeTasks(deps: TaskDeps) {
   async function extend(v: Volume): Promise<void> {
     const newSizeGib = v.taskArgs.newSizeGib ?? v.sizeGib;
     const returnStatus = v.taskArgs.returnStatus ?? 'available';
-    try {
-      const server = await attachedServer(v.id);
-      if (server !== undefined) await deps.host.extend(server, v.id, newSizeGib * GIB);
-      else if (v.providerLocation) await backend.extend(v.providerLocation, newSizeGib);
-      else throw new Error(`volume ${v.id} has no data`);
-    } catch (err) {
-      return fail(v, 'error_extending', err);
-    }
+    if (!(await runVolumeSaga(v, 'error_extending', async () => extendSteps(sagaDeps, v)))) return;
     await patchVolume(
       v.id,
       { status: returnStatus, task: null, taskArgs: {}, sizeGib: newSizeGib },

@@ -5,10 +5,13 @@
 // Rows are driven by the shared work queue under a lease per row; the row version (compare-and-set)
 // guards every write besides.
 import type { LeaseStore } from '../common/tasks/lease-store.js';
+import { runSaga, type SagaOutcome } from '../common/tasks/saga.js';
 import { createWorkQueue } from '../common/tasks/work-queue.js';
+import type { BackupPatch } from './backup-store.js';
 import { createAttachmentTasks } from './attachment-tasks.js';
 import type { Backup } from './model.js';
 import type { WorkKind } from './service-deps.js';
+import { backupJournal, backupSteps } from './volume-sagas.js';
 import { createVolumeTasks, type TaskDeps } from './volume-tasks.js';
 import { createVolumeWorkerAudit, type AuditedRow, type VolumeWorkerAuditDeps } from './worker-audit.js';
 
@@ -39,7 +42,7 @@ export interface VolumeWorkerDeps extends TaskDeps {
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function createVolumeWorker(deps: VolumeWorkerDeps) {
-  const { stores, log, backend } = deps;
+  const { stores, log } = deps;
   const tasks = createVolumeTasks(deps);
   const attachmentTasks = createAttachmentTasks(deps, tasks);
   const now = () => deps.clock.now().toISOString();
@@ -48,6 +51,15 @@ export function createVolumeWorker(deps: VolumeWorkerDeps) {
     observer: `volume-worker@${deps.hostName ?? 'local'}`,
     log,
   });
+  const sagaDeps = { ...deps, readingVolume: tasks.readingVolume, attachedServer: tasks.attachedServer };
+
+  /** Writes a patch to the backup's current version (its saga journal moved the version on). */
+  async function patchBackup(id: string, patch: BackupPatch): Promise<void> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const b = await stores.backups.get(id);
+      if (!b || (await stores.backups.update(id, b.version, patch, now())) !== undefined) return;
+    }
+  }
 
   async function backupStep(b: Backup): Promise<void> {
     const t = now();
@@ -75,48 +87,33 @@ export function createVolumeWorker(deps: VolumeWorkerDeps) {
         await tasks.restoreInto(b, target.providerLocation, target.sizeGib);
       } catch (err) {
         log.error({ event: 'volume.backup.failed', backupId: b.id, err }, 'backup restore failed');
-        await stores.backups.update(b.id, b.version, { status: 'available', task: null, taskArgs: {} }, t);
+        await patchBackup(b.id, { status: 'available', task: null, taskArgs: {} });
         await tasks.patchVolume(targetId, { status: 'error_restoring', errorReason: message(err) });
         return;
       }
-      await stores.backups.update(b.id, b.version, { status: 'available', task: null, taskArgs: {} }, t);
+      // The saga's journal moved the backup's version on: write to the current one.
+      await patchBackup(b.id, { status: 'available', task: null, taskArgs: {} });
       await tasks.patchVolume(targetId, { status: 'available' });
       return;
     }
     const returnStatus = b.taskArgs.volumeReturnStatus ?? 'available';
+    let outcome: SagaOutcome<Backup>;
     try {
-      const v = await stores.volumes.get(b.volumeId);
-      if (!v?.providerLocation) throw new Error(`volume ${b.volumeId} has no data`);
-      const from = v.providerLocation;
-      const raw = await tasks.readingVolume(v.id, (inUse) => backend.exportTo(from, 'raw', inUse));
-      try {
-        const { objectCount } = await deps.engine.backup(b, raw, await backend.dataRanges(raw));
-        await stores.backups.update(
-          b.id,
-          b.version,
-          { status: 'available', task: null, taskArgs: {}, objectCount },
-          t,
-        );
-      } finally {
-        await backend.removeExport(raw);
-      }
+      outcome = await runSaga(await backupSteps(sagaDeps, b), backupJournal(deps), b, log);
     } catch (err) {
-      log.error({ event: 'volume.backup.failed', backupId: b.id, err }, 'backup failed');
-      // Leave no chunk behind: the failed backup owns nothing (a retry writes a new backup).
-      await deps.engine
-        .delete(b)
-        .catch((cleanup: unknown) =>
-          log.error(
-            { event: 'volume.backup.cleanup_failed', backupId: b.id, err: cleanup },
-            'backup cleanup failed',
-          ),
-        );
-      await stores.backups.update(
-        b.id,
-        b.version,
-        { status: 'error', task: null, failReason: message(err) },
-        t,
-      );
+      outcome = { kind: 'failed', error: err, undone: true };
+    }
+    if (outcome.kind === 'complete') {
+      const { objectCount } = outcome.resource;
+      await patchBackup(b.id, { status: 'available', task: null, taskArgs: {}, objectCount });
+    } else if (outcome.kind === 'failed') {
+      log.error({ event: 'volume.backup.failed', backupId: b.id, err: outcome.error }, 'backup failed');
+      await patchBackup(b.id, {
+        status: 'error',
+        task: null,
+        taskArgs: {},
+        failReason: message(outcome.error),
+      });
     }
     // The volume may have been detached meanwhile: in-use only while an attachment remains.
     const attached = (await tasks.attachedServer(b.volumeId)) !== undefined;

@@ -5,8 +5,11 @@ import { runNextStep, type SagaJournal, type SagaStep } from './saga.js';
 
 export interface UndoScenario<R, P> {
   steps: readonly SagaStep<R, P>[];
-  /** A fresh world and resource for one scenario; `journal` records steps on that resource. */
-  begin(): Promise<{ resource: R; journal: SagaJournal<R, P> }>;
+  /**
+   * A fresh world and resource for one scenario; `journal` records steps on that resource. `steps`,
+   * when given, replaces the scenario's steps for this run (steps built for one resource).
+   */
+  begin(): Promise<{ resource: R; journal: SagaJournal<R, P>; steps?: readonly SagaStep<R, P>[] }>;
   /** Everything the world still holds after the undo (leaked ports, guests, files…); [] when clean. */
   leaks(): Promise<string[]>;
   /** Tears the world down between scenarios. */
@@ -27,7 +30,8 @@ export async function undoAtEveryStep<R, P>(scenario: UndoScenario<R, P>): Promi
   const results: UndoResult[] = [];
   for (let failAt = 0; failAt < scenario.steps.length; failAt++) {
     for (const when of ['before', 'after'] as const) {
-      const steps = scenario.steps.map((step, i) =>
+      const { resource, journal, steps: built } = await scenario.begin();
+      const steps = (built ?? scenario.steps).map((step, i) =>
         i !== failAt
           ? step
           : {
@@ -39,7 +43,6 @@ export async function undoAtEveryStep<R, P>(scenario: UndoScenario<R, P>): Promi
               },
             },
       );
-      const { resource, journal } = await scenario.begin();
       let current = resource;
       let undone = false;
       for (;;) {

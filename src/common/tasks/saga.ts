@@ -90,3 +90,26 @@ export async function runNextStep<R, P>(
   }
   return { kind: 'progressed', resource: next };
 }
+
+export type SagaOutcome<R> =
+  { kind: 'complete'; resource: R } | { kind: 'failed'; error: unknown; undone: boolean } | { kind: 'lost' };
+
+/**
+ * Runs the saga from its first unrecorded step to the end (a resumed saga skips the recorded ones),
+ * at most one round per step; a failure has undone everything by the time this resolves.
+ */
+export async function runSaga<R, P>(
+  steps: readonly SagaStep<R, P>[],
+  journal: SagaJournal<R, P>,
+  resource: R,
+  log?: UndoLog,
+): Promise<SagaOutcome<R>> {
+  let current = resource;
+  for (let round = 0; round <= steps.length; round++) {
+    const outcome = await runNextStep(steps, journal, current, log);
+    if (outcome.kind === 'progressed') current = outcome.resource;
+    else if (outcome.kind === 'complete') return { kind: 'complete', resource: current };
+    else return outcome;
+  }
+  return { kind: 'complete', resource: current };
+}

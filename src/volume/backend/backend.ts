@@ -17,6 +17,11 @@ export type VolumeTarget =
 export interface VolumeBackend {
   /** The backend's name (Cinder's `volume_backend_name`), e.g. `file`. */
   readonly name: string;
+  /**
+   * Where the volume with this id lives (or will live) on this backend: every create, clone and
+   * restore of that volume uses it, so an undo can remove what a half-done create left.
+   */
+  volumeLocation(volumeId: string): Location;
   /** Creates an empty thin volume; an existing complete volume with this id is returned as is. */
   create(volumeId: string, sizeGib: number): Promise<Location>;
   /**

@@ -91,6 +91,8 @@ export function createFileBackend(options: FileBackendOptions): VolumeBackend {
   return {
     name: 'file',
 
+    volumeLocation: (volumeId) => `volume-${volumeId}.qcow2`,
+
     async create(volumeId, sizeGib) {
       return produce(`volume-${volumeId}.qcow2`, async (tmp) => {
         await run(['create', '-q', '-f', 'qcow2', tmp, String(sizeGib * GIB)]);

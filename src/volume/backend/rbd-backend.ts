@@ -142,6 +142,8 @@ export function createRbdBackend(options: RbdBackendOptions): VolumeBackend {
   return {
     name: 'rbd',
 
+    volumeLocation: (volumeId) => imageSpec(volumeRef(volumeId)),
+
     create: (volumeId, sizeGib) =>
       guarded('create', async () => {
         await rbd.create(volumeRef(volumeId), sizeGib * GIB);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDriverError, type InstanceSpec } from '../driver.js';
+import { DriverError, isDriverError, type InstanceSpec } from '../driver.js';
 import { FakeDriver } from '../fake/fake-driver.js';
 import { FaultyDriver, type InjectedFault } from './faulty-driver.js';
 import { seededRandom } from './seeded-random.js';
@@ -66,6 +66,39 @@ describe('FaultyDriver', () => {
     const clean = new FaultyDriver(new FakeDriver(), { seed: 42, errorRate: 0 });
     await expect(clean.spawn(spec(IDS[0] ?? ''))).resolves.toMatchObject({ id: IDS[0] });
     expect(clean.faults).toEqual([]);
+  });
+
+  it('replays a seed after reseed() and throws scripted faults the given number of times', async () => {
+    const driver = new FaultyDriver(new FakeDriver(), { seed: 9, errorRate: 0.5, onFault: () => {} });
+    const run = async () => {
+      const outcomes: string[] = [];
+      for (const id of IDS.slice(0, 8)) {
+        outcomes.push(
+          await driver.spawn(spec(id)).then(
+            () => 'ok',
+            (err: Error) => err.message,
+          ),
+        );
+        await driver.destroy(id).catch(() => undefined);
+      }
+      return outcomes;
+    };
+    const first = await run();
+    driver.reseed(9);
+    expect(await run()).toEqual(first);
+    driver.reseed(10, 0);
+    expect(await run()).toEqual(Array.from({ length: 8 }, () => 'ok'));
+    expect(driver.seed).toBe(10);
+
+    const refused = new DriverError('HypervisorError', 'no room');
+    driver.failNext('spawn', refused, 2);
+    await expect(driver.spawn(spec(IDS[0] ?? ''))).rejects.toBe(refused);
+    await expect(driver.spawn(spec(IDS[0] ?? ''))).rejects.toBe(refused);
+    await expect(driver.spawn(spec(IDS[0] ?? ''))).resolves.toMatchObject({ id: IDS[0] });
+    driver.failNext('destroy', refused);
+    await expect(driver.destroy(IDS[0] ?? '')).rejects.toBe(refused);
+    driver.clearScripted();
+    await expect(driver.destroy(IDS[0] ?? '')).resolves.toBeUndefined();
   });
 
   it('seededRandom repeats its sequence', () => {

@@ -39,20 +39,60 @@ export interface InjectedFault {
   when: 'before' | 'after';
 }
 
+/** The driver calls a scripted fault can target (every mutating method of the contract). */
+export type FaultyMethod = Exclude<keyof ComputeDriver, 'onEvent' | 'close'>;
+
+interface ScriptedFault {
+  error: Error;
+  remaining: number;
+}
+
 export class FaultyDriver implements ComputeDriver {
-  readonly seed: number;
+  private currentSeed: number;
   private readonly inner: ComputeDriver;
   private readonly options: FaultyDriverOptions;
-  private readonly random: () => number;
+  private random: () => number;
   private calls = 0;
+  private readonly scripted = new Map<string, ScriptedFault>();
   /** Every fault injected so far, in order (for assertions and replay). */
   readonly faults: InjectedFault[] = [];
 
   constructor(inner: ComputeDriver, options: FaultyDriverOptions) {
     this.inner = inner;
-    this.options = options;
-    this.seed = options.seed;
+    // A copy: reseed() changes the error rate without touching the caller's object.
+    this.options = { ...options };
+    this.currentSeed = options.seed;
     this.random = seededRandom(options.seed);
+  }
+
+  /** The seed of the current run (every injected error names it). */
+  get seed(): number {
+    return this.currentSeed;
+  }
+
+  /**
+   * Starts a new replayable run on the same driver: a new seed (and error rate, if given), the call
+   * counter and the fault log back to zero, so one app can run many seeds in turn.
+   */
+  reseed(seed: number, errorRate = this.options.errorRate): void {
+    this.currentSeed = seed;
+    this.options.errorRate = errorRate;
+    this.random = seededRandom(seed);
+    this.calls = 0;
+    this.faults.length = 0;
+  }
+
+  /**
+   * Makes the next `times` calls of `method` throw `error` before reaching the inner driver (a
+   * scripted fault, for a test that needs one failure at a known point rather than a seeded one).
+   */
+  failNext(method: FaultyMethod, error: Error, times = Number.POSITIVE_INFINITY): void {
+    this.scripted.set(method, { error, remaining: times });
+  }
+
+  /** Drops every scripted fault. */
+  clearScripted(): void {
+    this.scripted.clear();
   }
 
   spawn(spec: InstanceSpec): Promise<InstanceInfo> {
@@ -138,6 +178,11 @@ export class FaultyDriver implements ComputeDriver {
    * on the seed and the order of calls, never on how long the inner driver takes.
    */
   private async call<T>(method: string, action: () => Promise<T>, undo?: () => Promise<void>): Promise<T> {
+    const script = this.scripted.get(method);
+    if (script !== undefined && script.remaining > 0) {
+      script.remaining -= 1;
+      throw script.error;
+    }
     const callNumber = ++this.calls;
     const latencyMs = Math.floor(this.random() * (this.options.maxLatencyMs ?? 0));
     const fails = this.random() < this.options.errorRate;
