@@ -18,6 +18,7 @@ import {
 import type { ObjectStoreStore } from './object-store-store.js';
 import { createTimestamps } from './timestamps.js';
 import { createContainerOperations } from './container-operations.js';
+import { sameCustomerKey } from './customer-key.js';
 
 export interface ObjectServiceDeps {
   store: ObjectStoreStore;
@@ -45,6 +46,8 @@ export interface PutObjectInput {
   beforeCommit?: ((written: { sizeBytes: number; md5Hex: string }) => void) | undefined;
   /** Overrides the etag stored (SLO manifests, S3 multipart). */
   etagOverride?: string | undefined;
+  /** SSE-C: the customer's key wraps the blob's data key (the caller records it in sysmeta). */
+  customerKey?: Buffer | undefined;
 }
 
 export function createObjectService(deps: ObjectServiceDeps) {
@@ -129,9 +132,14 @@ export function createObjectService(deps: ObjectServiceDeps) {
       if (!o) throw errors.notFound('object', name);
       return o;
     },
-    async openObject(o: StoredObject, range?: { start: number; end: number }): Promise<Readable> {
+    /** The object's bytes; an SSE-C object needs its `customerKey` (403 without it). */
+    async openObject(
+      o: StoredObject,
+      range?: { start: number; end: number },
+      customerKey?: Buffer,
+    ): Promise<Readable> {
       if (!o.blobId) throw errors.internal(new Error(`object ${o.name} has no blob`));
-      return blobs.read(o.blobId, range);
+      return blobs.read(o.blobId, range, { customerKey });
     },
 
     async putObject(input: PutObjectInput): Promise<{ object: StoredObject; applied: boolean }> {
@@ -145,6 +153,7 @@ export function createObjectService(deps: ObjectServiceDeps) {
         maxBytes: deps.maxObjectBytes,
         expectedBytes: input.contentLength,
         onChunk: input.onChunk,
+        customerKey: input.customerKey,
       });
       try {
         if (
@@ -188,6 +197,10 @@ export function createObjectService(deps: ObjectServiceDeps) {
         deleteAt: number | null;
       },
     ) {
+      // A shared SSE-C blob opens only with the source's key: a copy that loses it could never be read.
+      if (!sameCustomerKey(source, target.metadata)) {
+        throw errors.forbidden('An object stored with a customer-provided key is copied only with that key.');
+      }
       const object: StoredObject = {
         ...source,
         ...target,

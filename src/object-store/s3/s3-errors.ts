@@ -22,6 +22,7 @@ export const S3_ERROR_STATUS = {
   InvalidBucketAclWithObjectOwnership: 400,
   InvalidBucketName: 400,
   InvalidDigest: 400,
+  InvalidEncryptionAlgorithmError: 400,
   InvalidPart: 400,
   InvalidPartNumber: 416,
   InvalidPartOrder: 400,
