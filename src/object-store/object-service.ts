@@ -19,6 +19,8 @@ import type { ObjectStoreStore } from './object-store-store.js';
 import { createTimestamps } from './timestamps.js';
 import { createContainerOperations } from './container-operations.js';
 import { sameCustomerKey } from './customer-key.js';
+import { assertRemovable } from './object-lock.js';
+import { VERSIONS_ENABLED_HEADER } from './versioning/version-store.js';
 
 export interface ObjectServiceDeps {
   store: ObjectStoreStore;
@@ -48,6 +50,14 @@ export interface PutObjectInput {
   etagOverride?: string | undefined;
   /** SSE-C: the customer's key wraps the blob's data key (the caller records it in sysmeta). */
   customerKey?: Buffer | undefined;
+}
+
+/** How a delete treats Object Lock (src/object-store/object-lock.ts). */
+export interface DeleteOptions {
+  /** The caller archived this row as a version first (S3 delete marker, version promotion). */
+  keepsVersion?: boolean | undefined;
+  /** S3's x-amz-bypass-governance-retention, from a caller allowed s3:BypassGovernanceRetention. */
+  bypassGovernance?: boolean | undefined;
 }
 
 export function createObjectService(deps: ObjectServiceDeps) {
@@ -86,6 +96,10 @@ export function createObjectService(deps: ObjectServiceDeps) {
       if (old && mustNotExist && !isExpired(old)) throw errors.preconditionFailed();
       if (old && old.timestamp >= next.timestamp) return false;
       if (old) {
+        // A locked row is replaced only where versioning is on: every writer there archived it first.
+        const container = await tx.getContainer(next.projectId, next.container);
+        if (container?.metadata.headers[VERSIONS_ENABLED_HEADER] !== 'True')
+          assertRemovable(old, clock.now());
         await tx.replaceObjectRow(next);
         await tx.addUsage(next.projectId, next.container, 0, next.sizeBytes - old.sizeBytes);
         if (old.blobId && old.blobId !== next.blobId)
@@ -222,11 +236,18 @@ export function createObjectService(deps: ObjectServiceDeps) {
       return next;
     },
 
-    async deleteObject(projectId: string, container: string, name: string): Promise<StoredObject> {
+    /** Deletes one row; a version under Object Lock is refused (403) unless `options` allow it. */
+    async deleteObject(
+      projectId: string,
+      container: string,
+      name: string,
+      options: DeleteOptions = {},
+    ): Promise<StoredObject> {
       const removed = await deps.transaction(async (tx) => {
         if (!(await tx.lockContainer(projectId, container))) throw errors.notFound('container', container);
         const old = await tx.getObject(projectId, container, name);
         if (!old) throw errors.notFound('object', name);
+        if (!options.keepsVersion) assertRemovable(old, clock.now(), options.bypassGovernance);
         await tx.deleteObjectRow(projectId, container, name);
         await tx.addUsage(projectId, container, -1, -old.sizeBytes);
         if (old.blobId) await tx.queueGarbage(old.blobId, clock.now().toISOString());

@@ -29,6 +29,7 @@ import { planBody, readSmallBody } from './request-body.js';
 import { quoteEtag, requireKey, sendEmpty, sendXml, type S3Context } from './s3-context.js';
 import { prepareVersionedWrite } from './versioning.js';
 import { leaf, xmlDocument } from './xml.js';
+import { withWriteLock } from './object-lock-bucket.js';
 import {
   COPY_SOURCE_SSE_C_PREFIX,
   readCustomerKey,
@@ -78,7 +79,7 @@ export async function createMultipartUpload(
     key,
     initiatorUserId: ctx.caller.kind === 'key' ? ctx.caller.userId : 'anonymous',
     contentType: contentTypeFromRequest(ctx),
-    metadata: withCustomerKey(metadata, customer),
+    metadata: await withWriteLock(ctx, bucket, withCustomerKey(metadata, customer)),
     checksumAlgorithm: checksum.algorithm,
     checksumType: checksum.type,
   });

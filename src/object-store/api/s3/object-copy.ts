@@ -23,6 +23,7 @@ import { checkIfMatch, refuseUnsupportedHeaders, writeConditions } from './objec
 import { callerProjectId, quoteEtag, type S3Context } from './s3-context.js';
 import { prepareVersionedWrite, requireVersion } from './versioning.js';
 import { leaf, xmlDocument } from './xml.js';
+import { withWriteLock } from './object-lock-bucket.js';
 import {
   COPY_SOURCE_SSE_C_PREFIX,
   readCustomerKey,
@@ -178,7 +179,11 @@ export async function copyObject(ctx: S3Context, bucket: ResolvedBucket, key: st
     projectId: bucket.projectId,
     container: bucket.container.name,
     name: key,
-    metadata: withCustomerKey(versioned.apply(await withWriteAcl(ctx, bucket, metadata)), customer),
+    metadata: await withWriteLock(
+      ctx,
+      bucket,
+      withCustomerKey(versioned.apply(await withWriteAcl(ctx, bucket, metadata)), customer),
+    ),
     contentType: replace ? contentTypeFromRequest(ctx) : source.object.contentType,
     deleteAt: null,
   });

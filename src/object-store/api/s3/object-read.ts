@@ -12,6 +12,7 @@ import { taggingCountHeader } from './tagging.js';
 import { readTarget } from './versioning.js';
 import { requireBucket, requireKey, type S3Context } from './s3-context.js';
 import { readCustomerKey } from './sse-customer.js';
+import { lockHeaders } from './object-lock-object.js';
 
 /** Swift large objects (DLO and SLO manifests) are not assembled by the S3 front end yet. */
 export function checkNoManifest(object: StoredObject): void {
@@ -85,6 +86,7 @@ export async function getObject(ctx: S3Context): Promise<FastifyReply> {
   reply.headers({
     ...objectResponseHeaders(object, checksumMode && !range),
     ...taggingCountHeader(object),
+    ...lockHeaders(object),
     ...(ctx.query.has('versionId') ? {} : await expirationHeaders(ctx, bucket, object)),
     ...overrides,
   });

@@ -21,13 +21,11 @@ import { expirationHeaders } from './lifecycle.js';
 import { checkServerSideEncryption, encryptionHeaders } from './server-side-encryption.js';
 import { deleteCurrent, deleteVersion, prepareVersionedWrite } from './versioning.js';
 import { withCustomerKey, writeCustomerKey } from './sse-customer.js';
+import { withWriteLock } from './object-lock-bucket.js';
 
 /** Request headers asking for features this server does not have: refused rather than ignored. */
 const UNSUPPORTED_HEADERS: Record<string, string> = {
   'x-amz-server-side-encryption-aws-kms-key-id': 'SSE-KMS',
-  'x-amz-object-lock-mode': 'Object lock',
-  'x-amz-object-lock-retain-until-date': 'Object lock',
-  'x-amz-object-lock-legal-hold': 'Object lock legal hold',
   'x-amz-website-redirect-location': 'Website redirects',
 };
 
@@ -81,9 +79,13 @@ export async function putObject(ctx: S3Context, bucket: ResolvedBucket, key: str
   }
   const versioned = await prepareVersionedWrite(ctx, bucket, key);
   const metadata = versioned.apply(
-    withCustomerKey(
-      await withWriteAcl(ctx, bucket, withRequestTags(ctx, metadataFromRequest(ctx))),
-      customer,
+    await withWriteLock(
+      ctx,
+      bucket,
+      withCustomerKey(
+        await withWriteAcl(ctx, bucket, withRequestTags(ctx, metadataFromRequest(ctx))),
+        customer,
+      ),
     ),
   );
   const { object } = await objects.putObject({
