@@ -18,6 +18,9 @@ import {
 import type { ObjectStoreStore } from './object-store-store.js';
 import { createTimestamps } from './timestamps.js';
 import { createContainerOperations } from './container-operations.js';
+import { sameCustomerKey } from './customer-key.js';
+import { assertRemovable } from './object-lock.js';
+import { VERSIONS_ENABLED_HEADER } from './versioning/version-store.js';
 
 export interface ObjectServiceDeps {
   store: ObjectStoreStore;
@@ -45,6 +48,16 @@ export interface PutObjectInput {
   beforeCommit?: ((written: { sizeBytes: number; md5Hex: string }) => void) | undefined;
   /** Overrides the etag stored (SLO manifests, S3 multipart). */
   etagOverride?: string | undefined;
+  /** SSE-C: the customer's key wraps the blob's data key (the caller records it in sysmeta). */
+  customerKey?: Buffer | undefined;
+}
+
+/** How a delete treats Object Lock (src/object-store/object-lock.ts). */
+export interface DeleteOptions {
+  /** The caller archived this row as a version first (S3 delete marker, version promotion). */
+  keepsVersion?: boolean | undefined;
+  /** S3's x-amz-bypass-governance-retention, from a caller allowed s3:BypassGovernanceRetention. */
+  bypassGovernance?: boolean | undefined;
 }
 
 export function createObjectService(deps: ObjectServiceDeps) {
@@ -83,6 +96,10 @@ export function createObjectService(deps: ObjectServiceDeps) {
       if (old && mustNotExist && !isExpired(old)) throw errors.preconditionFailed();
       if (old && old.timestamp >= next.timestamp) return false;
       if (old) {
+        // A locked row is replaced only where versioning is on: every writer there archived it first.
+        const container = await tx.getContainer(next.projectId, next.container);
+        if (container?.metadata.headers[VERSIONS_ENABLED_HEADER] !== 'True')
+          assertRemovable(old, clock.now());
         await tx.replaceObjectRow(next);
         await tx.addUsage(next.projectId, next.container, 0, next.sizeBytes - old.sizeBytes);
         if (old.blobId && old.blobId !== next.blobId)
@@ -129,9 +146,14 @@ export function createObjectService(deps: ObjectServiceDeps) {
       if (!o) throw errors.notFound('object', name);
       return o;
     },
-    async openObject(o: StoredObject, range?: { start: number; end: number }): Promise<Readable> {
+    /** The object's bytes; an SSE-C object needs its `customerKey` (403 without it). */
+    async openObject(
+      o: StoredObject,
+      range?: { start: number; end: number },
+      customerKey?: Buffer,
+    ): Promise<Readable> {
       if (!o.blobId) throw errors.internal(new Error(`object ${o.name} has no blob`));
-      return blobs.read(o.blobId, range);
+      return blobs.read(o.blobId, range, { customerKey });
     },
 
     async putObject(input: PutObjectInput): Promise<{ object: StoredObject; applied: boolean }> {
@@ -145,6 +167,7 @@ export function createObjectService(deps: ObjectServiceDeps) {
         maxBytes: deps.maxObjectBytes,
         expectedBytes: input.contentLength,
         onChunk: input.onChunk,
+        customerKey: input.customerKey,
       });
       try {
         if (
@@ -188,6 +211,10 @@ export function createObjectService(deps: ObjectServiceDeps) {
         deleteAt: number | null;
       },
     ) {
+      // A shared SSE-C blob opens only with the source's key: a copy that loses it could never be read.
+      if (!sameCustomerKey(source, target.metadata)) {
+        throw errors.forbidden('An object stored with a customer-provided key is copied only with that key.');
+      }
       const object: StoredObject = {
         ...source,
         ...target,
@@ -209,11 +236,18 @@ export function createObjectService(deps: ObjectServiceDeps) {
       return next;
     },
 
-    async deleteObject(projectId: string, container: string, name: string): Promise<StoredObject> {
+    /** Deletes one row; a version under Object Lock is refused (403) unless `options` allow it. */
+    async deleteObject(
+      projectId: string,
+      container: string,
+      name: string,
+      options: DeleteOptions = {},
+    ): Promise<StoredObject> {
       const removed = await deps.transaction(async (tx) => {
         if (!(await tx.lockContainer(projectId, container))) throw errors.notFound('container', container);
         const old = await tx.getObject(projectId, container, name);
         if (!old) throw errors.notFound('object', name);
+        if (!options.keepsVersion) assertRemovable(old, clock.now(), options.bypassGovernance);
         await tx.deleteObjectRow(projectId, container, name);
         await tx.addUsage(projectId, container, -1, -old.sizeBytes);
         if (old.blobId) await tx.queueGarbage(old.blobId, clock.now().toISOString());

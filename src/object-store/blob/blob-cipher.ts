@@ -11,12 +11,16 @@ export const CHUNK_BYTES = 64 * 1024;
 export const TAG_BYTES = 16;
 export const RECORD_BYTES = CHUNK_BYTES + TAG_BYTES;
 const MAGIC = Buffer.from('NUAGEBLOBENC\x00\x01', 'latin1');
+// An SSE-C blob: the same layout, but the wrapped key is itself sealed under the customer's key.
+const MAGIC_CUSTOMER = Buffer.from('NUAGEBLOBENC\x00\x02', 'latin1');
 const AAD_MIDDLE = Buffer.from('nuage-blob/v1/middle', 'utf8');
 const AAD_LAST = Buffer.from('nuage-blob/v1/last', 'utf8');
 
 export interface BlobHeader {
   projectId: string;
   wrappedKey: Buffer;
+  /** SSE-C: `wrappedKey` is the KEK-wrapped data key sealed again under the customer's key. */
+  customerWrapped?: boolean | undefined;
 }
 
 /** magic | project id length (u8) | project id | wrapped key length (u16) | wrapped key. */
@@ -25,12 +29,16 @@ export function encodeHeader(header: BlobHeader): Buffer {
   assert(project.length < 256 && header.wrappedKey.length < 65536);
   const wrappedLength = Buffer.alloc(2);
   wrappedLength.writeUInt16BE(header.wrappedKey.length, 0);
-  return Buffer.concat([MAGIC, Buffer.from([project.length]), project, wrappedLength, header.wrappedKey]);
+  const magic = header.customerWrapped ? MAGIC_CUSTOMER : MAGIC;
+  return Buffer.concat([magic, Buffer.from([project.length]), project, wrappedLength, header.wrappedKey]);
 }
 
 /** The header at the start of `bytes` and its length; undefined if it is not one (or cut short). */
 export function decodeHeader(bytes: Buffer): { header: BlobHeader; length: number } | undefined {
-  if (bytes.length < MAGIC.length + 3 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  if (bytes.length < MAGIC.length + 3) return undefined;
+  const magic = bytes.subarray(0, MAGIC.length);
+  const customerWrapped = magic.equals(MAGIC_CUSTOMER);
+  if (!customerWrapped && !magic.equals(MAGIC)) return undefined;
   let at = MAGIC.length;
   const projectLength = bytes.readUInt8(at);
   at += 1;
@@ -41,7 +49,7 @@ export function decodeHeader(bytes: Buffer): { header: BlobHeader; length: numbe
   at += 2;
   if (bytes.length < at + wrappedLength) return undefined;
   const wrappedKey = Buffer.from(bytes.subarray(at, at + wrappedLength));
-  return { header: { projectId, wrappedKey }, length: at + wrappedLength };
+  return { header: { projectId, wrappedKey, customerWrapped }, length: at + wrappedLength };
 }
 
 /** Longest header encodeHeader makes (a read of this many bytes always holds the whole header). */

@@ -132,3 +132,25 @@ describe('blob store with keys (encryption at rest)', () => {
     await expect(blobs.read(blobId)).rejects.toMatchObject({ status: 403, code: 'Forbidden' });
   });
 });
+
+describe('blob store with a customer key (SSE-C)', () => {
+  it('opens only with the customer key it was written with, and still needs the project key', async () => {
+    const keys = projectKeys();
+    const blobs = createBlobStore(storeDir(), keys);
+    const customerKey = randomBytes(32);
+    const plain = body(CHUNK_BYTES + 10);
+    const { blobId } = await blobs.write(source(plain), { ...options, customerKey });
+    const read = await text(await blobs.read(blobId, undefined, { customerKey }));
+    expect(read.equals(plain)).toBe(true);
+    await expect(blobs.read(blobId)).rejects.toMatchObject({ status: 403 });
+    await expect(blobs.read(blobId, undefined, { customerKey: randomBytes(32) })).rejects.toMatchObject({
+      status: 403,
+    });
+    const plainBlob = await blobs.write(source(plain), options);
+    await expect(blobs.read(plainBlob.blobId, undefined, { customerKey })).rejects.toMatchObject({
+      status: 403,
+    });
+    keys.destroy('p1');
+    await expect(blobs.read(blobId, undefined, { customerKey })).rejects.toMatchObject({ status: 403 });
+  });
+});

@@ -11,7 +11,7 @@ import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errors } from '../../common/errors/codes.js';
-import { createRecordSealer, openEncrypted, type BlobKeys } from './encrypted-blob.js';
+import { createRecordSealer, customerWrap, openEncrypted, type BlobKeys } from './encrypted-blob.js';
 import { encodeHeader } from './blob-cipher.js';
 
 export interface WrittenBlob {
@@ -29,12 +29,19 @@ export interface BlobWriteOptions {
   expectedBytes?: number | undefined;
   /** Sees every chunk in order (extra checksums for S3). */
   onChunk?: ((chunk: Buffer) => void) | undefined;
+  /** SSE-C: the customer's 32-byte key, which then also wraps the blob's data key (never stored). */
+  customerKey?: Buffer | undefined;
+}
+
+export interface BlobReadOptions {
+  /** The SSE-C key the blob was written with: required for such a blob, refused for any other. */
+  customerKey?: Buffer | undefined;
 }
 
 export interface BlobStore {
   write(source: AsyncIterable<Buffer | Uint8Array | string>, options: BlobWriteOptions): Promise<WrittenBlob>;
   /** Byte range is inclusive, as in HTTP. Throws if the blob is missing. */
-  read(blobId: string, range?: { start: number; end: number }): Promise<Readable>;
+  read(blobId: string, range?: { start: number; end: number }, options?: BlobReadOptions): Promise<Readable>;
   remove(blobId: string): Promise<void>;
   /** Deletes temporary files left by a crash; returns how many. Call at start-up only. */
   removeTemporaryFiles(): number;
@@ -49,12 +56,19 @@ export function isEncryptedBlob(blobId: string): boolean {
 }
 
 /** Plain bytes to disk as they are, or sealed records under a fresh data key with its header first. */
-async function blobSink(handle: FileHandle, keys: BlobKeys | undefined, projectId: string) {
+async function blobSink(
+  handle: FileHandle,
+  keys: BlobKeys | undefined,
+  projectId: string,
+  customerKey: Buffer | undefined,
+) {
   if (!keys) {
+    if (customerKey) throw errors.internal(new Error('SSE-C needs the key manager (encryption at rest)'));
     return { write: (chunk: Buffer) => handle.write(chunk), finish: async () => undefined };
   }
   const dataKey = await keys.createDataKey(projectId);
-  await handle.write(encodeHeader({ projectId, wrappedKey: dataKey.wrapped }));
+  const wrappedKey = customerKey ? customerWrap(customerKey, projectId, dataKey.wrapped) : dataKey.wrapped;
+  await handle.write(encodeHeader({ projectId, wrappedKey, customerWrapped: customerKey !== undefined }));
   const sealer = createRecordSealer(dataKey.plaintext);
   return {
     async write(chunk: Buffer) {
@@ -101,7 +115,7 @@ export function createBlobStore(root: string, keys?: BlobKeys): BlobStore {
       let size = 0;
       const handle = await open(tmpPath, 'wx', 0o600);
       try {
-        const sink = await blobSink(handle, keys, options.projectId);
+        const sink = await blobSink(handle, keys, options.projectId, options.customerKey);
         for await (const piece of source) {
           const chunk =
             typeof piece === 'string'
@@ -129,18 +143,22 @@ export function createBlobStore(root: string, keys?: BlobKeys): BlobStore {
       return { blobId, sizeBytes: size, md5Hex: md5.digest('hex') };
     },
 
-    async read(blobId, range) {
+    async read(blobId, range, options) {
       const path = pathOf(blobId);
       // Open first so that a missing file is an error here, not a stream error mid-response. The stream
       // owns the FileHandle and closes it; handing it a bare fd instead would leave the FileHandle to be
       // closed again on garbage collection, which crashes the process with EBADF.
       const handle = await open(path, 'r');
       if (!isEncryptedBlob(blobId)) {
+        if (options?.customerKey) {
+          await handle.close();
+          throw errors.forbidden('This object was not stored with a customer-provided key.');
+        }
         return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
       }
       try {
         if (!keys) throw errors.internal(new Error(`blob ${blobId} is encrypted and this store has no keys`));
-        return await openEncrypted(handle, keys, range);
+        return await openEncrypted(handle, keys, range, options?.customerKey);
       } catch (err) {
         await handle.close();
         throw err;

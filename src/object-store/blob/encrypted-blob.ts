@@ -4,10 +4,12 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { ApiError } from '../../common/errors/api-error.js';
+import { gcmOpen, gcmSeal } from '../../key-manager/aes-gcm.js';
 import { errors } from '../../common/errors/codes.js';
 import {
   CHUNK_BYTES,
   decodeHeader,
+  type BlobHeader,
   MAX_HEADER_BYTES,
   openRecord,
   plaintextBytes,
@@ -20,6 +22,26 @@ import {
 export interface BlobKeys {
   createDataKey(projectId: string): Promise<{ plaintext: Buffer; wrapped: Buffer }>;
   unwrapDataKey(projectId: string, wrapped: Buffer): Promise<Buffer>;
+}
+
+const customerAad = (projectId: string) => Buffer.from(`nuage-blob/v1/customer\0${projectId}`, 'utf8');
+
+/**
+ * SSE-C: the project-wrapped data key sealed under the customer's key, so that opening the blob needs
+ * both the customer's key (never stored) and the project's KEK (crypto-erase still applies).
+ */
+export function customerWrap(customerKey: Buffer, projectId: string, wrapped: Buffer): Buffer {
+  return gcmSeal(customerKey, wrapped, customerAad(projectId));
+}
+
+function customerUnwrap(header: BlobHeader, customerKey: Buffer | undefined): Buffer {
+  if (!header.customerWrapped) {
+    if (customerKey) throw errors.forbidden('This object was not stored with a customer-provided key.');
+    return header.wrappedKey;
+  }
+  const opened = customerKey && gcmOpen(customerKey, header.wrappedKey, customerAad(header.projectId));
+  if (!opened) throw errors.forbidden("The object's customer-provided key is missing or wrong.");
+  return opened;
 }
 
 /**
@@ -92,20 +114,21 @@ const RECORDS_PER_READ = 16;
 /**
  * A plaintext stream of the encrypted blob open in `handle` (inclusive byte range, as in HTTP). The data
  * key is unwrapped before this resolves, so a destroyed key is an error response, not a broken stream.
+ * An SSE-C blob opens only with its `customerKey` (403 without it or with another one).
  */
 export async function openEncrypted(
   handle: FileHandle,
   keys: BlobKeys,
   range?: { start: number; end: number },
+  customerKey?: Buffer,
 ): Promise<Readable> {
   const { size } = await handle.stat();
   const decoded = decodeHeader(await readExactly(handle, Math.min(size, MAX_HEADER_BYTES), 0));
   if (!decoded) throw errors.internal(new Error('encrypted blob with a damaged header'));
-  const key = await keys
-    .unwrapDataKey(decoded.header.projectId, decoded.header.wrappedKey)
-    .catch((err: unknown) => {
-      throw cryptoErased(err);
-    });
+  const wrapped = customerUnwrap(decoded.header, customerKey);
+  const key = await keys.unwrapDataKey(decoded.header.projectId, wrapped).catch((err: unknown) => {
+    throw cryptoErased(err);
+  });
   const headerBytes = decoded.length;
   const bodyBytes = size - headerBytes;
   const total = plaintextBytes(bodyBytes);

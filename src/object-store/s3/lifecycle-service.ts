@@ -2,6 +2,7 @@
 // DeleteObject would leave), removes noncurrent versions and lone expired delete markers, and aborts
 // incomplete multipart uploads. One pass walks every bucket with a lifecycle configuration, each
 // bounded; passes run on the object store's expirer interval.
+import { isRemovable } from '../object-lock.js';
 import type { Clock } from '../../common/clock.js';
 import { newLeaseHolder } from '../../common/tasks/holder.js';
 import type { LeaseStore } from '../../common/tasks/lease-store.js';
@@ -72,7 +73,10 @@ async function expireCurrent(
       );
       if (!due) continue;
       await deps.versions.prepareDelete(projectId, container, o.name, state);
-      await deps.objects.deleteObject(projectId, container, o.name).catch(() => undefined);
+      // With versioning enabled the object was just archived, where an Object Lock on it still holds.
+      await deps.objects
+        .deleteObject(projectId, container, o.name, { keepsVersion: state === 'enabled' })
+        .catch(() => undefined);
       out.expired += 1;
     }
     if (page.length < PAGE) return;
@@ -110,7 +114,8 @@ async function expireVersions(
         const due = rules.some(
           (r) => applies(r, v.object, v.name) && noncurrentDue(r, state.lastModified, state.noncurrent, now),
         );
-        if (due) {
+        // A version under Object Lock is skipped: expiry never removes it before its date.
+        if (due && isRemovable(v.object, deps.clock.now())) {
           await deps.versions.deleteVersion(projectId, container, v.name, v.versionId, {
             promotePrevious: false,
           });

@@ -47,6 +47,8 @@ export interface PartWrite {
   body: AsyncIterable<Buffer | Uint8Array | string>;
   contentLength: number | undefined;
   onChunk?: ((chunk: Buffer) => void) | undefined;
+  /** SSE-C: the upload's customer key, which every part is encrypted under. */
+  customerKey?: Buffer | undefined;
   /** Runs once the bytes are durable, before the part is recorded; returns the part's checksum. */
   beforeCommit?: ((written: { sizeBytes: number; md5Hex: string }) => string | null) | undefined;
 }
@@ -138,9 +140,10 @@ async function removeBlobs(deps: MultipartServiceDeps, parts: readonly UploadPar
 async function* concatenate(
   deps: MultipartServiceDeps,
   parts: readonly UploadPart[],
+  customerKey: Buffer | undefined,
 ): AsyncGenerator<Buffer> {
   for (const part of parts) {
-    const stream = await deps.blobs.read(part.blobId);
+    const stream = await deps.blobs.read(part.blobId, undefined, { customerKey });
     for await (const chunk of stream) yield chunk as Buffer;
   }
 }
@@ -229,6 +232,7 @@ async function writePart(deps: MultipartServiceDeps, input: PartWrite): Promise<
     maxBytes: MULTIPART_LIMITS.maxPartBytes,
     expectedBytes: input.contentLength,
     onChunk: input.onChunk,
+    customerKey: input.customerKey,
   });
   let previous: UploadPart | undefined;
   const part: UploadPart = {
@@ -283,6 +287,7 @@ async function complete(
   upload: MultipartUpload,
   requested: readonly RequestedPart[],
   prepare: (parts: UploadPart[]) => Assembly,
+  customerKey?: Buffer,
 ): Promise<StoredObject> {
   if (!(await deps.store.claimUpload(upload.uploadId, now(deps), staleBefore(deps)))) {
     throw s3Errors.noSuchUpload(upload.uploadId);
@@ -297,11 +302,12 @@ async function complete(
     if (sizeBytes > MULTIPART_LIMITS.maxObjectBytes) {
       throw s3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
     }
-    const written = await deps.blobs.write(concatenate(deps, chosen), {
+    const written = await deps.blobs.write(concatenate(deps, chosen, customerKey), {
       projectId: upload.projectId,
       maxBytes: MULTIPART_LIMITS.maxObjectBytes,
       expectedBytes: sizeBytes,
       onChunk: assembly.onChunk,
+      customerKey,
     });
     blobId = written.blobId;
     assembly.beforeCommit?.();
@@ -340,7 +346,8 @@ export function createMultipartService(deps: MultipartServiceDeps) {
       upload: MultipartUpload,
       requested: readonly RequestedPart[],
       prepare: (parts: UploadPart[]) => Assembly,
-    ) => complete(deps, upload, requested, prepare),
+      customerKey?: Buffer,
+    ) => complete(deps, upload, requested, prepare, customerKey),
   };
 }
 

@@ -7,7 +7,14 @@ import { parseMetadata } from '../object-store-store.js';
 import { prefixUpperBound } from '../object-store-store.js';
 
 export type ConfigKind =
-  'cors' | 'policy' | 'tagging' | 'lifecycle' | 'publicAccessBlock' | 'ownershipControls' | 'encryption';
+  | 'cors'
+  | 'policy'
+  | 'tagging'
+  | 'lifecycle'
+  | 'publicAccessBlock'
+  | 'ownershipControls'
+  | 'encryption'
+  | 'objectLock';
 
 export interface MultipartUpload {
   uploadId: string;

@@ -102,7 +102,8 @@ export class VersionStore {
       contentType: row.contentType,
       deleteAt: row.deleteAt,
     });
-    await this.objects.deleteObject(row.projectId, row.container, row.name);
+    // The row lives on as the current object, so its Object Lock still holds.
+    await this.objects.deleteObject(row.projectId, row.container, row.name, { keepsVersion: true });
   }
 
   /** Sets the container's flag (S3 PutBucketVersioning; Swift sets it through X-Versions-Enabled). */
@@ -187,12 +188,14 @@ export class VersionStore {
     container: string,
     name: string,
     versionId: string,
-    options: { promotePrevious: boolean },
+    options: { promotePrevious: boolean; bypassGovernance?: boolean | undefined },
   ): Promise<{ deleted: ObjectVersion; currentVersionId: string }> {
     const target = await this.getVersion(projectId, container, name, versionId);
     if (!target) throw errors.notFound('object', name);
     const { object } = target;
-    await this.objects.deleteObject(object.projectId, object.container, object.name);
+    await this.objects.deleteObject(object.projectId, object.container, object.name, {
+      bypassGovernance: options.bypassGovernance,
+    });
     if (options.promotePrevious && target.isLatest) {
       const next = await this.newestArchived(projectId, container, name);
       if (next && next.contentType !== DELETE_MARKER_CONTENT_TYPE)

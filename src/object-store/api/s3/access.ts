@@ -77,6 +77,14 @@ const OPERATION = {
   's3:DeleteObjectVersion': 'object-write',
   's3:AbortMultipartUpload': 'object-write',
   's3:ListMultipartUploadParts': 'object-write',
+  's3:GetBucketObjectLockConfiguration': 'account-read',
+  's3:PutBucketObjectLockConfiguration': 'container-write',
+  's3:GetObjectRetention': 'object-read',
+  's3:PutObjectRetention': 'object-write',
+  's3:GetObjectLegalHold': 'object-read',
+  's3:PutObjectLegalHold': 'object-write',
+  // Bypassing GOVERNANCE retention is the bucket owner's (or a cloud admin's), as changing the bucket is.
+  's3:BypassGovernanceRetention': 'container-write',
 } as const satisfies Record<string, Operation>;
 
 export type S3Action = keyof typeof OPERATION;

@@ -1,6 +1,7 @@
 // Bucket operations: ListBuckets, CreateBucket (with LocationConstraint and a canned ACL), HeadBucket,
 // DeleteBucket and GetBucketLocation.
 import type { FastifyReply } from 'fastify';
+import { CONTAINER_OBJECT_LOCK } from '../../object-lock.js';
 import { s3Error, s3Errors } from '../../s3/s3-errors.js';
 import { authorize, authorizeOwnAccount } from './access.js';
 import { checkNewBucketName } from './addressing.js';
@@ -77,13 +78,14 @@ export async function createBucket(ctx: S3Context): Promise<FastifyReply> {
   const projectId = authorizeOwnAccount(ctx, 's3:CreateBucket');
   const name = ctx.bucketName as string;
   checkNewBucketName(name);
-  if (ctx.headers['x-amz-bucket-object-lock-enabled']?.toLowerCase() === 'true') {
-    throw s3Errors.notImplemented('Object lock');
-  }
+  const objectLock = ctx.headers['x-amz-bucket-object-lock-enabled']?.toLowerCase() === 'true';
   await checkLocationConstraint(ctx);
   const metadata = newBucketMetadata(ctx, projectId);
+  // Object Lock is chosen at creation, for good, and keeps versioning on (object-lock.ts).
+  if (objectLock) metadata.headers[CONTAINER_OBJECT_LOCK] = 'Enabled';
   const ownership = objectOwnershipHeader(ctx);
   await ctx.deps.buckets.create(projectId, name, metadata);
+  if (objectLock) await ctx.deps.versions.setState(projectId, name, true);
   if (ownership !== undefined) {
     const bucket = await requireBucket(ctx);
     await ctx.deps.buckets.putConfig(bucket, 'ownershipControls', ownership);

@@ -29,6 +29,14 @@ import { planBody, readSmallBody } from './request-body.js';
 import { quoteEtag, requireKey, sendEmpty, sendXml, type S3Context } from './s3-context.js';
 import { prepareVersionedWrite } from './versioning.js';
 import { leaf, xmlDocument } from './xml.js';
+import { withWriteLock } from './object-lock-bucket.js';
+import {
+  COPY_SOURCE_SSE_C_PREFIX,
+  readCustomerKey,
+  SSE_C_PREFIX,
+  withCustomerKey,
+  writeCustomerKey,
+} from './sse-customer.js';
 
 type ChecksumType = 'COMPOSITE' | 'FULL_OBJECT';
 
@@ -64,12 +72,14 @@ export async function createMultipartUpload(
   await authorize(ctx, bucket, 's3:PutObject', key);
   refuseUnsupportedHeaders(ctx);
   const checksum = uploadChecksum(ctx);
+  const customer = writeCustomerKey(ctx);
+  const metadata = await withWriteAcl(ctx, bucket, withRequestTags(ctx, metadataFromRequest(ctx)));
   const upload = await ctx.deps.multipart.create({
     bucket,
     key,
     initiatorUserId: ctx.caller.kind === 'key' ? ctx.caller.userId : 'anonymous',
     contentType: contentTypeFromRequest(ctx),
-    metadata: await withWriteAcl(ctx, bucket, withRequestTags(ctx, metadataFromRequest(ctx))),
+    metadata: await withWriteLock(ctx, bucket, withCustomerKey(metadata, customer)),
     checksumAlgorithm: checksum.algorithm,
     checksumType: checksum.type,
   });
@@ -79,6 +89,7 @@ export async function createMultipartUpload(
       'x-amz-checksum-type': checksum.type ?? '',
     });
   }
+  ctx.reply.headers(encryptionHeaders(upload));
   const body = xmlDocument(
     'InitiateMultipartUploadResult',
     leaf('Bucket', bucket.container.name),
@@ -129,9 +140,11 @@ export async function uploadPart(ctx: S3Context, bucket: ResolvedBucket): Promis
   if (plan.contentLength > multipart.limits.maxPartBytes) {
     throw s3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
   }
+  const customerKey = readCustomerKey(ctx, upload);
   const part = await multipart.writePart({
     upload,
     partNumber,
+    customerKey,
     body: plan.body,
     contentLength: plan.contentLength,
     onChunk: (chunk) => plan.onChunk(chunk),
@@ -140,7 +153,11 @@ export async function uploadPart(ctx: S3Context, bucket: ResolvedBucket): Promis
       return sum ? partChecksum(sum.algorithm, sum.value) : null;
     },
   });
-  ctx.reply.headers({ etag: quoteEtag(part.etag), ...partChecksumHeaders(part) });
+  ctx.reply.headers({
+    etag: quoteEtag(part.etag),
+    ...partChecksumHeaders(part),
+    ...encryptionHeaders(upload),
+  });
   return sendEmpty(ctx, 200);
 }
 
@@ -163,6 +180,8 @@ async function uploadPartCopy(
   partNumber: number,
 ): Promise<FastifyReply> {
   const source = await copySource(ctx);
+  const sourceKey = readCustomerKey(ctx, source.object, COPY_SOURCE_SSE_C_PREFIX);
+  const customerKey = readCustomerKey(ctx, upload);
   const range = copyRange(ctx, source.object.sizeBytes);
   const length = range ? range.end - range.start + 1 : source.object.sizeBytes;
   if (length > ctx.deps.multipart.limits.maxPartBytes) {
@@ -173,10 +192,12 @@ async function uploadPartCopy(
   }
   const algorithm = upload.checksumAlgorithm ? parseChecksumAlgorithm(upload.checksumAlgorithm) : undefined;
   const checksum = algorithm && createChecksum(algorithm);
-  const body = length === 0 ? emptyBody() : await ctx.deps.objects.openObject(source.object, range);
+  const body =
+    length === 0 ? emptyBody() : await ctx.deps.objects.openObject(source.object, range, sourceKey);
   const part = await ctx.deps.multipart.writePart({
     upload,
     partNumber,
+    customerKey,
     body,
     contentLength: length,
     onChunk: (chunk) => checksum?.update(chunk),
@@ -248,6 +269,9 @@ function planAssembly(
 
 export async function completeMultipartUpload(ctx: S3Context, bucket: ResolvedBucket): Promise<FastifyReply> {
   const upload = await requireUpload(ctx, bucket, 's3:PutObject');
+  // Nuage assembles the parts into one blob, so it needs the SSE-C key here too (AWS does not); botocore
+  // sends the key without its MD5 here.
+  const customerKey = readCustomerKey(ctx, upload, SSE_C_PREFIX, true);
   const request = parseCompleteRequest(await readSmallBody(ctx, MAX_COMPLETE_BYTES));
   const conditions = writeConditions(ctx);
   const existing = await ctx.deps.objects.findObject(bucket.projectId, bucket.container.name, upload.key);
@@ -258,12 +282,17 @@ export async function completeMultipartUpload(ctx: S3Context, bucket: ResolvedBu
   const heartbeat = keepAlive(ctx);
   let object: StoredObject;
   try {
-    object = await ctx.deps.multipart.complete(upload, request.parts, (parts) => {
-      const assembly = planAssembly(ctx, upload, request, parts, versioned);
-      // The request is valid: from here on only the copy remains, which may take long.
-      if (parts.reduce((n, p) => n + p.sizeBytes, 0) >= KEEP_ALIVE_MIN_BYTES) heartbeat.start();
-      return assembly;
-    });
+    object = await ctx.deps.multipart.complete(
+      upload,
+      request.parts,
+      (parts) => {
+        const assembly = planAssembly(ctx, upload, request, parts, versioned);
+        // The request is valid: from here on only the copy remains, which may take long.
+        if (parts.reduce((n, p) => n + p.sizeBytes, 0) >= KEEP_ALIVE_MIN_BYTES) heartbeat.start();
+        return assembly;
+      },
+      customerKey,
+    );
   } catch (err) {
     if (!heartbeat.started) throw err;
     heartbeat.fail(err);

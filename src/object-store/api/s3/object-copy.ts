@@ -1,6 +1,7 @@
 // CopyObject: x-amz-copy-source names the source, x-amz-metadata-directive chooses COPY (the source's
 // metadata) or REPLACE (the request's), and the x-amz-copy-source-if-* headers guard the copy. The copy
-// shares the source's blob, so it costs no bytes whatever the size.
+// shares the source's blob, so it costs no bytes whatever the size, unless an SSE-C key is involved on
+// either side: then the bytes are decrypted with the source's key and written anew under the target's.
 import { encryptionHeaders } from './server-side-encryption.js';
 import type { FastifyReply } from 'fastify';
 import { evaluateConditions } from '../../http/conditions.js';
@@ -22,6 +23,14 @@ import { checkIfMatch, refuseUnsupportedHeaders, writeConditions } from './objec
 import { callerProjectId, quoteEtag, type S3Context } from './s3-context.js';
 import { prepareVersionedWrite, requireVersion } from './versioning.js';
 import { leaf, xmlDocument } from './xml.js';
+import { withWriteLock } from './object-lock-bucket.js';
+import {
+  COPY_SOURCE_SSE_C_PREFIX,
+  readCustomerKey,
+  withCustomerKey,
+  writeCustomerKey,
+  type CustomerKey,
+} from './sse-customer.js';
 
 export interface CopySource {
   bucket: ResolvedBucket;
@@ -112,6 +121,7 @@ async function withCopyChecksum(
   ctx: S3Context,
   source: StoredObject,
   metadata: StoredMetadata,
+  sourceKey: Buffer | undefined,
 ): Promise<StoredMetadata> {
   const name = ctx.headers['x-amz-checksum-algorithm'];
   if (name === undefined) return metadata;
@@ -126,7 +136,8 @@ async function withCopyChecksum(
   }
   const sum = createChecksum(algorithm);
   if (source.sizeBytes > 0) {
-    for await (const chunk of await ctx.deps.objects.openObject(source)) sum.update(chunk as Buffer);
+    for await (const chunk of await ctx.deps.objects.openObject(source, undefined, sourceKey))
+      sum.update(chunk as Buffer);
   }
   return withChecksum(metadata, { algorithm, value: sum.digestBase64() });
 }
@@ -139,12 +150,14 @@ export async function copyObject(ctx: S3Context, bucket: ResolvedBucket, key: st
     throw s3Error('InvalidArgument', 'Unknown metadata directive.');
   }
   const source = await copySource(ctx);
+  const sourceKey = readCustomerKey(ctx, source.object, COPY_SOURCE_SSE_C_PREFIX);
+  const customer = writeCustomerKey(ctx);
   const sameObject =
     source.bucket.projectId === bucket.projectId &&
     source.bucket.container.name === bucket.container.name &&
     source.key === key &&
     source.object.projectId === bucket.projectId;
-  if (sameObject && directive === 'COPY') {
+  if (sameObject && directive === 'COPY' && !sourceKey && !customer) {
     throw s3Error(
       'InvalidRequest',
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
@@ -156,20 +169,20 @@ export async function copyObject(ctx: S3Context, bucket: ResolvedBucket, key: st
   if (conditions.mustNotExist && existing) throw s3Errors.preconditionFailed();
   const replace = directive === 'REPLACE';
   const versioned = await prepareVersionedWrite(ctx, bucket, key);
-  const { object } = await ctx.deps.objects.copyObject(source.object, {
+  const metadata = await withCopyChecksum(
+    ctx,
+    source.object,
+    withCopiedTags(ctx, copiedMetadata(ctx, source.object, replace), source.object),
+    sourceKey,
+  );
+  const object = await writeCopy(ctx, source.object, sourceKey, customer, {
     projectId: bucket.projectId,
     container: bucket.container.name,
     name: key,
-    metadata: versioned.apply(
-      await withWriteAcl(
-        ctx,
-        bucket,
-        await withCopyChecksum(
-          ctx,
-          source.object,
-          withCopiedTags(ctx, copiedMetadata(ctx, source.object, replace), source.object),
-        ),
-      ),
+    metadata: await withWriteLock(
+      ctx,
+      bucket,
+      withCustomerKey(versioned.apply(await withWriteAcl(ctx, bucket, metadata)), customer),
     ),
     contentType: replace ? contentTypeFromRequest(ctx) : source.object.contentType,
     deleteAt: null,
@@ -185,6 +198,28 @@ export async function copyObject(ctx: S3Context, bucket: ResolvedBucket, key: st
   if (versioned.versionId !== undefined) ctx.reply.header('x-amz-version-id', versioned.versionId);
   ctx.reply.headers(encryptionHeaders(object));
   return ctx.reply.status(200).type('application/xml').send(body);
+}
+
+type CopyTarget = Parameters<S3Context['deps']['objects']['copyObject']>[1];
+
+/** The copy as a row sharing the source's blob, or re-encrypted when an SSE-C key is on either side. */
+async function writeCopy(
+  ctx: S3Context,
+  source: StoredObject,
+  sourceKey: Buffer | undefined,
+  customer: CustomerKey | undefined,
+  target: CopyTarget,
+): Promise<StoredObject> {
+  const { objects } = ctx.deps;
+  if (!sourceKey && !customer) return (await objects.copyObject(source, target)).object;
+  const { object } = await objects.putObject({
+    ...target,
+    body: await objects.openObject(source, undefined, sourceKey),
+    contentLength: source.sizeBytes,
+    etagOverride: source.etag,
+    customerKey: customer?.key,
+  });
+  return object;
 }
 
 /** `x-amz-checksum-crc32` → `ChecksumCRC32`, the element name in XML results. */

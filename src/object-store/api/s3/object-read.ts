@@ -11,6 +11,8 @@ import { objectResponseHeaders, responseOverrides } from './object-headers.js';
 import { taggingCountHeader } from './tagging.js';
 import { readTarget } from './versioning.js';
 import { requireBucket, requireKey, type S3Context } from './s3-context.js';
+import { readCustomerKey } from './sse-customer.js';
+import { lockHeaders } from './object-lock-object.js';
 
 /** Swift large objects (DLO and SLO manifests) are not assembled by the S3 front end yet. */
 export function checkNoManifest(object: StoredObject): void {
@@ -52,6 +54,7 @@ export async function getObject(ctx: S3Context): Promise<FastifyReply> {
   const action = ctx.query.has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject';
   const object = await authorizeObject(ctx, bucket, action, key, () => readTarget(ctx, bucket, key));
   const overrides = responseOverrides(ctx);
+  const customerKey = readCustomerKey(ctx, object);
   checkNoManifest(object);
   const partBytes = partNumberRange(ctx, object);
   const reply = ctx.reply;
@@ -77,10 +80,13 @@ export async function getObject(ctx: S3Context): Promise<FastifyReply> {
   const isHead = ctx.request.method === 'HEAD';
   // Opened before any header is set: a body that cannot be read (crypto-erased key) is a clean error.
   const body =
-    isHead || (!range && object.sizeBytes === 0) ? '' : await ctx.deps.objects.openObject(object, range);
+    isHead || (!range && object.sizeBytes === 0)
+      ? ''
+      : await ctx.deps.objects.openObject(object, range, customerKey);
   reply.headers({
     ...objectResponseHeaders(object, checksumMode && !range),
     ...taggingCountHeader(object),
+    ...lockHeaders(object),
     ...(ctx.query.has('versionId') ? {} : await expirationHeaders(ctx, bucket, object)),
     ...overrides,
   });

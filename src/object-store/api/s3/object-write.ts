@@ -20,14 +20,12 @@ import { quoteEtag, requireBucket, requireKey, sendEmpty, type S3Context } from 
 import { expirationHeaders } from './lifecycle.js';
 import { checkServerSideEncryption, encryptionHeaders } from './server-side-encryption.js';
 import { deleteCurrent, deleteVersion, prepareVersionedWrite } from './versioning.js';
+import { withCustomerKey, writeCustomerKey } from './sse-customer.js';
+import { withWriteLock } from './object-lock-bucket.js';
 
 /** Request headers asking for features this server does not have: refused rather than ignored. */
 const UNSUPPORTED_HEADERS: Record<string, string> = {
-  'x-amz-server-side-encryption-customer-algorithm': 'SSE-C',
   'x-amz-server-side-encryption-aws-kms-key-id': 'SSE-KMS',
-  'x-amz-object-lock-mode': 'Object lock',
-  'x-amz-object-lock-retain-until-date': 'Object lock',
-  'x-amz-object-lock-legal-hold': 'Object lock legal hold',
   'x-amz-website-redirect-location': 'Website redirects',
 };
 
@@ -65,6 +63,7 @@ export function checkIfMatch(
 export async function putObject(ctx: S3Context, bucket: ResolvedBucket, key: string): Promise<FastifyReply> {
   await authorize(ctx, bucket, 's3:PutObject', key);
   refuseUnsupportedHeaders(ctx);
+  const customer = writeCustomerKey(ctx);
   const conditions = writeConditions(ctx);
   const { objects, config } = ctx.deps;
   const find = () => objects.findObject(bucket.projectId, bucket.container.name, key);
@@ -80,7 +79,14 @@ export async function putObject(ctx: S3Context, bucket: ResolvedBucket, key: str
   }
   const versioned = await prepareVersionedWrite(ctx, bucket, key);
   const metadata = versioned.apply(
-    await withWriteAcl(ctx, bucket, withRequestTags(ctx, metadataFromRequest(ctx))),
+    await withWriteLock(
+      ctx,
+      bucket,
+      withCustomerKey(
+        await withWriteAcl(ctx, bucket, withRequestTags(ctx, metadataFromRequest(ctx))),
+        customer,
+      ),
+    ),
   );
   const { object } = await objects.putObject({
     projectId: bucket.projectId,
@@ -92,6 +98,7 @@ export async function putObject(ctx: S3Context, bucket: ResolvedBucket, key: str
     metadata,
     deleteAt: null,
     mustNotExist: conditions.mustNotExist,
+    customerKey: customer?.key,
     onChunk: (chunk) => plan.onChunk(chunk),
     // The object service reads `metadata` after this hook, so the checksum recorded here is stored.
     beforeCommit: (written) => {

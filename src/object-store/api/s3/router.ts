@@ -46,6 +46,13 @@ import {
   putObjectTagging,
 } from './tagging.js';
 import { getBucketVersioning, putBucketVersioning } from './versioning.js';
+import { getObjectLockConfiguration, putObjectLockConfiguration } from './object-lock-bucket.js';
+import {
+  getObjectLegalHold,
+  getObjectRetention,
+  putObjectLegalHold,
+  putObjectRetention,
+} from './object-lock-object.js';
 import { listObjectVersions } from './version-list.js';
 import { requireBucket, requireKey, type S3Context } from './s3-context.js';
 
@@ -58,21 +65,13 @@ const UNSUPPORTED_BUCKET_SUBRESOURCES = [
   'metadataTable',
   'metrics',
   'notification',
-  'object-lock',
   'replication',
   'requestPayment',
   'session',
   'website',
 ];
 
-const UNSUPPORTED_OBJECT_SUBRESOURCES = [
-  'legal-hold',
-  'renameObject',
-  'restore',
-  'retention',
-  'select',
-  'torrent',
-];
+const UNSUPPORTED_OBJECT_SUBRESOURCES = ['renameObject', 'restore', 'select', 'torrent'];
 
 function refuseUnsupported(ctx: S3Context, names: readonly string[]): void {
   const found = names.find((name) => ctx.query.has(name));
@@ -97,6 +96,7 @@ async function bucketGet(ctx: S3Context): Promise<FastifyReply> {
   if (q.has('ownershipControls')) return getBucketOwnershipControls(ctx);
   if (q.has('encryption')) return getBucketEncryption(ctx);
   if (q.has('publicAccessBlock')) return getPublicAccessBlock(ctx);
+  if (q.has('object-lock')) return getObjectLockConfiguration(ctx);
   if (q.has('uploads')) return listMultipartUploads(ctx);
   const listType = q.get('list-type');
   if (listType === '2') return listObjectsV2(ctx);
@@ -124,6 +124,7 @@ async function bucketRoute(ctx: S3Context): Promise<FastifyReply> {
       if (q.has('ownershipControls')) return putBucketOwnershipControls(ctx);
       if (q.has('encryption')) return putBucketEncryption(ctx);
       if (q.has('publicAccessBlock')) return putPublicAccessBlock(ctx);
+      if (q.has('object-lock')) return putObjectLockConfiguration(ctx);
       return createBucket(ctx);
     case 'DELETE':
       if (q.has('cors')) return deleteBucketCors(ctx);
@@ -165,11 +166,15 @@ async function objectRoute(ctx: S3Context): Promise<FastifyReply> {
       if (q.has('acl')) return getObjectAcl(ctx);
       if (q.has('tagging') && ctx.request.method === 'GET') return getObjectTagging(ctx);
       if (q.has('attributes') && ctx.request.method === 'GET') return getObjectAttributes(ctx);
+      if (q.has('retention') && ctx.request.method === 'GET') return getObjectRetention(ctx);
+      if (q.has('legal-hold') && ctx.request.method === 'GET') return getObjectLegalHold(ctx);
       if (q.has('uploadId') && ctx.request.method === 'GET') return listParts(ctx, await requireBucket(ctx));
       return getObject(ctx);
     case 'PUT':
       if (q.has('acl')) return putObjectAcl(ctx);
       if (q.has('tagging')) return putObjectTagging(ctx);
+      if (q.has('retention')) return putObjectRetention(ctx);
+      if (q.has('legal-hold')) return putObjectLegalHold(ctx);
       return objectWrite(ctx);
     case 'POST':
       return objectWrite(ctx);

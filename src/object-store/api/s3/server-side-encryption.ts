@@ -4,9 +4,11 @@
 // default encryption, and a value S3 does not know is S3's InvalidArgument. SSE-KMS (a customer-chosen
 // KMS key) is not offered and is refused rather than silently treated as AES256.
 import { isEncryptedBlob } from '../../blob/blob-store.js';
-import type { StoredObject } from '../../model.js';
+import { isCustomerKeyed } from '../../customer-key.js';
+import type { StoredMetadata } from '../../model.js';
 import { s3Errors } from '../../s3/s3-errors.js';
 import type { S3Context } from './s3-context.js';
+import { customerKeyHeaders } from './sse-customer.js';
 
 const HEADER = 'x-amz-server-side-encryption';
 
@@ -18,7 +20,15 @@ export function checkServerSideEncryption(ctx: S3Context): void {
   throw s3Errors.invalidArgumentValue('The encryption method specified is not supported', HEADER, value);
 }
 
-/** The response header for an object whose body is encrypted at rest (all but pre-encryption ones). */
-export function encryptionHeaders(object: StoredObject): Record<string, string> {
-  return object.blobId !== null && isEncryptedBlob(object.blobId) ? { [HEADER]: 'AES256' } : {};
+/**
+ * The response headers for an object (or upload) whose body is encrypted at rest: SSE-C's algorithm and
+ * key MD5 when a customer key wraps it, else SSE-S3's AES256 (all but objects written before encryption).
+ */
+export function encryptionHeaders(object: {
+  metadata: StoredMetadata;
+  blobId?: string | null;
+}): Record<string, string> {
+  if (isCustomerKeyed(object)) return customerKeyHeaders(object);
+  const encrypted = object.blobId === undefined || (object.blobId !== null && isEncryptedBlob(object.blobId));
+  return encrypted ? { [HEADER]: 'AES256' } : {};
 }

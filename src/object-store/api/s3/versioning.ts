@@ -15,6 +15,8 @@ import {
   type VersioningState,
 } from '../../versioning/index.js';
 import { authorize } from './access.js';
+import { isLockEnabled } from '../../object-lock.js';
+import { bypassGovernance } from './object-lock-object.js';
 import { readSmallBody } from './request-body.js';
 import { requireBucket, sendEmpty, sendXml, type S3Context } from './s3-context.js';
 import { childText, expectRoot, parseXml, MAX_XML_BYTES } from './xml-parse.js';
@@ -96,7 +98,12 @@ export async function deleteCurrent(
 ): Promise<{ versionId?: string; deleteMarker: boolean }> {
   const state = stateOf(bucket);
   const markerId = await ctx.deps.versions.prepareDelete(bucket.projectId, bucket.container.name, key, state);
-  if (existing) await ctx.deps.objects.deleteObject(bucket.projectId, bucket.container.name, key);
+  // With versioning enabled the current object was just archived: an Object Lock on it still holds there.
+  if (existing) {
+    await ctx.deps.objects.deleteObject(bucket.projectId, bucket.container.name, key, {
+      keepsVersion: state === 'enabled',
+    });
+  }
   if (markerId !== undefined) return { versionId: markerId, deleteMarker: true };
   return { versionId: state === 'suspended' ? NULL_VERSION_ID : undefined, deleteMarker: false };
 }
@@ -114,6 +121,7 @@ export async function deleteVersion(
   if (!target) return { versionId, deleteMarker: false };
   await versions.deleteVersion(bucket.projectId, bucket.container.name, key, versionId, {
     promotePrevious: true,
+    bypassGovernance: await bypassGovernance(ctx, bucket, key),
   });
   return { versionId, deleteMarker: target.isDeleteMarker };
 }
@@ -134,6 +142,12 @@ export async function putBucketVersioning(ctx: S3Context): Promise<FastifyReply>
   if (childText(root, 'MfaDelete') === 'Enabled') throw s3Errors.notImplemented('MFA delete');
   if (status !== 'Enabled' && status !== 'Suspended') {
     throw s3Error('IllegalVersioningConfigurationException', 'The Versioning element must be specified');
+  }
+  if (status === 'Suspended' && isLockEnabled(bucket.container)) {
+    throw s3Error(
+      'InvalidBucketState',
+      'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.',
+    );
   }
   if (status === 'Suspended' && stateOf(bucket) === 'unversioned') return sendEmpty(ctx, 200);
   await ctx.deps.versions.setState(bucket.projectId, bucket.container.name, status === 'Enabled');

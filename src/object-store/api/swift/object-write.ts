@@ -7,6 +7,7 @@ import { LIMITS, type StoredMetadata } from '../../model.js';
 import { guessContentType } from './content-type.js';
 import { planObjectWrite } from './extensions.js';
 import { applyMetadataHeaders } from './metadata-headers.js';
+import { assertRemovable } from '../../object-lock.js';
 import { authorizeObjectWrite } from './object-access.js';
 import { copyAccount, copyObject, parseCopyPath } from './object-copy.js';
 import { deleteAtFrom } from './object-expiry.js';
@@ -108,6 +109,8 @@ export async function handleObjectWrite(ctx: SwiftContext, preauthorized = false
   if (method === 'POST') return post(ctx, container, name);
   if (method === 'DELETE') {
     const existing = await ctx.objects.requireObject(ctx.path.projectId, container, name);
+    // Swift has no delete marker to leave in place of a locked object: the delete is refused.
+    assertRemovable(existing, ctx.now);
     for (const hook of ctx.extensions.beforeObjectDelete) {
       if ((await hook(ctx, existing)) === 'handled') return sendEmpty(ctx, 204);
     }

@@ -5,6 +5,7 @@
 import { errors } from '../../../../../common/errors/codes.js';
 import type { Container } from '../../../../model.js';
 import { VERSIONS_ENABLED_HEADER } from '../../../../versioning/index.js';
+import { isLockEnabled } from '../../../../object-lock.js';
 import { truthy, type SwiftContext } from '../../swift-context.js';
 
 const STACK = 'x-versions-location';
@@ -70,6 +71,9 @@ export function applyContainerVersioningRules(ctx: SwiftContext, existing: Conta
       throw errors.badRequest(
         'Cannot enable object versioning on a container that is already using the legacy versioned writes feature.',
       );
+    if (!truthy(enabled) && existing && isLockEnabled(existing)) {
+      throw errors.conflict('Versioning cannot be turned off on a container with S3 Object Lock.');
+    }
     setHeader(ctx, VERSIONS_ENABLED_HEADER, truthy(enabled) ? 'True' : 'False');
   } else if (location !== undefined && stored[VERSIONS_ENABLED_HEADER] !== undefined) {
     throw errors.badRequest(
