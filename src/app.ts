@@ -39,6 +39,8 @@ import { createPortProvider } from './compute/port-provider.js';
 import { createConfigDriveWriter } from './compute/config-drive-writer.js';
 import type { ComputeDriver } from './compute/driver/driver.js';
 import { chooseComputeDriver } from './compute/driver/choose-driver.js';
+import { mountInternalApi } from './host/internal-api/mount.js';
+import type { AgentCredentialTables } from './host/agent-credential-store.js';
 import { createVolumeModule, type VolumeModule } from './volume/index.js';
 import { chooseVolumeBackend } from './volume/backend/select-backend.js';
 import {
@@ -332,6 +334,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   });
   await app.register(compute.plugin, { prefix: '/compute' });
+  // Host agents' heartbeats and guest events (docs/multi-host.md).
+  const agentDb = deps.db as unknown as Kysely<AgentCredentialTables>;
+  await mountInternalApi(app, { db: agentDb, clock: deps.clock, reports: compute.agentReports });
 
   const volumeConfig = deps.config.volume;
   const volume = createVolumeModule({

@@ -31,6 +31,7 @@ import { createKeyPairService } from './keypair-service.js';
 import { createKeyPairStore } from './keypair-store.js';
 import { createServerActions } from './server-actions.js';
 import { createServerLifecycle } from './server-lifecycle.js';
+import { createAgentReports } from './agent-reports.js';
 import { createComputeAdmin } from './compute-admin.js';
 import type { HostRegistrationOptions } from './host-registration.js';
 import type { ImageProxy } from './image-proxy.js';
@@ -215,6 +216,20 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     hostName: deps.hostName,
   };
 
+  // Heartbeats and guest events of remote agents (src/host/internal-api), with this cloud's ratios.
+  const agentReports = createAgentReports({
+    registration: admin.registration,
+    store: stores.servers,
+    clock,
+    defaultAvailabilityZone: availabilityZone,
+    ...(deps.host?.cpuAllocationRatio !== undefined && { cpuAllocationRatio: deps.host.cpuAllocationRatio }),
+    ...(deps.host?.ramAllocationRatio !== undefined && { ramAllocationRatio: deps.host.ramAllocationRatio }),
+    ...(deps.host?.diskAllocationRatio !== undefined && {
+      diskAllocationRatio: deps.host.diskAllocationRatio,
+    }),
+    ...(deps.host?.reservedMemoryMiB !== undefined && { reservedMemoryMiB: deps.host.reservedMemoryMiB }),
+  });
+
   let unwatch: (() => void) | undefined;
   return {
     // Not `volumes`: tests spread these services into computePlugin, whose `volumes` mounts the routes.
@@ -225,6 +240,7 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     /** The resource locks the worker takes; the volume host shares them (`guest:<server id>`). */
     locks,
     hosts: admin.registration,
+    agentReports,
     /** Start-up: reconcile this host with the rows, follow guest events, then drive pending rows. */
     async start(sweepIntervalMs = 2_000): Promise<void> {
       if (deps.host) await admin.registration.start({ hostName: deps.hostName, ...deps.host });

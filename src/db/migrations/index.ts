@@ -19,6 +19,7 @@ import * as workLeases from './2026-12-07-work-leases.js';
 import * as s3ContainerNameIndex from './2026-12-07-s3-container-name-index.js';
 import * as identityPasswordHistory from './2026-12-07-identity-password-history.js';
 import * as auditChain from './2026-12-07-audit-chain.js';
+import * as agentCredentials from './2026-12-08-agent-credentials.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-identity': identity,
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-s3-container-name-index': s3ContainerNameIndex,
   '2026-12-07-identity-password-history': identityPasswordHistory,
   '2026-12-07-audit-chain': auditChain,
+  '2026-12-08-agent-credentials': agentCredentials,
 };
