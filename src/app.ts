@@ -308,6 +308,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       uploadAsService: (id, body, size) => image.services.data.uploadAsService(id, body, size),
     }),
     snapshotDir: join(resolve(deps.config.dataDir), 'compute', 'snapshots'),
+    localAgent: computeConfig.localAgent,
+    serviceDownSeconds: computeConfig.serviceDownSeconds,
     host: {
       availabilityZone: computeConfig.availabilityZone,
       dataDir: resolve(deps.config.dataDir),

@@ -32,6 +32,7 @@ import { createKeyPairStore } from './keypair-store.js';
 import { createServerActions } from './server-actions.js';
 import { createServerLifecycle } from './server-lifecycle.js';
 import { createAgentReports } from './agent-reports.js';
+import { createHostAgents } from './local-agent-facilities.js';
 import { createComputeAdmin } from './compute-admin.js';
 import type { HostRegistrationOptions } from './host-registration.js';
 import type { ImageProxy } from './image-proxy.js';
@@ -80,6 +81,8 @@ export interface ComputeModuleDeps {
   locks?: ResourceLocks;
   /** Metering: called in the transaction of every server row update (src/metering/hooks/compute.ts). */
   serverUsage?: ServerUsageHook;
+  /** false: an API node only (`nuage up --no-local-agent`): no guest runs here, every host is remote. */
+  localAgent?: boolean;
 }
 
 export function createComputeModule(deps: ComputeModuleDeps) {
@@ -106,7 +109,10 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     ...(deps.serviceDownSeconds !== undefined && { serviceDownSeconds: deps.serviceDownSeconds }),
   });
   const injections = createPendingInjections();
+  const hasLocalAgent = deps.localAgent !== false;
+  const agents = createHostAgents(deps, stores.servers, hasLocalAgent);
   const worker = createServerWorker({
+    agents,
     injections,
     // serverVolumes (below) reads servers through the server service, which kicks this worker.
     ...(deps.volumes && {
@@ -241,11 +247,15 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     locks,
     hosts: admin.registration,
     agentReports,
+    /** The agent of each host (local in all-in-one, HTTP for hosts served by `nuage agent`). */
+    agents,
     /** Start-up: reconcile this host with the rows, follow guest events, then drive pending rows. */
     async start(sweepIntervalMs = 2_000): Promise<void> {
-      if (deps.host) await admin.registration.start({ hostName: deps.hostName, ...deps.host });
-      await reconcileHost(reconcileDeps);
-      unwatch = watchDriverEvents(reconcileDeps);
+      if (hasLocalAgent) {
+        if (deps.host) await admin.registration.start({ hostName: deps.hostName, ...deps.host });
+        await reconcileHost(reconcileDeps);
+        unwatch = watchDriverEvents(reconcileDeps);
+      }
       worker.start(sweepIntervalMs);
     },
     /** Waits for the rows in flight and releases the driver; guests keep running for the next start. */
