@@ -6,6 +6,9 @@ import { loadConfig } from '../config/load.js';
 import { migrateToLatest, openDatabase } from '../db/kysely.js';
 import type { AgentCredentialTables } from '../host/agent-credential-store.js';
 import { enrollAgent } from '../host/enroll.js';
+import { readCredentialFile } from '../host/agent-credentials.js';
+import { startAgentProcess } from '../host/agent-process.js';
+import { FakeHostAgent } from '../host/fake-agent.js';
 import type { Kysely } from 'kysely';
 import { parseServerArgs } from './args.js';
 
@@ -44,4 +47,44 @@ export async function runAgentEnroll(argv: string[]): Promise<number> {
   } finally {
     await handle.close();
   }
+}
+
+const RUN_USAGE =
+  'usage: nuage agent --control-plane URL --host NAME --data-dir DIR --listen HOST:PORT --credentials FILE [--fake-driver]\n';
+
+/**
+ * Runs the agent until SIGINT/SIGTERM. Only the fake driver serves guests for now: a QEMU agent needs the
+ * control plane's image data API, which does not exist yet (docs/multi-host.md, Status).
+ */
+export async function runAgent(argv: string[]): Promise<number | undefined> {
+  const { own, rest } = splitFlags(argv, ['control-plane', 'host', 'data-dir', 'listen', 'credentials']);
+  const fake = rest.includes('--fake-driver');
+  const missing = ['control-plane', 'host', 'data-dir', 'listen', 'credentials'].filter(
+    (f) => own[f] === undefined,
+  );
+  if (missing.length > 0 || !fake) {
+    process.stderr.write(RUN_USAGE);
+    if (!fake) process.stderr.write('nuage agent: only --fake-driver is supported in this version\n');
+    return 2;
+  }
+  const credential = await readCredentialFile(own.credentials!);
+  if (credential.host !== own.host)
+    throw new Error(`${own.credentials} is the credential of ${credential.host}`);
+  const log = {
+    info: (obj: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(obj)}\n`),
+    error: (obj: Record<string, unknown>) =>
+      process.stderr.write(`${JSON.stringify({ ...obj, err: String(obj.err) })}\n`),
+  };
+  const running = await startAgentProcess({
+    controlPlaneUrl: own['control-plane']!,
+    credential,
+    agent: new FakeHostAgent(credential.host),
+    listen: own.listen!,
+    dataDir: own['data-dir']!,
+    log,
+  });
+  const stop = () => void running.stop().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return undefined;
 }

@@ -9,7 +9,7 @@ import { parseServerArgs } from './args.js';
 import { runDoctor } from './doctor.js';
 import { runPolicy } from './policy.js';
 import { runAudit } from './audit.js';
-import { runAgentEnroll } from './agent.js';
+import { runAgent, runAgentEnroll } from './agent.js';
 
 const USAGE = `usage: nuage <command> [options]
 
@@ -33,6 +33,8 @@ commands:
   audit verify  check the audit chain's hashes and seals; name every edited, deleted or reordered
                   event; exit 1 when any (same --data-dir/--database-url/--config as up)
   audit seal    seal the audit chain's head now
+  agent         run a host agent: --control-plane URL --host NAME --data-dir DIR --listen HOST:PORT
+                  --credentials FILE --fake-driver (only the fake driver so far)
   agent enroll  mint a host agent's credential: --host NAME --out FILE (file mode 0600; same
                   --data-dir/--database-url/--config as up); see docs/multi-host.md
 `;
@@ -64,6 +66,7 @@ async function main(argv: string[]): Promise<number | undefined> {
   if (command === 'policy') return runPolicy(rest);
   if (command === 'audit') return runAudit(rest[0], configFrom(rest.slice(1)));
   if (command === 'agent' && rest[0] === 'enroll') return runAgentEnroll(rest.slice(1));
+  if (command === 'agent') return runAgent(rest);
   process.stderr.write(USAGE);
   return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
 }
