@@ -40,6 +40,8 @@ import { createPortProvider } from './compute/port-provider.js';
 import { createConfigDriveWriter } from './compute/config-drive-writer.js';
 import type { ComputeDriver } from './compute/driver/driver.js';
 import { chooseComputeDriver } from './compute/driver/choose-driver.js';
+import { mountInternalApi } from './host/internal-api/mount.js';
+import type { AgentCredentialTables } from './host/agent-credential-store.js';
 import { createVolumeModule, type VolumeModule } from './volume/index.js';
 import { chooseVolumeBackend } from './volume/backend/select-backend.js';
 import {
@@ -317,6 +319,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       uploadAsService: (id, body, size) => image.services.data.uploadAsService(id, body, size),
     }),
     snapshotDir: join(resolve(deps.config.dataDir), 'compute', 'snapshots'),
+    localAgent: computeConfig.localAgent,
+    serviceDownSeconds: computeConfig.serviceDownSeconds,
     host: {
       availabilityZone: computeConfig.availabilityZone,
       dataDir: resolve(deps.config.dataDir),
@@ -343,6 +347,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   });
   await app.register(compute.plugin, { prefix: '/compute' });
+  // Host agents' heartbeats and guest events (docs/multi-host.md).
+  const agentDb = deps.db as unknown as Kysely<AgentCredentialTables>;
+  await mountInternalApi(app, { db: agentDb, clock: deps.clock, reports: compute.agentReports });
 
   const volumeConfig = deps.config.volume;
   const volume = createVolumeModule({

@@ -11,6 +11,7 @@ export const SERVER_FLAGS = {
   region: { type: 'string' },
   'log-level': { type: 'string' },
   'admin-project-name': { type: 'string' },
+  'no-local-agent': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -32,5 +33,7 @@ export function parseServerArgs(argv: string[]) {
     const value = (values as Record<string, unknown>)[flag];
     if (value !== undefined) overrides[key] = value;
   }
+  // An API node only: no guests run in this process (docs/multi-host.md).
+  if (values['no-local-agent'] === true) overrides['compute.localAgent'] = false;
   return { overrides, configFile: values.config, help: values.help === true };
 }

@@ -9,6 +9,7 @@ import { parseServerArgs } from './args.js';
 import { runDoctor } from './doctor.js';
 import { runPolicy } from './policy.js';
 import { runAudit, splitAuditArgs } from './audit.js';
+import { runAgent, runAgentEnroll } from './agent.js';
 
 const USAGE = `usage: nuage <command> [options]
 
@@ -34,6 +35,10 @@ commands:
   audit seal    seal the audit chain's head now
   audit export  write audit events as JSON lines: --out FILE [--since ISO] [--until ISO]
   audit prune   delete events older than audit.retentionDays that are sealed and exported
+  agent         run a host agent: --control-plane URL --host NAME --data-dir DIR --listen HOST:PORT
+                  --credentials FILE --fake-driver (only the fake driver so far)
+  agent enroll  mint a host agent's credential: --host NAME --out FILE (file mode 0600; same
+                  --data-dir/--database-url/--config as up); see docs/multi-host.md
 `;
 
 function configFrom(argv: string[]) {
@@ -66,6 +71,8 @@ async function main(argv: string[]): Promise<number | undefined> {
     if (!split) return runAudit(undefined, configFrom([]));
     return runAudit(rest[0], configFrom(split.rest), split.exportArgs);
   }
+  if (command === 'agent' && rest[0] === 'enroll') return runAgentEnroll(rest.slice(1));
+  if (command === 'agent') return runAgent(rest);
   process.stderr.write(USAGE);
   return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
 }

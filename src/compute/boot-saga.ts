@@ -17,6 +17,8 @@ import {
 } from './driver/driver.js';
 import type { Server, TaskState } from './model.js';
 import type { HostClaims } from './scheduler/claims.js';
+import { configDriveFilesOf, type GuestRootDisk, type GuestSpec } from '../host/agent-contract.js';
+import type { AgentDirectory } from '../host/agent-directory.js';
 import type { ServerPatch } from './server-store.js';
 
 export interface BootSagaDeps {
@@ -34,6 +36,8 @@ export interface BootSagaDeps {
   injections?: PendingInjections;
   /** The per-guest lock every driver call on a guest runs under (guest-lock.ts; none when absent). */
   guestLock?: GuestLock;
+  /** The agent of each host (src/host): spawn and destroy go to the server's host through it. */
+  agents?: AgentDirectory;
 }
 
 export interface BootStep {
@@ -206,10 +210,13 @@ export function bootSteps(deps: BootSagaDeps): BootStep[] {
     {
       name: 'spawn',
       taskState: 'spawning',
-      run: (server) => onGuest(server.id, () => spawn(deps, server)),
+      run: (server) =>
+        onGuest(server.id, () => (deps.agents ? spawnOnHost(deps, server) : spawn(deps, server))),
       undo: (server) =>
         onGuest(server.id, async () => {
-          await deps.driver.destroy(server.id);
+          if (deps.agents && server.host !== null)
+            await (await deps.agents.forHost(server.host)).destroyGuest(server.id);
+          else await deps.driver.destroy(server.id);
           if (server.configDrive) await deps.configDrives.remove(server.id);
         }),
     },
@@ -227,5 +234,54 @@ async function spawn(deps: BootSagaDeps, server: Server): Promise<ServerPatch> {
     return { powerState: (await deps.driver.status(server.id)).powerState };
   } finally {
     if (server.configDrive) await deps.configDrives.remove(server.id);
+  }
+}
+
+/** The guest as the host agent takes it: ids and values, no paths of this process. */
+export function guestSpecOf(deps: BootSagaDeps, server: Server): GuestSpec {
+  const root = server.rootVolume;
+  let rootDisk: GuestRootDisk;
+  if (root?.rbd !== undefined) rootDisk = { kind: 'rbd', ...root.rbd, volumeId: root.volumeId };
+  else if (root) rootDisk = { kind: 'volume', volumeId: root.volumeId, format: root.format ?? 'qcow2' };
+  else if (server.imageId === null)
+    throw new Error(`server ${server.id} has neither an image nor a root volume`);
+  else
+    rootDisk = {
+      kind: 'image',
+      imageId: server.imageId,
+      projectId: server.projectId,
+      ...(server.flavor.diskGib > 0 && { sizeBytes: server.flavor.diskGib * 1024 ** 3 }),
+    };
+  const spec: GuestSpec = {
+    id: server.id,
+    name: server.name,
+    vcpus: server.flavor.vcpus,
+    memoryMiB: server.flavor.ramMiB,
+    rootDisk,
+    ports: server.ports.map((p) => ({
+      portId: p.portId,
+      networkId: p.networkId,
+      networkName: p.networkName,
+      macAddress: p.macAddress,
+      fixedIps: p.fixedIps,
+    })),
+  };
+  if (server.configDrive) {
+    const files = configDriveFiles(server, deps.injections?.get(server.id));
+    spec.configDrive = { files: configDriveFilesOf(files) };
+  }
+  return spec;
+}
+
+/** Spawns on the server's host through its agent (local in all-in-one, HTTP for a remote host). */
+async function spawnOnHost(deps: BootSagaDeps, server: Server): Promise<ServerPatch> {
+  if (deps.agents === undefined || server.host === null) throw new Error(`server ${server.id} has no host`);
+  const agent = await deps.agents.forHost(server.host);
+  try {
+    return { powerState: (await agent.spawnGuest(guestSpecOf(deps, server))).powerState };
+  } catch (err) {
+    // A spawn that completed before a crash left the guest behind: adopt it (idempotent re-run).
+    if (!isDriverError(err, 'AlreadyExists')) throw err;
+    return { powerState: (await agent.guestStatus(server.id)).powerState };
   }
 }

@@ -105,7 +105,11 @@ export function createHostRegistration(deps: HostRegistrationDeps) {
   const store = createHostStore(deps.db);
 
   async function register(options: HostRegistrationOptions): Promise<void> {
-    const report = await describeThisHost(options, deps.clock);
+    await recordReport(await describeThisHost(options, deps.clock));
+  }
+
+  /** Inserts or refreshes a host's row from its report (this host's, or a remote agent's heartbeat). */
+  async function recordReport(report: HostReport): Promise<void> {
     const at = deps.clock.now().toISOString();
     // Under the claims lock, so that hosts registering at once get distinct integer ids.
     await deps.db.transaction().execute(async (trx) => {
@@ -118,6 +122,7 @@ export function createHostRegistration(deps: HostRegistrationDeps) {
   return {
     /** Inserts or refreshes this host's row (ids and the disabled flag survive restarts). */
     register,
+    recordReport,
     /**
      * Registers the host, then refreshes its heartbeat every intervalMs (Nova's report_interval, 10 s);
      * a host whose heartbeat is older than the service-down time gets no new servers. Call stop() on

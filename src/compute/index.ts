@@ -31,6 +31,8 @@ import { createKeyPairService } from './keypair-service.js';
 import { createKeyPairStore } from './keypair-store.js';
 import { createServerActions } from './server-actions.js';
 import { createServerLifecycle } from './server-lifecycle.js';
+import { createAgentReports } from './agent-reports.js';
+import { createHostAgents } from './local-agent-facilities.js';
 import { createComputeAdmin } from './compute-admin.js';
 import type { HostRegistrationOptions } from './host-registration.js';
 import type { ImageProxy } from './image-proxy.js';
@@ -81,6 +83,8 @@ export interface ComputeModuleDeps {
   serverUsage?: ServerUsageHook;
   /** Audit records of the worker's steps (app.ts passes the audit recorder). */
   audit?: ServerWorkerDeps['audit'];
+  /** false: an API node only (`nuage up --no-local-agent`): no guest runs here, every host is remote. */
+  localAgent?: boolean;
 }
 
 export function createComputeModule(deps: ComputeModuleDeps) {
@@ -107,7 +111,10 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     ...(deps.serviceDownSeconds !== undefined && { serviceDownSeconds: deps.serviceDownSeconds }),
   });
   const injections = createPendingInjections();
+  const hasLocalAgent = deps.localAgent !== false;
+  const agents = createHostAgents(deps, stores.servers, hasLocalAgent);
   const worker = createServerWorker({
+    agents,
     injections,
     // serverVolumes (below) reads servers through the server service, which kicks this worker.
     ...(deps.volumes && {
@@ -218,6 +225,20 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     hostName: deps.hostName,
   };
 
+  // Heartbeats and guest events of remote agents (src/host/internal-api), with this cloud's ratios.
+  const agentReports = createAgentReports({
+    registration: admin.registration,
+    store: stores.servers,
+    clock,
+    defaultAvailabilityZone: availabilityZone,
+    ...(deps.host?.cpuAllocationRatio !== undefined && { cpuAllocationRatio: deps.host.cpuAllocationRatio }),
+    ...(deps.host?.ramAllocationRatio !== undefined && { ramAllocationRatio: deps.host.ramAllocationRatio }),
+    ...(deps.host?.diskAllocationRatio !== undefined && {
+      diskAllocationRatio: deps.host.diskAllocationRatio,
+    }),
+    ...(deps.host?.reservedMemoryMiB !== undefined && { reservedMemoryMiB: deps.host.reservedMemoryMiB }),
+  });
+
   let unwatch: (() => void) | undefined;
   return {
     // Not `volumes`: tests spread these services into computePlugin, whose `volumes` mounts the routes.
@@ -228,11 +249,16 @@ export function createComputeModule(deps: ComputeModuleDeps) {
     /** The resource locks the worker takes; the volume host shares them (`guest:<server id>`). */
     locks,
     hosts: admin.registration,
+    agentReports,
+    /** The agent of each host (local in all-in-one, HTTP for hosts served by `nuage agent`). */
+    agents,
     /** Start-up: reconcile this host with the rows, follow guest events, then drive pending rows. */
     async start(sweepIntervalMs = 2_000): Promise<void> {
-      if (deps.host) await admin.registration.start({ hostName: deps.hostName, ...deps.host });
-      await reconcileHost(reconcileDeps);
-      unwatch = watchDriverEvents(reconcileDeps);
+      if (hasLocalAgent) {
+        if (deps.host) await admin.registration.start({ hostName: deps.hostName, ...deps.host });
+        await reconcileHost(reconcileDeps);
+        unwatch = watchDriverEvents(reconcileDeps);
+      }
       worker.start(sweepIntervalMs);
     },
     /** Waits for the rows in flight and releases the driver; guests keep running for the next start. */

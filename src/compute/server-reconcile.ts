@@ -28,7 +28,7 @@ export interface ReconcileReport {
 
 const LIVE_STATES = new Set(['active', 'paused', 'suspended', 'stopped']);
 
-async function markStopped(deps: ReconcileDeps, server: Server): Promise<boolean> {
+async function markStopped(deps: Pick<ReconcileDeps, 'store' | 'clock'>, server: Server): Promise<boolean> {
   const at = deps.clock.now().toISOString();
   const next = await deps.store.update(
     server.id,
@@ -98,20 +98,30 @@ export async function reconcileHost(deps: ReconcileDeps): Promise<ReconcileRepor
 }
 
 /**
+ * A guest stopped or died without being asked: its idle row becomes `stopped`. With `host`, only a row
+ * placed on that host is touched (a remote agent reports for its own guests only).
+ */
+export async function recordUnrequestedStop(
+  deps: Pick<ReconcileDeps, 'store' | 'clock'>,
+  event: Pick<DriverEvent, 'instanceId' | 'transition'>,
+  host?: string,
+): Promise<void> {
+  if (event.transition !== 'stopped' && event.transition !== 'died') return;
+  const server = await deps.store.get(event.instanceId);
+  if (!server || server.deleted || server.taskState !== null) return;
+  if (host !== undefined && server.host !== host) return;
+  if (server.vmState !== 'active' && server.vmState !== 'paused' && server.vmState !== 'suspended') return;
+  await markStopped(deps, server);
+}
+
+/**
  * Keeps rows true to guest lifecycle events that nobody asked for (guest shutdown, crash, kill -9).
  * Events during a task (the worker's own stop, reboot…) are ignored: the worker records those.
  * Returns the unsubscribe function.
  */
 export function watchDriverEvents(deps: ReconcileDeps): () => void {
   const onEvent = (event: DriverEvent) => {
-    if (event.transition !== 'stopped' && event.transition !== 'died') return;
-    void (async () => {
-      const server = await deps.store.get(event.instanceId);
-      if (!server || server.deleted || server.taskState !== null) return;
-      if (server.vmState !== 'active' && server.vmState !== 'paused' && server.vmState !== 'suspended')
-        return;
-      await markStopped(deps, server);
-    })().catch((err: unknown) =>
+    void recordUnrequestedStop(deps, event).catch((err: unknown) =>
       deps.log.error(
         { event: 'compute.driver-event.failed', instanceId: event.instanceId, err },
         'event handling failed',

@@ -5,7 +5,8 @@
 // version (compare-and-set) keeps two processes from both advancing it.
 import type { Clock } from '../common/clock.js';
 import { bootSteps, type BootSagaDeps, type BootStep } from './boot-saga.js';
-import { PowerState, isDriverError } from './driver/driver.js';
+import { PowerState, isDriverError, type StopOptions } from './driver/driver.js';
+import type { HostAgent, PowerAction } from '../host/agent-contract.js';
 import { unlockedGuest } from './guest-lock.js';
 import type { Server } from './model.js';
 import { ACTION_RULES, actionForTask } from './server-state.js';
@@ -63,6 +64,22 @@ function slots(max: number): (fn: () => Promise<void>) => Promise<void> {
       else active--;
     }
   };
+}
+
+/** A power action through the server's host agent. */
+async function powerOnHost(agent: HostAgent, server: Server, name: string, stop: StopOptions): Promise<void> {
+  const id = server.id;
+  if (name === 'os-start') return agent.powerGuest(id, 'start');
+  if (name === 'os-stop') return agent.powerGuest(id, 'stop', stop);
+  if (name === 'reboot-soft') return agent.rebootGuest(id, 'soft', stop.timeoutMs);
+  if (name === 'reboot-hard') {
+    const { powerState } = await agent.guestStatus(id);
+    if (powerState === PowerState.Running || powerState === PowerState.Paused)
+      return agent.rebootGuest(id, 'hard');
+    if (powerState === PowerState.Suspended) await agent.powerGuest(id, 'stop');
+    return agent.powerGuest(id, 'start');
+  }
+  return agent.powerGuest(id, name as PowerAction);
 }
 
 export function createServerWorker(deps: ServerWorkerDeps) {
@@ -184,6 +201,8 @@ export function createServerWorker(deps: ServerWorkerDeps) {
     try {
       const d = deps.driver;
       await onGuest(server.id, async () => {
+        if (deps.agents && server.host !== null)
+          return powerOnHost(await deps.agents.forHost(server.host), server, name, stop);
         if (name === 'os-start') await d.start(server.id);
         else if (name === 'os-stop') await d.stop(server.id, stop);
         else if (name === 'reboot-soft') await d.reboot(server.id, 'soft', stop.timeoutMs);

@@ -189,6 +189,17 @@ export const ComputeConfigSchema = Type.Object(
       default: 'nova',
       description: 'Availability zone of this host (Nova default_availability_zone).',
     }),
+    localAgent: Type.Boolean({
+      default: true,
+      description:
+        'Whether this process is also a compute host (all-in-one). false (`nuage up --no-local-agent`): an API node only; guests run on hosts served by `nuage agent`.',
+    }),
+    serviceDownSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 86_400,
+      default: 60,
+      description: 'A compute host whose last heartbeat is older than this is down (Nova service_down_time).',
+    }),
     stopTimeoutSeconds: Type.Integer({
       minimum: 0,
       maximum: 3600,

@@ -4,6 +4,7 @@
 import type { ComputeTables } from '../compute/compute-tables.js';
 import type { VolumeTables } from '../volume/volume-tables.js';
 import type { LeaseTables } from '../common/tasks/lease-store.js';
+import type { AgentCredentialTables } from '../host/agent-credential-store.js';
 
 export interface RegionTable {
   id: string;
@@ -249,7 +250,7 @@ export interface OsBlobGarbageTable {
 }
 
 /** Compute's and volume's tables are declared beside their stores (compute-tables.ts, volume-tables.ts). */
-export interface Database extends ComputeTables, VolumeTables, LeaseTables {
+export interface Database extends ComputeTables, VolumeTables, LeaseTables, AgentCredentialTables {
   regions: RegionTable;
   services: ServiceTable;
   endpoints: EndpointTable;

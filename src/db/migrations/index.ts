@@ -22,6 +22,7 @@ import * as auditChain from './2026-12-07-audit-chain.js';
 import * as ratingHashmap from './2026-12-08-rating-hashmap.js';
 import * as auditTargetProject from './2026-12-08-audit-target-project.js';
 import * as auditRetention from './2026-12-08-audit-retention.js';
+import * as agentCredentials from './2026-12-08-agent-credentials.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-identity': identity,
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-rating-hashmap': ratingHashmap,
   '2026-12-08-audit-target-project': auditTargetProject,
   '2026-12-08-audit-retention': auditRetention,
+  '2026-12-08-agent-credentials': agentCredentials,
 };

@@ -1,0 +1,16 @@
+// Mounts the internal API for host agents on the API listener (app.ts), over this database's credentials.
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../common/clock.js';
+import { createAgentCredentialStore, type AgentCredentialTables } from '../agent-credential-store.js';
+import { internalApiPlugin, type AgentReportSink } from './plugin.js';
+
+export async function mountInternalApi(
+  app: FastifyInstance,
+  deps: { db: Kysely<AgentCredentialTables>; clock: Clock; reports: AgentReportSink },
+): Promise<void> {
+  const credentials = createAgentCredentialStore(deps.db);
+  await app.register(internalApiPlugin({ credentials, reports: deps.reports, clock: deps.clock }), {
+    prefix: '/internal',
+  });
+}
