@@ -182,12 +182,11 @@ function apiFastify(deps: AppDeps): FastifyInstance {
   });
 }
 
-export async function buildApp(deps: AppDeps): Promise<App> {
-  // First: a bad operator policy file stops start-up before anything listens (PolicyError names it).
-  const policy = loadPolicy(deps.config.policy.file);
-  const app = apiFastify(deps);
-  // Every route as registered, for the auth-coverage test (each non-public route must answer 401 to an
-  // anonymous caller).
+/**
+ * Every route as registered, for the auth-coverage and input-schema tests (each non-public route must
+ * answer 401 to an anonymous caller, and declare its body).
+ */
+function recordRoutes(app: FastifyInstance): RegisteredRoute[] {
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -201,6 +200,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         ...(route.config !== undefined && { config: route.config }),
       });
   });
+  return routes;
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  // First: a bad operator policy file stops start-up before anything listens (PolicyError names it).
+  const policy = loadPolicy(deps.config.policy.file);
+  const app = apiFastify(deps);
+  const routes = recordRoutes(app);
   app.decorateRequest('auth', undefined);
   // Swift's server-side copy verb.
   app.addHttpMethod('COPY');
