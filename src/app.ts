@@ -41,6 +41,7 @@ import { createConfigDriveWriter } from './compute/config-drive-writer.js';
 import type { ComputeDriver } from './compute/driver/driver.js';
 import { chooseComputeDriver } from './compute/driver/choose-driver.js';
 import { mountInternalApi } from './host/internal-api/mount.js';
+import { agentSecretCipher } from './host/agent-credentials.js';
 import type { AgentCredentialTables } from './host/agent-credential-store.js';
 import { createVolumeModule, type VolumeModule } from './volume/index.js';
 import { chooseVolumeBackend } from './volume/backend/select-backend.js';
@@ -291,6 +292,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   );
 
   const computeConfig = deps.config.compute;
+  const agentSecrets = agentSecretCipher(deps.config.dataDir);
   const computeDriver = deps.computeDriver ?? chooseComputeDriver(deps.config);
   // The web console: noVNC/serial WebSockets on this listener, checked against short-lived tokens.
   const consoles = mountConsole(app, {
@@ -327,6 +329,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }),
     snapshotDir: join(resolve(deps.config.dataDir), 'compute', 'snapshots'),
     localAgent: computeConfig.localAgent,
+    agentSecrets,
     serviceDownSeconds: computeConfig.serviceDownSeconds,
     host: {
       availabilityZone: computeConfig.availabilityZone,
@@ -356,7 +359,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(compute.plugin, { prefix: '/compute' });
   // Host agents' heartbeats and guest events (docs/multi-host.md).
   const agentDb = deps.db as unknown as Kysely<AgentCredentialTables>;
-  await mountInternalApi(app, { db: agentDb, clock: deps.clock, reports: compute.agentReports });
+  await mountInternalApi(app, {
+    db: agentDb,
+    clock: deps.clock,
+    reports: compute.agentReports,
+    secrets: agentSecrets,
+  });
 
   const volumeConfig = deps.config.volume;
   const volume = createVolumeModule({

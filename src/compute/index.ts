@@ -1,6 +1,7 @@
 // Composition of the compute service (Nova v2.1): stores over the database, the flavor, key pair and
 // server services, the worker that drives server rows over the ComputeDriver, and the Fastify plugin
 // served under /compute (mounted by app.ts; main.ts runs reconcile and the worker).
+import type { TokenCipher } from '../common/crypto/token-cipher.js';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
@@ -66,6 +67,8 @@ export interface ComputeModuleDeps {
   snapshotDir?: string;
   /** This process as a compute host, registered (with heartbeat) by start(); without it every boot is NoValidHost. */
   host?: Omit<HostRegistrationOptions, 'hostName'>;
+  /** Seals and opens host agents' control secrets (app.ts: <dataDir>/keys/agents). */
+  agentSecrets?: TokenCipher;
   serviceDownSeconds?: number;
   /** Root volumes from the block-storage service (boot from volume answers 400 without them). */
   bootVolumes?: BootVolumes;

@@ -1,5 +1,6 @@
 // The all-in-one host's facilities behind the HostAgent ids: the image cache, the network data plane's
 // taps, config-drive ISOs, the volumes recorded for a server, and snapshot upload to the image service.
+import type { TokenCipher } from '../common/crypto/token-cipher.js';
 import type { DiskTarget } from './driver/driver.js';
 import type { ConfigDriveWriter, ImageSnapshots, ImageSource, PortProvider } from './collaborators.js';
 import type { ServerStore } from './server-store.js';
@@ -63,6 +64,7 @@ export function createHostAgents(
     hostName: string;
     driver: ComputeDriver;
     volumes?: VolumeAttacher;
+    agentSecrets?: TokenCipher;
   },
   store: ServerStore,
   withLocalAgent: boolean,
@@ -83,5 +85,6 @@ export function createHostAgents(
   return createAgentDirectory({
     db: deps.db as unknown as Kysely<AgentCredentialTables>,
     ...(local && { local }),
+    ...(deps.agentSecrets && { secrets: deps.agentSecrets }),
   });
 }

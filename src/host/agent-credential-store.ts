@@ -1,5 +1,6 @@
 // Kysely queries for agent_credentials: the hashed secret of each enrolled host agent, and the URL and
-// per-start secret the agent reported in its last heartbeat (how the control plane calls it back).
+// per-start secret the agent reported in its last heartbeat (how the control plane calls it back), sealed
+// by the caller under <dataDir>/keys/agents so that a database dump cannot call any agent.
 import type { Kysely } from 'kysely';
 
 export interface AgentCredentialTable {

@@ -1,6 +1,9 @@
 // Agent credentials: a random secret per host, minted by `nuage agent enroll` on an API node, stored as a
 // scrypt hash; the agent keeps the secret in a 0600 file. Requests carry
 // `Authorization: Nuage-Agent <host>:<secret>` in both directions.
+import { join, resolve } from 'node:path';
+import { openKeyRepository } from '../common/crypto/key-repository.js';
+import { createTokenCipher, type TokenCipher } from '../common/crypto/token-cipher.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { hashPassword, verifyPassword } from '../common/crypto/password-hash.js';
@@ -64,4 +67,12 @@ export async function readCredentialFile(path: string): Promise<AgentCredentialF
     throw new Error(`${path} is not an agent credential file (nuage agent enroll writes one)`);
   }
   return { host: parsed.host, secret: parsed.secret };
+}
+
+/**
+ * The cipher that seals agents' control secrets before they are stored (keys in <dataDir>/keys/agents,
+ * shared by the API nodes as the token keys are): a database dump alone cannot call any agent.
+ */
+export function agentSecretCipher(dataDir: string): TokenCipher {
+  return createTokenCipher(openKeyRepository(join(resolve(dataDir), 'keys', 'agents')));
 }

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/common/clock.js';
 import { PowerState } from '../../src/compute/driver/driver.js';
 import type { AgentCredentialTables } from '../../src/host/agent-credential-store.js';
-import { readCredentialFile } from '../../src/host/agent-credentials.js';
+import { agentSecretCipher, readCredentialFile } from '../../src/host/agent-credentials.js';
 import { startAgentProcess, type RunningAgent } from '../../src/host/agent-process.js';
 import { enrollAgent } from '../../src/host/enroll.js';
 import { FakeHostAgent } from '../../src/host/fake-agent.js';
@@ -102,6 +102,21 @@ describe('a remote host served by nuage agent', () => {
     const names = (hypervisors.body.hypervisors as any[]).map((h) => h.hypervisor_hostname);
     expect(names).toEqual([HOST]);
     expect(hypervisors.body.hypervisors[0]).toMatchObject({ state: 'up', vcpus: 16, memory_mb: 32_768 });
+  });
+
+  it('keeps the secret that calls the agent sealed in the database, openable only with the keys directory', async () => {
+    const row = await (t.db as unknown as Kysely<AgentCredentialTables>)
+      .selectFrom('agent_credentials')
+      .select(['control_secret'])
+      .where('host', '=', HOST)
+      .executeTakeFirstOrThrow();
+    const sealed = row.control_secret ?? '';
+    const opened = agentSecretCipher(t.dataDir).open(sealed);
+    expect(opened).not.toBeNull();
+    const secret = Buffer.from(opened!).toString('utf8');
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    expect(sealed).not.toContain(secret);
+    expect(agentSecretCipher(await mkdtemp(join(tmpdir(), 'nuage-other-keys-'))).open(sealed)).toBeNull();
   });
 
   it('boots a server on the agent host through the HTTP agent, stops it and deletes it there', async () => {

@@ -1,6 +1,7 @@
 // The control plane's internal API for host agents, under /internal/v1: heartbeats (capacity and guests)
 // and guest events. Each agent authenticates with `Authorization: Nuage-Agent <host>:<secret>` and may act
 // only for its own host (401 for a bad credential, 403 for another host's path). Errors in Nova's shape.
+import type { TokenCipher } from '../../common/crypto/token-cipher.js';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Clock } from '../../common/clock.js';
 import { errors } from '../../common/errors/codes.js';
@@ -24,6 +25,8 @@ export interface AgentReportSink {
 
 export interface InternalApiDeps {
   credentials: AgentCredentialStore;
+  /** Seals each agent's control secret before it is stored: never in the database in clear. */
+  secrets: TokenCipher;
   reports: AgentReportSink;
   clock: Clock;
 }
@@ -62,7 +65,7 @@ function routes(app: FastifyInstance, deps: InternalApiDeps): void {
       await deps.credentials.recordAgent(
         host,
         body.agentUrl,
-        body.controlSecret,
+        deps.secrets.seal(Buffer.from(body.controlSecret, 'utf8')),
         deps.clock.now().toISOString(),
       );
       return reply.status(200).send({ host, guests: body.guests.length });
