@@ -20,6 +20,8 @@ import { renderS3Error } from './common/errors/render-s3.js';
 import { s3FrameworkError, s3Plugin } from './object-store/api/s3/plugin.js';
 import { createS3Services, type S3Services } from './object-store/s3/index.js';
 import type { Config } from './config/schema.js';
+import type { TlsMaterial } from './config/tls.js';
+import { httpsServerFactory } from './common/http/https-server.js';
 import type { Database } from './db/schema.js';
 import type { DialectName } from './db/kysely.js';
 import type { ServedService } from './identity/bootstrap.js';
@@ -72,6 +74,8 @@ export interface AppDeps {
   clock: Clock;
   /** pino options or false; tests pass false or a level. */
   logger: FastifyServerOptions['logger'];
+  /** Certificate and key (already read) when both listeners serve HTTPS; main.ts reads the files. */
+  tls?: TlsMaterial | undefined;
   /** Overrides the configured network data plane (tests pass the fake driver). */
   networkDriver?: NetworkDriver;
   /** Overrides the configured hypervisor driver (tests pass a FakeDriver they keep across restarts). */
@@ -127,6 +131,7 @@ function commonOptions(deps: AppDeps) {
     genReqId: (req: { url?: string }) => requestIdFor(req.url, () => deps.clock.now(), newRequestId),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 2048 },
+    ...(deps.tls && { serverFactory: httpsServerFactory(deps.tls) }),
   } satisfies FastifyServerOptions;
 }
 

@@ -3,7 +3,9 @@
 import { mkdirSync } from 'node:fs';
 import { buildApp } from './app.js';
 import { systemClock } from './common/clock.js';
+import type { FastifyInstance } from 'fastify';
 import { parseHostPort } from './config/load.js';
+import { readTlsMaterial } from './config/tls.js';
 import type { Config } from './config/schema.js';
 import { migrateToLatest, openDatabase } from './db/kysely.js';
 import { bootstrapProjectName } from './identity/admin-project.js';
@@ -30,6 +32,8 @@ export interface RunningNuage {
 
 export async function startNuage(config: Config): Promise<RunningNuage> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // Before anything is opened: a missing or mismatched certificate stops start-up with a ConfigError.
+  const tls = readTlsMaterial(config.tls);
   const handle = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(handle.db);
   const { app, s3App, identity, objectStore, network, image, compute, volume, served } = await buildApp({
@@ -38,6 +42,7 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
     dialect: handle.dialect,
     clock: systemClock,
     logger: { level: config.logLevel },
+    tls,
   });
   // Idempotent get-or-create steps; safe to repeat on every start.
   const boot = await bootstrapIdentity(identity.stores, {
@@ -85,17 +90,7 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
     app.log.error({ event: 'starter_image.failed', err }, 'registering the tiny guest image failed'),
   );
 
-  const { host, port } = parseHostPort(config.listen);
-  await app.listen({ host, port });
-  const address = app.server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  const url = config.publicUrl || `http://${shownHost}:${actualPort}`;
-  const s3 = parseHostPort(config.s3Listen);
-  await s3App.listen({ host: s3.host, port: s3.port });
-  const s3Address = s3App.server.address();
-  const s3Port = typeof s3Address === 'object' && s3Address ? s3Address.port : s3.port;
-  const s3Url = config.s3PublicUrl || `http://${s3.host.includes(':') ? `[${s3.host}]` : s3.host}:${s3Port}`;
+  const { url, s3Url } = await listenAll(config, app, s3App, tls !== undefined);
   served.push({ type: 's3', name: 's3', path: s3Url });
   await syncCatalog(identity.stores, { region: config.region, publicUrl: url, served });
   const wrote = writeCloudsYaml({
@@ -104,6 +99,8 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
     region: config.region,
     adminProjectName: bootstrapProjectName(config.identity.adminProjectName),
     newAdminPassword: boot.newAdminPassword,
+    // A self-signed certificate is trusted by no store: the clients are told to trust it by path.
+    cacert: tls?.selfSigned ? tls.certPath : undefined,
   });
   if (!wrote)
     app.log.warn(
@@ -124,6 +121,25 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
       await handle.close();
     },
   };
+}
+
+/** Opens the API and S3 listeners; their base URLs (configured, or derived from the bound addresses). */
+async function listenAll(config: Config, app: FastifyInstance, s3App: FastifyInstance, https: boolean) {
+  const scheme = https ? 'https' : 'http';
+  const bind = async (server: FastifyInstance, listen: string) => {
+    const { host, port } = parseHostPort(listen);
+    await server.listen({ host, port });
+    const address = server.server.address();
+    const actualPort = typeof address === 'object' && address ? address.port : port;
+    return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  };
+  const apiBound = await bind(app, config.listen);
+  const s3Bound = await bind(s3App, config.s3Listen);
+  const url = config.publicUrl || apiBound;
+  const s3Url = config.s3PublicUrl || s3Bound;
+  if (https)
+    app.log.info({ event: 'tls.enabled', cert: config.tls.cert }, 'API and S3 listeners serve HTTPS');
+  return { url, s3Url };
 }
 
 /** Runs until a signal arrives; prints where the cloud is and where its credentials are. */

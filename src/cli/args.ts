@@ -11,6 +11,8 @@ export const SERVER_FLAGS = {
   region: { type: 'string' },
   'log-level': { type: 'string' },
   'admin-project-name': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   'no-local-agent': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -24,6 +26,8 @@ const FLAG_TO_KEY: Record<string, string> = {
   region: 'region',
   'log-level': 'logLevel',
   'admin-project-name': 'identity.adminProjectName',
+  'tls-cert': 'tls.cert',
+  'tls-key': 'tls.key',
 };
 
 export function parseServerArgs(argv: string[]) {

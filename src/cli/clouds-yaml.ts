@@ -11,6 +11,8 @@ export interface CloudsYamlInput {
   adminProjectName: string;
   /** Undefined on later starts: the password already in the file is kept. */
   newAdminPassword?: string | undefined;
+  /** CA file clients must trust (the listeners' self-signed certificate); omitted when undefined. */
+  cacert?: string | undefined;
 }
 
 export function cloudsYamlPath(dataDir: string): string {
@@ -45,6 +47,7 @@ export function writeCloudsYaml(input: CloudsYamlInput): boolean {
         region_name: input.region,
         interface: 'public',
         identity_api_version: 3,
+        ...(input.cacert !== undefined && { cacert: input.cacert }),
       },
     },
   };

@@ -21,6 +21,8 @@ commands:
                   --database-url URL    postgres://… instead of the embedded SQLite file
                   --public-url URL      base URL advertised in the catalog
                   --region NAME         region name (default RegionOne)
+                  --tls-cert FILE       PEM certificate: the API and S3 listeners serve HTTPS (TLS 1.2+)
+                  --tls-key FILE        PEM private key of --tls-cert (see docs/tls.md)
                   --admin-project-name NAME
                                         project whose admins are cloud admins (default admin;
                                         empty: the admin of any project, see docs/admin-semantics.md)

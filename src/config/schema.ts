@@ -1,6 +1,7 @@
 // The one typed configuration schema: every key with its default and help text. Loaders in load.ts layer
 // a TOML file, NUAGE_* environment variables and CLI flags on top of these defaults.
 import { Type, type Static } from '@sinclair/typebox';
+import { TlsConfigSchema } from './tls-schema.js';
 
 const HostPort = Type.String({
   pattern: '^(\\[[0-9a-fA-F:]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$',
@@ -469,7 +470,7 @@ export const ConfigSchema = Type.Object(
     }),
     s3PublicUrl: Type.String({
       default: '',
-      description: 'Base URL clients use to reach the S3 API (default: http://<s3Listen>).',
+      description: 'Base URL clients use to reach the S3 API (default: http(s)://<s3Listen>).',
     }),
     s3VirtualHostDomain: Type.String({
       default: '',
@@ -477,7 +478,7 @@ export const ConfigSchema = Type.Object(
     }),
     publicUrl: Type.String({
       default: '',
-      description: 'Base URL clients use to reach the API (default: http://<listen>).',
+      description: 'Base URL clients use to reach the API (default: http(s)://<listen>).',
     }),
     databaseUrl: Type.String({
       default: '',
@@ -505,6 +506,7 @@ export const ConfigSchema = Type.Object(
     keyManager: KeyManagerConfigSchema,
     audit: AuditConfigSchema,
     policy: PolicyConfigSchema,
+    tls: TlsConfigSchema,
   },
   { additionalProperties: false },
 );
