@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNuage, type NuageServer } from '../support/nuage-server.js';
+import { s3UrlOf, startNuage, type NuageServer } from '../support/nuage-server.js';
 import { openstackJson } from '../support/openstack-cli.js';
 
 const AWS = '/usr/bin/aws';
@@ -105,19 +105,9 @@ async function randomFile(path: string, size: number): Promise<void> {
   }
 }
 
-/** The "S3 API at <url>" line follows "Nuage is up at" (which startNuage waits for) closely. */
-async function s3UrlFromLogs(server: NuageServer): Promise<string> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const match = /S3 API at (http:\/\/\S+)/.exec(server.logs());
-    if (match?.[1]) return match[1];
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no "S3 API at" line in the server output\n${server.logs()}`);
-}
-
 beforeAll(async () => {
   nuage = await startNuage();
-  s3Url = await s3UrlFromLogs(nuage);
+  s3Url = await s3UrlOf(nuage);
   const created = await openstackJson<{ access: string; secret: string }>(['ec2', 'credentials', 'create'], {
     cloudsYaml: nuage.cloudsYaml,
   });

@@ -78,6 +78,8 @@ export async function runBoto3<T = unknown>(
   keys: Boto3Keys,
   code: string,
   setup = '',
+  /** A CA bundle to verify an https endpoint against (AWS_CA_BUNDLE), e.g. a self-signed certificate. */
+  opts: { caBundle?: string } = {},
 ): Promise<T> {
   const script = `${PRELUDE}\n${setup}\n${dedent(code)}\n`;
   const child = spawn('/usr/bin/python3', ['-c', script], {
@@ -89,6 +91,7 @@ export async function runBoto3<T = unknown>(
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_CONFIG_FILE: '/dev/null',
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      ...(opts.caBundle !== undefined && { AWS_CA_BUNDLE: opts.caBundle }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -26,6 +26,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Use this database URL as is (caller-owned); by default SQLite, or a fresh PG database if NUAGE_TEST_DATABASE_URL is set. */
   databaseUrl?: string;
+  /** Serve HTTPS on the API and S3 listeners with these PEM files (`--tls-cert`, `--tls-key`). */
+  tls?: { cert: string; key: string };
 }
 
 export interface NuageServer {
@@ -179,6 +181,7 @@ export async function startNuage(opts: StartOptions = {}): Promise<NuageServer> 
     '--s3-listen',
     '127.0.0.1:0',
     ...(databaseUrl ? ['--database-url', databaseUrl] : []),
+    ...(opts.tls ? ['--tls-cert', opts.tls.cert, '--tls-key', opts.tls.key] : []),
   ];
 
   const cleanupOwned = async () => {
@@ -234,6 +237,16 @@ export async function startNuage(opts: StartOptions = {}): Promise<NuageServer> 
     throw new Error(`nuage is up at ${server.url} but did not write ${server.cloudsYaml}`);
   }
   return server;
+}
+
+/** The S3 listener's base URL, from the "S3 API at <url>" line that follows "Nuage is up at" closely. */
+export async function s3UrlOf(server: NuageServer): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const match = /S3 API at (https?:\/\/\S+)/.exec(server.logs());
+    if (match?.[1]) return match[1];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no "S3 API at" line in the server output\n${server.logs()}`);
 }
 
 export interface CommandResult {
