@@ -139,6 +139,13 @@ async function listenAll(config: Config, app: FastifyInstance, s3App: FastifyIns
   const s3Url = config.s3PublicUrl || s3Bound;
   if (https)
     app.log.info({ event: 'tls.enabled', cert: config.tls.cert }, 'API and S3 listeners serve HTTPS');
+  // An explicit http:// public URL would send clients in clear to a port that only speaks TLS.
+  for (const given of [config.publicUrl, config.s3PublicUrl])
+    if (https && given.startsWith('http:'))
+      app.log.warn(
+        { event: 'tls.public_url_plain', url: given },
+        'HTTPS listeners, but a public URL is http:',
+      );
   return { url, s3Url };
 }
 
