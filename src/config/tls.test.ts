@@ -1,51 +1,30 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerArgs } from '../cli/args.js';
 import { ConfigError, loadConfig } from './load.js';
 import { readTlsMaterial } from './tls.js';
 
-const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 let dir: string;
 const file = (name: string) => join(dir, name);
-const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+const openssl = (args: string) => execFileSync('openssl', args.split(' '), { stdio: 'pipe' });
 
 describe('readTlsMaterial', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'nuage-tls-unit-'));
-    // A self-signed certificate, and a CA with a leaf it issued.
+    // A self-signed certificate, and a CA with a leaf it issued (temp paths hold no spaces).
+    const ec = '-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes';
+    openssl(`req -x509 ${ec} -days 1 -subj /CN=self -keyout ${file('self.key')} -out ${file('self.pem')}`);
+    openssl(`req -x509 ${ec} -days 1 -subj /CN=ca -keyout ${file('ca.key')} -out ${file('ca.pem')}`);
+    openssl(`req -new ${ec} -subj /CN=leaf -keyout ${file('leaf.key')} -out ${file('leaf.csr')}`);
     openssl(
-      'req',
-      '-x509',
-      ...EC,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=self',
-      '-keyout',
-      file('self.key'),
-      '-out',
-      file('self.pem'),
+      `x509 -req -in ${file('leaf.csr')} -CA ${file('ca.pem')} -CAkey ${file('ca.key')} -set_serial 2 -days 1 -out ${file('leaf.pem')}`,
     );
-    openssl(
-      'req',
-      '-x509',
-      ...EC,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=ca',
-      '-keyout',
-      file('ca.key'),
-      '-out',
-      file('ca.pem'),
-    );
-    openssl('req', '-new', ...EC, '-subj', '/CN=leaf', '-keyout', file('leaf.key'), '-out', file('leaf.csr'));
-    openssl('x509', '-req', '-in', file('leaf.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'),
-      '-set_serial', '2', '-days', '1', '-out', file('leaf.pem')); // prettier-ignore
   });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is off when neither file is configured, and refuses half a configuration', () => {
     expect(readTlsMaterial({ cert: '', key: '' })).toBeUndefined();
