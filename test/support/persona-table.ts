@@ -106,7 +106,6 @@ export const BUGS: Record<string, string> = {
     'Neutron rules: list-all quotas / auto-allocated topology are admin-only, not is_reader_admin',
   'GET /network/v2.0/auto-allocated-topology/:project':
     'Neutron rules: list-all quotas / auto-allocated topology are admin-only, not is_reader_admin',
-  'POST /image/v2/images': 'Glance lets a project reader create an image (upstream add_image needs member)',
   'GET /image/v2/images/:id': 'Glance (hand-written): no cloud-reader check, only isCloudAdmin',
   'GET /image/v2/images/:id/file': 'Glance (hand-written): no cloud-reader check, only isCloudAdmin',
   'GET /image/v2/images/:id/members': 'Glance (hand-written): no cloud-reader check, only isCloudAdmin',
@@ -382,8 +381,7 @@ export const TABLE: Record<string, string> = {
   'GET /image/v2/info/import': '401 ok ok ok ok ok ok ok ok ok',
   'GET /image/v2/info/stores': '401 ok ok ok ok ok ok ok ok ok',
   'GET /image/v2/info/usage': '401 ok ok ok ok ok ok ok ok ok',
-  // BUG: see BUGS
-  'POST /image/v2/images': '401 ok ok ok ok ok 403 403 ok ok',
+  'POST /image/v2/images': '401 ok 403 ok ok ok 403 403 403 ok',
   'GET /image/v2/images': '401 ok ok ok ok ok ok ok ok ok',
   // BUG: see BUGS
   'GET /image/v2/images/:id': '401 404 ok ok ok ok 404 404 404 ok',
