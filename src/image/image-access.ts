@@ -44,6 +44,12 @@ export function requireVisibilityAllowed(auth: AuthContext, visibility: string):
   }
 }
 
+/** Glance's secure-RBAC add_image: a member (or admin) of the project; a reader reads but never creates. */
+export function requireCreate(auth: AuthContext): void {
+  if (isAdmin(auth) || auth.roleNames.has('member') || auth.roleNames.has('admin')) return;
+  throw errors.forbidden('You are not authorized to complete add_image action.');
+}
+
 /** The project the caller acts for; a token without a project scope cannot own images. */
 export function requireProject(auth: AuthContext): string {
   const project = callerProject(auth);

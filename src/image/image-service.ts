@@ -10,6 +10,7 @@ import {
   canSee,
   isAdmin,
   requireModify,
+  requireCreate,
   requireProject,
   requireVisibilityAllowed,
 } from './image-access.js';
@@ -83,6 +84,7 @@ export function createImageService(deps: ImageServiceDeps) {
   async function create(auth: AuthContext, body: Record<string, unknown>): Promise<Image> {
     // An admin may name the owner, which is how a token without a project (system scope) creates one.
     const owner = isAdmin(auth) && typeof body.owner === 'string' ? body.owner : requireProject(auth);
+    requireCreate(auth);
     const id = body.id === undefined ? newUuid() : body.id;
     if (typeof id !== 'string' || !isUuid(id)) throw errors.badRequest('Invalid image id: must be a UUID.');
     const image = emptyImage(id.toLowerCase(), owner, clock.now().toISOString());
