@@ -66,6 +66,7 @@ import { createNetworkUsageHook } from './metering/hooks/network.js';
 import { createImageUsageHook } from './metering/hooks/image.js';
 import { createVolumeUsageHook } from './metering/hooks/volume.js';
 import type { TokenValidator } from './common/http/context.js';
+import { createAppMetrics, instrumentRequests, type NuageMetrics } from './metrics/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -107,6 +108,8 @@ export interface App {
   /** What the catalog must list: the services this process serves. */
   served: ServedService[];
   routes: RegisteredRoute[];
+  /** Prometheus metrics, when `metrics.listen` is set (main.ts serves them on that listener). */
+  metrics?: NuageMetrics;
 }
 
 export interface RegisteredRoute {
@@ -430,7 +433,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   ];
   const { s3App, s3Services } = await buildS3App(deps, identity, objectStore);
   const services = { identity, objectStore, network, image, compute, volume, consoles, keyManager, metering };
-  return { app, s3App, s3: s3Services, ...services, audit, auditSealer, served, routes };
+  const metrics = installMetrics(deps, app, s3App, metering);
+  return { app, s3App, s3: s3Services, ...services, audit, auditSealer, served, routes, metrics };
 }
 
 /** Flushes the object traffic sums every minute while the app runs, and once more at close. */
@@ -439,6 +443,24 @@ function startTrafficMetering(app: FastifyInstance, metering: MeteringModule): v
     app.log.error({ event: 'metering.traffic.flush.failed', err }, 'traffic usage flush failed');
   app.addHook('onReady', async () => metering.objectTraffic.start(60_000, onError));
   app.addHook('onClose', async () => metering.objectTraffic.stop().catch(onError));
+}
+
+/** Prometheus metrics (off unless `metrics.listen` is set): every request of both listeners counted. */
+function installMetrics(
+  deps: AppDeps,
+  app: FastifyInstance,
+  s3App: FastifyInstance,
+  metering: MeteringModule,
+): NuageMetrics | undefined {
+  if (deps.config.metrics.listen === '') return undefined;
+  const metrics = createAppMetrics({
+    db: deps.db,
+    clock: deps.clock,
+    oldestPendingUsage: () => metering.objectTraffic.oldestPending(),
+  });
+  instrumentRequests(app, metrics);
+  instrumentRequests(s3App, metrics, 's3');
+  return metrics;
 }
 
 /** Metering; its os-simple-tenant-usage plugin is mounted beside the compute plugin (same endpoint). */

@@ -23,11 +23,23 @@ import {
   type StarterCatalogDeps,
 } from './console/starter-catalog.js';
 import { DEFAULT_DOMAIN_ID } from './identity/model.js';
+import { startMetricsListener, type NuageMetrics } from './metrics/index.js';
+import type { FastifyBaseLogger } from 'fastify';
 
 export interface RunningNuage {
   url: string;
   s3Url: string;
+  /** The Prometheus scrape URL, when `metrics.listen` is set. */
+  metricsUrl?: string;
   close(): Promise<void>;
+}
+
+/** The Prometheus listener, on its own port (never the API's). */
+async function listenForMetrics(metrics: NuageMetrics, config: Config, log: FastifyBaseLogger) {
+  const { host, port } = parseHostPort(config.metrics.listen);
+  return startMetricsListener(metrics, host, port, (err) =>
+    log.error({ event: 'metrics.scrape.failed', err }, 'metrics scrape failed'),
+  );
 }
 
 export async function startNuage(config: Config): Promise<RunningNuage> {
@@ -36,14 +48,15 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
   const tls = readTlsMaterial(config.tls);
   const handle = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(handle.db);
-  const { app, s3App, identity, objectStore, network, image, compute, volume, served } = await buildApp({
-    config,
-    db: handle.db,
-    dialect: handle.dialect,
-    clock: systemClock,
-    logger: { level: config.logLevel },
-    tls,
-  });
+  const { app, s3App, identity, objectStore, network, image, compute, volume, served, metrics } =
+    await buildApp({
+      config,
+      db: handle.db,
+      dialect: handle.dialect,
+      clock: systemClock,
+      logger: { level: config.logLevel },
+      tls,
+    });
   // Idempotent get-or-create steps; safe to repeat on every start.
   const boot = await bootstrapIdentity(identity.stores, {
     clock: systemClock,
@@ -93,6 +106,7 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
   const { url, s3Url } = await listenAll(config, app, s3App, tls !== undefined);
   served.push({ type: 's3', name: 's3', path: s3Url });
   await syncCatalog(identity.stores, { region: config.region, publicUrl: url, served });
+  const metricsListener = metrics && (await listenForMetrics(metrics, config, app.log));
   const wrote = writeCloudsYaml({
     dataDir: config.dataDir,
     authUrl: `${url}/identity/v3`,
@@ -110,7 +124,9 @@ export async function startNuage(config: Config): Promise<RunningNuage> {
   return {
     url,
     s3Url,
+    ...(metricsListener && { metricsUrl: metricsListener.url }),
     async close() {
+      await metricsListener?.close();
       objectStore.stop();
       await volume.worker.stop();
       await compute.stop();
@@ -154,6 +170,7 @@ export async function runNuageUp(config: Config): Promise<void> {
   const running = await startNuage(config);
   process.stdout.write(`Nuage is up at ${running.url}\n`);
   process.stdout.write(`S3 API at ${running.s3Url}\n`);
+  if (running.metricsUrl) process.stdout.write(`Metrics at ${running.metricsUrl}\n`);
   process.stdout.write(`Admin credentials: ${cloudsYamlPath(config.dataDir)} (cloud "nuage")\n`);
   process.stdout.write(
     `Try: OS_CLIENT_CONFIG_FILE=${cloudsYamlPath(config.dataDir)} openstack --os-cloud nuage token issue\n`,

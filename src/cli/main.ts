@@ -18,6 +18,8 @@ commands:
                   --data-dir DIR        data directory (default ./nuage-data)
                   --listen HOST:PORT    API listener (default 127.0.0.1:5000)
                   --s3-listen HOST:PORT S3 API listener (default 127.0.0.1:9000)
+                  --metrics-listen HOST:PORT
+                                        Prometheus /metrics listener (default: none)
                   --database-url URL    postgres://… instead of the embedded SQLite file
                   --public-url URL      base URL advertised in the catalog
                   --region NAME         region name (default RegionOne)

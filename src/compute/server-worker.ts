@@ -133,11 +133,13 @@ export function createServerWorker(deps: ServerWorkerDeps) {
     const step: BootStep | undefined = steps.find((s) => !server.stepsDone.includes(s.name));
     if (step === undefined) {
       await audited(server, 'boot', 'success');
+      // One instant for launched_at and the row write: usage starts at the very launched_at Nova shows.
+      const launchedAt = now();
       const next = await store.update(
         server.id,
         server.version,
-        { vmState: 'active', taskState: null, powerState: PowerState.Running, launchedAt: now() },
-        now(),
+        { vmState: 'active', taskState: null, powerState: PowerState.Running, launchedAt },
+        launchedAt,
       );
       if (next) await store.finishAction(server.id, 'Success', null, now());
       return undefined;
@@ -177,17 +179,13 @@ export function createServerWorker(deps: ServerWorkerDeps) {
     // The guest is gone: its volumes become available again (or are deleted: delete_on_termination).
     // A failure leaves the row deleting, and the next sweep repeats this idempotent delete.
     await deps.volumes?.releaseServer(server.id);
+    // One instant for terminated_at and the row write: usage ends at the very terminated_at Nova shows.
+    const terminatedAt = now();
     const next = await store.update(
       server.id,
       server.version,
-      {
-        vmState: 'deleted',
-        taskState: null,
-        powerState: PowerState.NoState,
-        deleted: true,
-        terminatedAt: now(),
-      },
-      now(),
+      { vmState: 'deleted', taskState: null, powerState: PowerState.NoState, deleted: true, terminatedAt },
+      terminatedAt,
     );
     await audited(server, 'delete', 'success');
     if (next) await store.finishAction(server.id, 'Success', null, now());

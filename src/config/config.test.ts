@@ -30,6 +30,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ overrides: { listen: 'nowhere' } })).toThrow(ConfigError);
   });
 
+  it('leaves the metrics listener off unless metrics.listen (NUAGE_METRICS_LISTEN, a flag) names one', () => {
+    expect(loadConfig().metrics.listen).toBe('');
+    expect(loadConfig({ env: { NUAGE_METRICS_LISTEN: '127.0.0.1:9100' } }).metrics.listen).toBe(
+      '127.0.0.1:9100',
+    );
+    expect(loadConfig({ overrides: { 'metrics.listen': '[::1]:9100' } }).metrics.listen).toBe('[::1]:9100');
+    expect(() => loadConfig({ env: { NUAGE_METRICS_LISTEN: 'everywhere' } })).toThrow(/metrics.listen/);
+  });
+
   it('rejects unknown keys from overrides', () => {
     expect(() => loadConfig({ overrides: { 'identity.colour': 'blue' } })).toThrow(
       /identity.colour: unknown key/,

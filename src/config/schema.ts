@@ -1,7 +1,7 @@
 // The one typed configuration schema: every key with its default and help text. Loaders in load.ts layer
 // a TOML file, NUAGE_* environment variables and CLI flags on top of these defaults.
 import { Type, type Static } from '@sinclair/typebox';
-import { TlsConfigSchema } from './tls-schema.js';
+import { MetricsConfigSchema, TlsConfigSchema } from './listener-schemas.js';
 
 const HostPort = Type.String({
   pattern: '^(\\[[0-9a-fA-F:]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$',
@@ -507,6 +507,7 @@ export const ConfigSchema = Type.Object(
     audit: AuditConfigSchema,
     policy: PolicyConfigSchema,
     tls: TlsConfigSchema,
+    metrics: MetricsConfigSchema,
   },
   { additionalProperties: false },
 );

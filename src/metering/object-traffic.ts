@@ -19,6 +19,8 @@ export interface ObjectTrafficMeter extends ObjectTraffic {
   start(intervalMs: number, onError: (err: unknown) => void): void;
   /** Stops the timer and flushes what is pending. */
   stop(): Promise<void>;
+  /** When the oldest sum not yet written was first added (undefined when none waits): the lag. */
+  oldestPending(): Date | undefined;
 }
 
 interface Pending {
@@ -26,6 +28,8 @@ interface Pending {
   meter: string;
   minuteMs: number;
   quantity: number;
+  /** When this sum was first added (the lag metric's start). */
+  firstAtMs: number;
 }
 
 export function createObjectTrafficMeter(
@@ -35,6 +39,8 @@ export function createObjectTrafficMeter(
   let pending = new Map<string, Pending>();
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<number> | undefined;
+  /** The sums a running flush is writing: not durable yet either, so they count in the lag. */
+  let writing: Map<string, Pending> | undefined;
   let onError: (err: unknown) => void = () => undefined;
 
   function add(projectId: string, meter: string, quantity: number, at: Date) {
@@ -42,7 +48,7 @@ export function createObjectTrafficMeter(
     const key = `${projectId}\u0000${meter}\u0000${minuteMs}`;
     const sum = pending.get(key);
     if (sum) sum.quantity += quantity;
-    else pending.set(key, { projectId, meter, minuteMs, quantity });
+    else pending.set(key, { projectId, meter, minuteMs, quantity, firstAtMs: at.getTime() });
     if (pending.size >= MAX_PENDING) flush().catch(onError);
   }
 
@@ -68,12 +74,15 @@ export function createObjectTrafficMeter(
     if (pending.size === 0) return 0;
     const batch = pending;
     pending = new Map();
+    writing = batch;
     flushing = write(batch).catch((err: unknown) => {
       // Put the sums back so the next flush writes them.
       for (const [key, p] of batch) {
         const sum = pending.get(key);
-        if (sum) sum.quantity += p.quantity;
-        else pending.set(key, p);
+        if (sum) {
+          sum.quantity += p.quantity;
+          sum.firstAtMs = Math.min(sum.firstAtMs, p.firstAtMs);
+        } else pending.set(key, p);
       }
       throw err;
     });
@@ -81,6 +90,7 @@ export function createObjectTrafficMeter(
       return await flushing;
     } finally {
       flushing = undefined;
+      writing = undefined;
     }
   }
 
@@ -92,6 +102,12 @@ export function createObjectTrafficMeter(
       add(projectId, meters.egressBytes(), bytes, at);
     },
     flush,
+    oldestPending() {
+      let oldest: number | undefined;
+      for (const sums of [pending, writing ?? new Map<string, Pending>()])
+        for (const p of sums.values()) if (oldest === undefined || p.firstAtMs < oldest) oldest = p.firstAtMs;
+      return oldest === undefined ? undefined : new Date(oldest);
+    },
     start(intervalMs, errors) {
       onError = errors;
       timer = setInterval(() => void flush().catch(onError), intervalMs);

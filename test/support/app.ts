@@ -22,6 +22,7 @@ import type { KeyManagerModule } from '../../src/key-manager/index.js';
 import type { MeteringModule } from '../../src/metering/index.js';
 import type { ComputeDriver } from '../../src/compute/driver/driver.js';
 import { FakeDriver } from '../../src/compute/driver/fake/fake-driver.js';
+import type { NuageMetrics } from '../../src/metrics/index.js';
 
 export interface TestApp {
   url: string;
@@ -51,6 +52,8 @@ export interface TestApp {
   dataDir: string;
   /** The app's database (for tests that play another process, e.g. holding a lease). */
   db: Kysely<Database>;
+  /** Prometheus metrics, when the test set `metrics.listen` (no listener: scrape `metrics.scrape()`). */
+  metrics?: NuageMetrics;
   close(): Promise<void>;
 }
 
@@ -124,16 +127,28 @@ export async function startTestApp(
   });
   const handle = openDatabase({ url: config.databaseUrl, dataDir });
   await migrateToLatest(handle.db);
-  const { app, s3App, s3, identity, network, compute, volume, keyManager, metering, served, routes } =
-    await buildApp({
-      config,
-      db: handle.db,
-      dialect: handle.dialect,
-      clock: options.clock ?? systemClock,
-      logger: false,
-      networkDriver: options.networkDriver ?? createFakeNetworkDriver(),
-      computeDriver: options.computeDriver ?? new FakeDriver(),
-    });
+  const {
+    app,
+    s3App,
+    s3,
+    identity,
+    network,
+    compute,
+    volume,
+    keyManager,
+    metering,
+    served,
+    routes,
+    metrics,
+  } = await buildApp({
+    config,
+    db: handle.db,
+    dialect: handle.dialect,
+    clock: options.clock ?? systemClock,
+    logger: false,
+    networkDriver: options.networkDriver ?? createFakeNetworkDriver(),
+    computeDriver: options.computeDriver ?? new FakeDriver(),
+  });
   const boot = await bootstrapIdentity(identity.stores, {
     clock: options.clock ?? systemClock,
     region: config.region,
@@ -171,6 +186,7 @@ export async function startTestApp(
     metering,
     dataDir,
     db: handle.db,
+    ...(metrics && { metrics }),
     async close() {
       await volume.worker.stop();
       await compute.stop();
