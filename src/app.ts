@@ -116,6 +116,8 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   public: boolean;
+  /** One of the web console's built files (present only after `npm run build`). */
+  staticFile: boolean;
   /** The route's declared body and query schemas (TypeBox / JSON Schema), for the schema tests. */
   bodySchema?: unknown;
   querySchema?: unknown;
@@ -204,6 +206,7 @@ function recordRoutes(app: FastifyInstance): RegisteredRoute[] {
         method,
         url: route.url,
         public: route.config?.public === true,
+        staticFile: route.config?.staticFile === true,
         ...(route.schema?.body !== undefined && { bodySchema: route.schema.body }),
         ...(route.schema?.querystring !== undefined && { querySchema: route.schema.querystring }),
         ...(route.config !== undefined && { config: route.config }),

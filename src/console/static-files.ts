@@ -92,7 +92,7 @@ export function registerStaticFiles(app: FastifyInstance, root: string | undefin
         .send('The web console is not built: run `npm run build`.\n');
     return send(request, reply, file);
   };
-  const config = { public: true };
+  const config = { public: true, staticFile: true };
   app.get('/', { config }, page('/index.html'));
   app.get('/console/novnc', { config }, page('/novnc.html'));
   app.get<{ Params: { '*': string } }>('/assets/*', { config }, async (request, reply) => {

@@ -70,5 +70,10 @@ declare module 'fastify' {
      * secrets): for a missing one the answer is its 404, whatever the body.
      */
     pathFirst?: boolean;
+    /**
+     * The web console's built files (src/console/static-files.ts): the same bytes for everyone, and
+     * present only when `npm run build` made them, so route tables that depend on the build skip them.
+     */
+    staticFile?: boolean;
   }
 }
