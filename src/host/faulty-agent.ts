@@ -2,7 +2,7 @@
 // control plane (saga unwind, retries, a host that answers late or not at all). Every injected error
 // names the seed, which is also printed, so a failing run can be replayed exactly.
 import { DriverError } from '../compute/driver/driver.js';
-import { seededRandom } from '../compute/driver/faulty/seeded-random.js';
+import { drawFault, seededRandom } from '../compute/driver/faulty/seeded-random.js';
 import type {
   ConsoleInfo,
   GuestInfo,
@@ -116,17 +116,12 @@ export class FaultyHostAgent implements HostAgent {
     return this.options.faultReads === true ? this.call(operation, action) : action();
   }
 
-  /** Draws every random number up front, so the faults depend only on the seed and the call order. */
   private async call<T>(operation: string, action: () => Promise<T>, undo?: () => Promise<void>): Promise<T> {
     const callNumber = ++this.calls;
-    const latencyMs = Math.floor(this.random() * (this.options.maxLatencyMs ?? 0));
-    const fails = this.random() < this.options.errorRate;
-    const after = this.random() < (this.options.failAfterRate ?? 0);
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    const { fails, when } = await drawFault(this.random, this.options);
     if (!fails) return action();
-    const when = after ? 'after' : 'before';
     const fault: InjectedAgentFault = { seed: this.seed, host: this.host, callNumber, operation, when };
-    if (after) {
+    if (when === 'after') {
       await action();
       if (undo !== undefined) await undo();
     }

@@ -12,7 +12,7 @@ import {
   type StopOptions,
   type VolumeAttachment,
 } from '../driver.js';
-import { seededRandom } from './seeded-random.js';
+import { drawFault, seededRandom } from './seeded-random.js';
 
 export interface FaultyDriverOptions {
   seed: number;
@@ -173,10 +173,6 @@ export class FaultyDriver implements ComputeDriver {
     return this.options.faultReads === true ? this.call(method, action) : action();
   }
 
-  /**
-   * Draw every random number up front, in a fixed order, so that the sequence of faults depends only
-   * on the seed and the order of calls, never on how long the inner driver takes.
-   */
   private async call<T>(method: string, action: () => Promise<T>, undo?: () => Promise<void>): Promise<T> {
     const script = this.scripted.get(method);
     if (script !== undefined && script.remaining > 0) {
@@ -184,13 +180,10 @@ export class FaultyDriver implements ComputeDriver {
       throw script.error;
     }
     const callNumber = ++this.calls;
-    const latencyMs = Math.floor(this.random() * (this.options.maxLatencyMs ?? 0));
-    const fails = this.random() < this.options.errorRate;
-    const after = this.random() < (this.options.failAfterRate ?? 0);
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    const { fails, when } = await drawFault(this.random, this.options);
     if (!fails) return action();
-    const fault: InjectedFault = { seed: this.seed, callNumber, method, when: after ? 'after' : 'before' };
-    if (after) {
+    const fault: InjectedFault = { seed: this.seed, callNumber, method, when };
+    if (when === 'after') {
       await action();
       if (undo !== undefined) await undo();
     }
