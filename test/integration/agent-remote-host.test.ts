@@ -16,6 +16,7 @@ import { agentSecretCipher, readCredentialFile } from '../../src/host/agent-cred
 import { startAgentProcess, type RunningAgent } from '../../src/host/agent-process.js';
 import { enrollAgent } from '../../src/host/enroll.js';
 import { FakeHostAgent } from '../../src/host/fake-agent.js';
+import { apiCaller } from '../support/api-call.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { tenant } from './network-helpers.js';
 
@@ -26,21 +27,7 @@ let user: string;
 let agent: FakeHostAgent;
 let running: RunningAgent | undefined;
 
-async function call(token: string, method: string, path: string, body?: unknown, raw?: Buffer) {
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: {
-      'x-auth-token': token,
-      'openstack-api-version': 'compute 2.79',
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-      ...(raw !== undefined && { 'content-type': 'application/octet-stream' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-    ...(raw !== undefined && { body: raw }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text && text.startsWith('{') ? JSON.parse(text) : undefined) as any };
-}
+const call = apiCaller(() => t.url);
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, attempts = 200): Promise<T> {
   for (let i = 0; i < attempts; i++) {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCaller } from '../support/api-call.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { tenant } from './network-helpers.js';
 
@@ -17,22 +18,7 @@ let user: { token: string; projectId: string };
 let serverId: string;
 let bootRequestId: string;
 
-async function call(token: string, method: string, path: string, body?: unknown, raw?: Buffer) {
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: {
-      'x-auth-token': token,
-      'openstack-api-version': 'compute 2.79',
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-      ...(raw !== undefined && { 'content-type': 'application/octet-stream' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-    ...(raw !== undefined && { body: raw }),
-  });
-  const text = await res.text();
-  const json: any = text.startsWith('{') ? JSON.parse(text) : undefined;
-  return { status: res.status, headers: res.headers, body: json };
-}
+const call = apiCaller(() => t.url);
 
 async function bootServer(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'nuage-audit-workers-'));
