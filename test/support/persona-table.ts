@@ -8,19 +8,7 @@
 // Rows marked `// BUG:` keep today's behaviour and break an invariant of invariantProblems(); BUGS
 // says why, and the fix belongs to the service (see src/common/policy/NEXT.md).
 import type { RegisteredRoute } from '../../src/app.js';
-
-export const PERSONA_ORDER = [
-  'anonymous',
-  'otherMember',
-  'reader',
-  'member',
-  'manager',
-  'projectAdmin',
-  'otherDomainAdmin',
-  'domainAdmin',
-  'cloudReader',
-  'cloudAdmin',
-] as const;
+import { PERSONAS } from './personas.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'COPY']);
 
@@ -91,7 +79,7 @@ export function invariantProblems(routes: RegisteredRoute[]): string[] {
   const out: string[] = [];
   for (const [key, value] of Object.entries(TABLE)) {
     const cells = value.split(' ');
-    const row = Object.fromEntries(PERSONA_ORDER.map((p, i) => [p, cells[i] as string]));
+    const row = Object.fromEntries(PERSONAS.map((p, i) => [p, cells[i] as string]));
     const problems = rowProblems(key, row, publicKeys.has(key));
     if (problems.length && !(key in BUGS)) out.push(`${key}: ${problems.join('; ')}`);
     if (!problems.length && key in BUGS) out.push(`${key}: listed in BUGS but keeps every invariant`);
